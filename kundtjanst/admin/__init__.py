@@ -1,0 +1,1 @@
+"""Administration: users, departments, groups, categories and routing rules."""

@@ -1,0 +1,102 @@
+"""Configuration: package defaults, then `instance/config.py`, then the environment.
+
+Environment variables win over everything but explicit test overrides:
+
+* ``SECRET_KEY`` — signs sessions and CSRF tokens. Without it a random key is
+  generated once and kept in ``instance/secret_key``.
+* ``DATABASE_URL`` — SQLAlchemy URL. Default: SQLite in ``instance/kundtjanst.db``.
+  ``postgres://`` and ``postgresql://`` URLs are given the psycopg 3 driver.
+* ``KUNDTJANST_<NAME>`` — any other setting below, e.g. ``KUNDTJANST_MUNICIPALITY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+MIN_SECRET_LENGTH = 32
+
+
+class Defaults:
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # Largest request body we accept; a bigger one gets a clear 413 page.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    LANGUAGES = ("sv", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MUNICIPALITY = "Sjöstads kommun"
+    PAGE_SIZE = 25
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Return the generated secret kept in the instance folder, creating it once."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def _coerce(value: str, current: Any) -> Any:
+    if isinstance(current, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(value)
+    return value
+
+
+def load(app, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` in layers and check it is safe to run."""
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+
+    for key in list(app.config):
+        env_value = os.environ.get(f"KUNDTJANST_{key}")
+        if env_value is not None:
+            app.config[key] = _coerce(env_value, app.config[key])
+
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+
+    app.config.update(overrides or {})
+
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(instance_path / "kundtjanst.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite has no pool worth pinging, and tests share one file across threads.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "connect_args": {"timeout": 30, "check_same_thread": False}
+        }
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance_path)
+    if len(app.config["SECRET_KEY"]) < MIN_SECRET_LENGTH and not (app.debug or app.testing):
+        raise RuntimeError(
+            f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters outside debug mode."
+        )

@@ -1,0 +1,1 @@
+"""Demo data: a realistic Swedish municipality to try the system with."""

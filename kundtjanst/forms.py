@@ -1,0 +1,103 @@
+"""Form base class and field helpers shared by every feature."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField
+from wtforms.validators import Email, StopValidation, ValidationError
+
+# Control characters other than tab and line breaks never belong in a form;
+# PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,40}$")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def blank_to_none(value):
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+class BaseForm(FlaskForm):
+    """A FlaskForm (CSRF included) that also refuses control characters everywhere.
+
+    ``default_prefix`` keeps field ids unique when several forms share a page.
+    """
+
+    default_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.default_prefix)
+        super().__init__(*args, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            data = field.data
+            values = data if isinstance(data, list) else [data]
+            if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+                field.errors = [*field.errors, _l("Contains characters that are not allowed.")]
+                valid = False
+        return valid
+
+    @property
+    def all_errors(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) for the error summary at the top of the page."""
+        out = []
+        for field in self:
+            for message in field.errors:
+                out.append((field.id, field.label.text, message))
+        return out
+
+
+def email_validator():
+    return Email(message=_l("Enter a valid e-mail address, like namn@exempel.se."))
+
+
+def phone_number(form, field) -> None:
+    if field.data and not _PHONE.match(field.data):
+        raise ValidationError(_l("Enter a phone number with digits, like 070-123 45 67."))
+
+
+def _coerce_id(value):
+    """Database ids from a select; anything that is not one becomes -1 (no such choice)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    return int(text) if text.isdigit() and len(text) <= 9 else -1
+
+
+class IdSelectField(SelectField):
+    """A select of database ids, with an optional blank first option and clear messages."""
+
+    def __init__(self, label=None, *, required: bool = False, required_message=None, **kwargs):
+        super().__init__(label, coerce=_coerce_id, validate_choice=False, **kwargs)
+        self.required = required
+        self.required_message = required_message or _l("Choose one of the options.")
+        self.flags.required = required
+
+    def pre_validate(self, form) -> None:
+        if self.data is None:
+            if self.required:
+                raise StopValidation(self.required_message)
+            return
+        if self.data not in {value for value, _label in self.choices if value not in ("", None)}:
+            raise StopValidation(_l("Choose one of the options."))
+
+
+class EnumRadioField(RadioField):
+    """Radio buttons over an enum's values, refusing anything else clearly."""
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {value for value, _label in self.choices}:
+            raise StopValidation(_l("Choose one of the options."))

@@ -1,0 +1,147 @@
+"""The citizen's way in (/fraga, /arende/<token>) and kundtjänst's "Ny kontakt"."""
+
+from __future__ import annotations
+
+import re
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..labels import CHANNEL
+from ..org.models import Category, Group, GroupKind
+from ..org.queries import category_choices, group_choices
+from ..permissions import frontline_required
+from ..tickets import services
+from ..tickets.models import Channel, Outcome, Ticket
+from ..tickets.queries import timeline
+from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
+
+bp = Blueprint("intake", __name__)
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def _no_store(response):
+    """Status pages carry a secret in the URL: never cache them, never leak it onward."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/fraga", methods=["GET", "POST"])
+def ask():
+    form = QuestionForm()
+    form.category.choices = category_choices(_l("Choose a subject area"))
+    if form.validate_on_submit():
+        contact = services.Contact(
+            channel=Channel.WEB,
+            subject=form.subject.data,
+            description=form.question.data,
+            category=db.session.get(Category, form.category.data),
+            citizen_name=form.name.data,
+            citizen_email=form.email.data,
+            citizen_phone=form.phone.data,
+        )
+        ticket, token = services.create_ticket(contact, status_link=True)
+        db.session.commit()
+        session["submitted"] = {"reference": ticket.reference, "token": token}
+        return redirect(url_for("intake.submitted"))
+    status = 400 if form.errors else 200
+    return render_template("intake/ask.html", form=form), status
+
+
+@bp.get("/fraga/skickad")
+def submitted():
+    receipt = session.pop("submitted", None)
+    return _no_store(make_response(render_template("intake/submitted.html", receipt=receipt)))
+
+
+def _ticket_by_token(token: str) -> Ticket:
+    if not _TOKEN.match(token):
+        abort(404)
+    ticket = db.session.scalar(
+        select(Ticket).where(Ticket.status_token_hash == services.hash_token(token))
+    )
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+@bp.route("/arende/<token>", methods=["GET", "POST"])
+def status(token: str):
+    ticket = _ticket_by_token(token)
+    form = CitizenMessageForm()
+    if form.validate_on_submit():
+        services.citizen_message(ticket, form.message.data)
+        db.session.commit()
+        flash(_("Thank you. Your message has been added to your question."), "success")
+        return redirect(url_for("intake.status", token=token))
+    events = [e for e in timeline(ticket) if e.public]
+    body = render_template("intake/status.html", ticket=ticket, events=events, form=form)
+    return _no_store(make_response(body, 400 if form.errors else 200))
+
+
+@bp.route("/ny-kontakt", methods=["GET", "POST"])
+@frontline_required
+def new_contact():
+    form = NewContactForm()
+    form.channel.choices = [(c.value, CHANNEL[c]) for c in NEW_CONTACT_CHANNELS]
+    form.category.choices = category_choices(_l("Choose a subject area"))
+    form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
+    if form.validate_on_submit():
+        contact = services.Contact(
+            channel=Channel(form.channel.data),
+            subject=form.subject.data,
+            description=form.notes.data or "",
+            category=db.session.get(Category, form.category.data),
+            citizen_name=form.name.data,
+            citizen_email=form.email.data,
+            citizen_phone=form.phone.data,
+        )
+        action = form.action.data
+        ticket, _token = services.create_ticket(
+            contact, actor=current_user, apply_routing=(action == "open")
+        )
+        if action == "answered":
+            services.resolve(ticket, current_user, Outcome.ANSWERED, during_contact=True)
+            message = _("%(reference)s logged as answered.", reference=ticket.reference)
+        elif action == "referred":
+            services.resolve(
+                ticket,
+                current_user,
+                Outcome.REFERRED,
+                during_contact=True,
+                referred_to=form.referred_to.data,
+            )
+            message = _("%(reference)s logged as referred.", reference=ticket.reference)
+        elif action == "escalate":
+            group = db.session.get(Group, form.group.data)
+            services.escalate(ticket, current_user, group, form.handoff_note.data)
+            message = _(
+                "%(reference)s sent to %(group)s.", reference=ticket.reference, group=group.name
+            )
+        else:
+            message = _(
+                "%(reference)s saved in %(group)s.",
+                reference=ticket.reference,
+                group=ticket.group.name,
+            )
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("intake.new_contact"))
+    status = 400 if form.errors else 200
+    return render_template("intake/new_contact.html", form=form), status

@@ -1,0 +1,61 @@
+"""Translated, human labels for the domain's enums (English msgids, Swedish UI)."""
+
+from flask_babel import lazy_gettext as _l
+
+from .auth.models import Role
+from .org.models import GroupKind
+from .tickets.models import Channel, EventKind, Outcome, Priority, Stage, Status
+
+CHANNEL = {
+    Channel.PHONE: _l("Phone"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.WEB: _l("Web form"),
+    Channel.CHAT: _l("Chat"),
+    Channel.VISIT: _l("Visit"),
+    Channel.LETTER: _l("Letter"),
+}
+
+STATUS = {
+    Status.OPEN: _l("Open"),
+    Status.CLAIMED: _l("In progress"),
+    Status.WAITING: _l("Waiting for citizen"),
+    Status.RESOLVED: _l("Closed"),
+}
+
+# What the citizen reads on the status page.
+CITIZEN_STATUS = {
+    Status.OPEN: _l("Received – we are working on your question"),
+    Status.CLAIMED: _l("Being handled"),
+    Status.WAITING: _l("Answered – you can reply below"),
+    Status.RESOLVED: _l("Closed"),
+}
+
+PRIORITY = {Priority.NORMAL: _l("Normal"), Priority.HIGH: _l("High")}
+
+OUTCOME = {
+    Outcome.ANSWERED: _l("Answered"),
+    Outcome.FORWARDED: _l("Forwarded to a formal case"),
+    Outcome.REFERRED: _l("Referred to another authority"),
+    Outcome.WITHDRAWN: _l("Withdrawn"),
+}
+
+STAGE = {Stage.KUNDTJANST: _l("Customer service"), Stage.SVARSGRUPP: _l("Answer group")}
+
+ROLE = {Role.STAFF: _l("Staff"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Administrator")}
+
+GROUP_KIND = {GroupKind.FRONTLINE: _l("Customer service"), GroupKind.ANSWER: _l("Answer group")}
+
+EVENT = {
+    EventKind.CREATED: _l("Created"),
+    EventKind.ROUTED: _l("Routed"),
+    EventKind.NOTE: _l("Internal note"),
+    EventKind.REPLY: _l("Reply to citizen"),
+    EventKind.ESCALATED: _l("Sent to answer group"),
+    EventKind.CLAIMED: _l("Claimed"),
+    EventKind.RELEASED: _l("Released"),
+    EventKind.TRANSFERRED: _l("Transferred"),
+    EventKind.RESOLVED: _l("Closed"),
+    EventKind.REOPENED: _l("Reopened"),
+    EventKind.CITIZEN_MESSAGE: _l("Message from citizen"),
+    EventKind.REPEAT_CONTACT: _l("Repeat contact"),
+}

@@ -1,0 +1,48 @@
+"""The start page, the public information pages and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+bp = Blueprint("main", __name__)
+
+
+def home_for(user) -> str:
+    """Where a user lands after logging in."""
+    if user.in_frontline:
+        return url_for("tickets.inbox")
+    if user.answer_groups:
+        return url_for("tickets.queues")
+    if user.is_admin:
+        return url_for("admin.index")
+    return url_for("tickets.search")
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return render_template("main/start.html")
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    return render_template("main/accessibility.html")
+
+
+@bp.get("/personuppgifter")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.post("/sprak")
+def language():
+    """Switch the interface language (Swedish by default)."""
+    lang = request.form.get("lang")
+    if lang in ("sv", "en"):
+        session["lang"] = lang
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)

@@ -1,0 +1,20 @@
+"""Imports every model so that SQLAlchemy and Alembic see the whole schema."""
+
+from .auth.models import Role, User
+from .org.models import Category, Department, Group, GroupKind, membership
+from .routing.models import RoutingRule
+from .tickets.models import Event, Ticket, TicketSequence
+
+__all__ = [
+    "Category",
+    "Department",
+    "Event",
+    "Group",
+    "GroupKind",
+    "Role",
+    "RoutingRule",
+    "Ticket",
+    "TicketSequence",
+    "User",
+    "membership",
+]

@@ -1,0 +1,1 @@
+"""The organisation: departments, groups (kundtjänst and svarsgrupper) and categories."""

@@ -1,0 +1,91 @@
+"""Departments (förvaltningar), groups and categories (ämnesområden)."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import str_enum
+from ..extensions import db
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+membership = Table(
+    "memberships",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class GroupKind(enum.StrEnum):
+    FRONTLINE = "frontline"  # kundtjänst: the one way in
+    ANSWER = "answer"  # a department's svarsgrupp
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    groups: Mapped[list[Group]] = relationship(back_populates="department", order_by="Group.name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(db.Model):
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[GroupKind] = mapped_column(str_enum(GroupKind, "group_kind"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    department: Mapped[Department | None] = relationship(back_populates="groups")
+    members: Mapped[list[User]] = relationship(
+        secondary=membership, back_populates="groups", order_by="User.name"
+    )
+
+    @property
+    def is_frontline(self) -> bool:
+        return self.kind == GroupKind.FRONTLINE
+
+    @classmethod
+    def frontline(cls) -> Group:
+        """Kundtjänst: where every question lands unless a rule says otherwise."""
+        group = db.session.scalar(
+            select(cls).where(cls.kind == GroupKind.FRONTLINE).order_by(cls.id).limit(1)
+        )
+        if group is None:
+            raise LookupError("no kundtjänst (frontline) group is configured")
+        return group
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    default_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    sla_hours: Mapped[int] = mapped_column(Integer, default=16)
+    retention_months: Mapped[int] = mapped_column(Integer, default=24)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    default_group: Mapped[Group | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Routing: ordered rules that send new tickets to the right group."""

@@ -1,0 +1,1 @@
+"""Tickets (ärenden): the model, the timeline and the operations on them."""

@@ -1,0 +1,201 @@
+"""Tickets, their append-only timeline and the per-year reference sequence."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..dbtypes import UTCDateTime, str_enum
+from ..extensions import db
+from ..timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+    from ..org.models import Category, Group
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    WEB = "web"
+    CHAT = "chat"
+    VISIT = "visit"
+    LETTER = "letter"
+
+    @property
+    def synchronous(self) -> bool:
+        """The citizen is there now: a call, a chat or a visit."""
+        return self in SYNCHRONOUS_CHANNELS
+
+
+SYNCHRONOUS_CHANNELS = frozenset({Channel.PHONE, Channel.CHAT, Channel.VISIT})
+
+
+class Status(enum.StrEnum):
+    OPEN = "open"  # waiting for someone in its group
+    CLAIMED = "claimed"  # a member has taken it
+    WAITING = "waiting"  # replied to; waiting for the citizen
+    RESOLVED = "resolved"
+
+
+OPEN_STATUSES = (Status.OPEN, Status.CLAIMED, Status.WAITING)
+
+
+class Priority(enum.StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class Outcome(enum.StrEnum):
+    ANSWERED = "answered"  # besvarad
+    FORWARDED = "forwarded"  # vidarebefordrad till formellt ärende
+    REFERRED = "referred"  # hänvisad till annan myndighet
+    WITHDRAWN = "withdrawn"  # avskrivet: excluded from every share
+
+
+class Stage(enum.StrEnum):
+    """Which line resolved a ticket."""
+
+    KUNDTJANST = "kundtjanst"
+    SVARSGRUPP = "svarsgrupp"
+
+
+class EventKind(enum.StrEnum):
+    CREATED = "created"
+    ROUTED = "routed"
+    NOTE = "note"
+    REPLY = "reply"
+    ESCALATED = "escalated"
+    CLAIMED = "claimed"
+    RELEASED = "released"
+    TRANSFERRED = "transferred"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CITIZEN_MESSAGE = "citizen_message"
+    REPEAT_CONTACT = "repeat_contact"  # a later contact was confirmed as a repeat of this one
+
+
+class TicketSequence(db.Model):
+    """The last reference number handed out per year."""
+
+    __tablename__ = "ticket_sequences"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"))
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    # Denormalised from the current group, so every listing can filter secrecy cheaply.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[Status] = mapped_column(str_enum(Status, "status"), default=Status.OPEN)
+    priority: Mapped[Priority] = mapped_column(
+        str_enum(Priority, "priority"), default=Priority.NORMAL
+    )
+
+    citizen_name: Mapped[str | None] = mapped_column(String(120))
+    citizen_email: Mapped[str | None] = mapped_column(String(254))
+    citizen_phone: Mapped[str | None] = mapped_column(String(40))
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    group_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
+    answered_by: Mapped[Stage | None] = mapped_column(str_enum(Stage, "stage"))
+    first_contact: Mapped[bool | None] = mapped_column(Boolean)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    diarienummer: Mapped[str | None] = mapped_column(String(60))
+    referred_to: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    category: Mapped[Category | None] = relationship()
+    group: Mapped[Group] = relationship()
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    events: Mapped[list[Event]] = relationship(
+        back_populates="ticket", order_by="Event.id", lazy="raise_on_sql"
+    )
+
+    __table_args__ = (
+        # The inbox and the queues: open tickets of a group, oldest first.
+        Index("ix_tickets_group_status_entered", "group_id", "status", "group_entered_at"),
+        Index("ix_tickets_claimed_by_status", "claimed_by_id", "status"),
+        Index("ix_tickets_created_at", "created_at"),
+        Index("ix_tickets_citizen_email", "citizen_email"),
+        Index("ix_tickets_citizen_phone", "citizen_phone"),
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.RESOLVED
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.reference}>"
+
+
+class Event(db.Model):
+    """One entry on a ticket's timeline. Never updated, never deleted."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    body: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    group: Mapped[Group | None] = relationship()
+
+    @property
+    def public(self) -> bool:
+        """Seen by the citizen on the status page."""
+        return self.kind in (EventKind.CREATED, EventKind.REPLY, EventKind.CITIZEN_MESSAGE)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(Event, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyError("the ticket timeline is append-only")
+
+
+@event.listens_for(Event, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyError("the ticket timeline is append-only")

@@ -1,0 +1,155 @@
+"""Ticket listings and loaders. Every one of them applies `ticket_scope`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import abort
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..org.models import Group
+from ..permissions import ticket_scope
+from .models import OPEN_STATUSES, Event, Status, Ticket
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+REFERENCE_PATTERN = re.compile(r"^\s*KT-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+
+
+def normalise_reference(text: str) -> str | None:
+    """``kt-2026-123`` → ``KT-2026-000123``; None when it is no reference."""
+    match = REFERENCE_PATTERN.match(text or "")
+    if not match:
+        return None
+    return f"KT-{match.group(1)}-{int(match.group(2)):06d}"
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def visible(user: User) -> Select:
+    """All tickets whose contents ``user`` may read."""
+    return select(Ticket).where(ticket_scope(user))
+
+
+def with_list_columns(stmt: Select) -> Select:
+    return stmt.options(
+        joinedload(Ticket.category), joinedload(Ticket.group), joinedload(Ticket.claimed_by)
+    )
+
+
+def text_filter(stmt: Select, q: str) -> Select:
+    """Search by reference (exact) or by words in subject and description."""
+    q = q.strip()
+    if not q:
+        return stmt
+    reference = normalise_reference(q)
+    if reference:
+        return stmt.where(Ticket.reference == reference)
+    pattern = _like_pattern(q)
+    return stmt.where(
+        or_(
+            Ticket.subject.ilike(pattern, escape="\\"),
+            Ticket.description.ilike(pattern, escape="\\"),
+            Ticket.citizen_name.ilike(pattern, escape="\\"),
+            Ticket.citizen_email.ilike(pattern, escape="\\"),
+        )
+    )
+
+
+@dataclass
+class InboxFilter:
+    channel: str | None = None
+    category_id: int | None = None
+    status: str | None = None
+    q: str = ""
+
+
+def inbox(user: User, frontline: Group, filters: InboxFilter) -> Select:
+    """Kundtjänst's open tickets, oldest first."""
+    stmt = visible(user).where(Ticket.group_id == frontline.id, Ticket.status.in_(OPEN_STATUSES))
+    if filters.channel:
+        stmt = stmt.where(Ticket.channel == filters.channel)
+    if filters.category_id:
+        stmt = stmt.where(Ticket.category_id == filters.category_id)
+    if filters.status:
+        stmt = stmt.where(Ticket.status == filters.status)
+    stmt = text_filter(stmt, filters.q)
+    return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+
+
+def queue(user: User, group: Group) -> Select:
+    """A svarsgrupp's unclaimed tickets, oldest first."""
+    stmt = visible(user).where(
+        Ticket.group_id == group.id,
+        Ticket.status == Status.OPEN,
+        Ticket.claimed_by_id.is_(None),
+    )
+    return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+
+
+def mine(user: User) -> Select:
+    """Open tickets the user has claimed."""
+    stmt = visible(user).where(Ticket.claimed_by_id == user.id, Ticket.status.in_(OPEN_STATUSES))
+    return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+
+
+def search(user: User, q: str) -> Select:
+    stmt = text_filter(visible(user), q)
+    return with_list_columns(stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()))
+
+
+def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -> Ticket:
+    """The ticket, if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+    stmt = visible(user).where(Ticket.reference == reference)
+    if for_update:
+        stmt = stmt.with_for_update(of=Ticket)
+    ticket = db.session.scalar(stmt.options(joinedload(Ticket.group), joinedload(Ticket.category)))
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+@dataclass(frozen=True)
+class RestrictedTicket:
+    """What kundtjänst may know of a confidential group's ticket."""
+
+    reference: str
+    status: Status
+    group_name: str
+
+
+def get_restricted(user: User, reference: str) -> RestrictedTicket | None:
+    """Reference, status and group of a ticket whose contents ``user`` may not read.
+
+    Selects only those three columns, so the contents are never loaded.
+    """
+    if not (user.is_authenticated and user.in_frontline):
+        return None
+    row = db.session.execute(
+        select(Ticket.reference, Ticket.status, Group.name)
+        .join(Group, Ticket.group_id == Group.id)
+        .where(Ticket.reference == reference)
+    ).first()
+    if row is None:
+        return None
+    return RestrictedTicket(row.reference, row.status, row.name)
+
+
+def timeline(ticket: Ticket) -> list[Event]:
+    """The ticket's events in order, with who and which group."""
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.ticket_id == ticket.id)
+            .options(joinedload(Event.actor), joinedload(Event.group))
+            .order_by(Event.id)
+        )
+    )

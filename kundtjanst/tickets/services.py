@@ -1,0 +1,337 @@
+"""Operations on tickets: create, route, escalate, claim, reply, resolve, reopen …
+
+Each function takes objects and data, changes the ticket, appends to its
+timeline and flushes. None of them commits: the request (or command) that
+calls them commits once, or rolls everything back.
+
+An operation the ticket's state does not allow raises `TicketError`, whose
+message is shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..org.models import Category, Group, GroupKind
+from ..routing.engine import TicketFacts, first_match
+from ..routing.models import RoutingRule
+from ..timeutil import local, utcnow
+from .firstcontact import Entry, is_first_contact
+from .models import Channel, Event, EventKind, Outcome, Priority, Stage, Status, Ticket
+from .references import next_reference
+
+if TYPE_CHECKING:
+    from ..auth.models import User
+
+
+class TicketError(Exception):
+    """An operation the ticket's current state does not allow."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_status_token() -> tuple[str, str]:
+    """An unguessable status-link token and the hash we keep of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def record(
+    ticket: Ticket,
+    kind: EventKind,
+    actor: User | None = None,
+    *,
+    body: str | None = None,
+    group: Group | None = None,
+    at: datetime | None = None,
+    **data: Any,
+) -> Event:
+    """Append one entry to the ticket's timeline."""
+    if ticket.id is None:
+        db.session.flush()
+    entry = Event(
+        ticket_id=ticket.id,
+        kind=kind,
+        actor_id=actor.id if actor else None,
+        group_id=group.id if group else None,
+        body=body,
+        data={k: v for k, v in data.items() if v is not None},
+        created_at=at or utcnow(),
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass
+class Contact:
+    """A new question, whatever the channel."""
+
+    channel: Channel
+    subject: str
+    description: str = ""
+    category: Category | None = None
+    citizen_name: str | None = None
+    citizen_email: str | None = None
+    citizen_phone: str | None = None
+    priority: Priority = Priority.NORMAL
+
+
+def route(contact: Contact) -> RoutingRule | None:
+    """The first active routing rule matching the contact, or None (kundtjänst)."""
+    rules = RoutingRule.active_in_order()
+    facts = TicketFacts(
+        channel=contact.channel,
+        category_id=contact.category.id if contact.category else None,
+        subject=contact.subject,
+        description=contact.description,
+        citizen_email=contact.citizen_email,
+    )
+    spec = first_match((r.spec() for r in rules), facts)
+    if spec is None:
+        return None
+    return next(r for r in rules if r.id == spec.id)
+
+
+def create_ticket(
+    contact: Contact,
+    *,
+    actor: User | None = None,
+    apply_routing: bool = True,
+    status_link: bool = False,
+) -> tuple[Ticket, str | None]:
+    """Register a new question. Returns the ticket and, if asked for, the
+    status-link token (only its hash is stored)."""
+    now = utcnow()
+    frontline = Group.frontline()
+    rule = route(contact) if apply_routing else None
+    group = rule.group if rule else frontline
+    priority = Priority(rule.priority) if rule and rule.priority else contact.priority
+
+    ticket = Ticket(
+        reference=next_reference(local(now).year),
+        channel=contact.channel,
+        subject=contact.subject,
+        description=contact.description,
+        category=contact.category,
+        group=group,
+        confidential=group.confidential,
+        status=Status.OPEN,
+        priority=priority,
+        citizen_name=contact.citizen_name or None,
+        citizen_email=(contact.citizen_email or "").strip().lower() or None,
+        citizen_phone=contact.citizen_phone or None,
+        created_at=now,
+        group_entered_at=now,
+        created_by=actor,
+    )
+    token = None
+    if status_link:
+        token, ticket.status_token_hash = new_status_token()
+    db.session.add(ticket)
+    db.session.flush()
+    record(ticket, EventKind.CREATED, actor, group=frontline, at=now, channel=contact.channel)
+    if rule is not None and group.id != frontline.id:
+        record(ticket, EventKind.ROUTED, None, group=group, at=now, rule_id=rule.id, rule=rule.name)
+    db.session.flush()
+    return ticket, token
+
+
+def _require_open(ticket: Ticket) -> None:
+    if not ticket.is_open:
+        raise TicketError(_l("The ticket is closed."))
+
+
+def _move(ticket: Ticket, group: Group, now: datetime) -> None:
+    ticket.group = group
+    ticket.confidential = group.confidential
+    ticket.claimed_by = None
+    ticket.status = Status.OPEN
+    ticket.group_entered_at = now
+
+
+def escalate(ticket: Ticket, actor: User, group: Group, note: str | None = None) -> None:
+    """Hand a kundtjänst ticket to a svarsgrupp, with a note for its members."""
+    _require_open(ticket)
+    if not ticket.group.is_frontline:
+        raise TicketError(
+            _l("Only tickets in customer service can be escalated; transfer it instead.")
+        )
+    if group.kind != GroupKind.ANSWER or not group.active:
+        raise TicketError(_l("Choose an active answer group."))
+    now = utcnow()
+    _move(ticket, group, now)
+    ticket.escalated_at = ticket.escalated_at or now
+    record(ticket, EventKind.ESCALATED, actor, body=note or None, group=group, at=now)
+    db.session.flush()
+
+
+def transfer(ticket: Ticket, actor: User, group: Group, note: str | None = None) -> None:
+    """Move a ticket from one svarsgrupp to another group (or back to kundtjänst)."""
+    _require_open(ticket)
+    if group.id == ticket.group_id or not group.active:
+        raise TicketError(_l("Choose another active group."))
+    now = utcnow()
+    from_group_id = ticket.group_id
+    _move(ticket, group, now)
+    if group.kind == GroupKind.ANSWER:
+        ticket.escalated_at = ticket.escalated_at or now
+    record(
+        ticket,
+        EventKind.TRANSFERRED,
+        actor,
+        body=note or None,
+        group=group,
+        at=now,
+        from_group_id=from_group_id,
+    )
+    db.session.flush()
+
+
+def claim(ticket: Ticket, actor: User) -> None:
+    """Take an unclaimed ticket from a svarsgrupp queue.
+
+    One conditional UPDATE decides: of simultaneous claims exactly one changes
+    the row, and the others are told someone else was first.
+    """
+    if ticket.group.is_frontline:
+        raise TicketError(_l("Customer service tickets are not claimed."))
+    result = db.session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket.id,
+            Ticket.group_id == ticket.group_id,
+            Ticket.status == Status.OPEN,
+            Ticket.claimed_by_id.is_(None),
+        )
+        .values(claimed_by_id=actor.id, status=Status.CLAIMED, version=Ticket.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(ticket)
+        raise TicketError(_l("Someone else has already claimed this ticket."))
+    db.session.refresh(ticket)
+    record(ticket, EventKind.CLAIMED, actor, group=ticket.group)
+    db.session.flush()
+
+
+def release(ticket: Ticket, actor: User, note: str | None = None) -> None:
+    """Put a claimed ticket back in its group's queue."""
+    _require_open(ticket)
+    if ticket.claimed_by_id != actor.id:
+        raise TicketError(_l("Only the person who claimed the ticket can release it."))
+    ticket.claimed_by = None
+    ticket.status = Status.OPEN
+    record(ticket, EventKind.RELEASED, actor, body=note or None, group=ticket.group)
+    db.session.flush()
+
+
+def add_note(ticket: Ticket, actor: User, body: str) -> None:
+    """An internal note: staff only, never shown to the citizen."""
+    record(ticket, EventKind.NOTE, actor, body=body, group=ticket.group)
+    db.session.flush()
+
+
+def _reply(ticket: Ticket, actor: User, body: str, now: datetime) -> None:
+    record(ticket, EventKind.REPLY, actor, body=body, group=ticket.group, at=now)
+    ticket.first_response_at = ticket.first_response_at or now
+
+
+def reply(ticket: Ticket, actor: User, body: str) -> None:
+    """Answer the citizen and keep the ticket open, waiting for them."""
+    _require_open(ticket)
+    _reply(ticket, actor, body, utcnow())
+    ticket.status = Status.WAITING
+    db.session.flush()
+
+
+def timeline_entries(ticket: Ticket) -> list[Entry]:
+    db.session.flush()
+    rows = db.session.execute(
+        select(Event.kind, Event.data).where(Event.ticket_id == ticket.id).order_by(Event.id)
+    )
+    return [Entry(kind=kind, data=data or {}) for kind, data in rows]
+
+
+def recompute_first_contact(ticket: Ticket) -> None:
+    if ticket.status == Status.RESOLVED:
+        ticket.first_contact = is_first_contact(ticket.channel, timeline_entries(ticket))
+    else:
+        ticket.first_contact = None
+
+
+def resolve(
+    ticket: Ticket,
+    actor: User,
+    outcome: Outcome,
+    *,
+    reply_body: str | None = None,
+    during_contact: bool = False,
+    diarienummer: str | None = None,
+    referred_to: str | None = None,
+    note: str | None = None,
+) -> None:
+    """Close a ticket with its outcome; record whether it was first contact."""
+    _require_open(ticket)
+    now = utcnow()
+    if reply_body:
+        _reply(ticket, actor, reply_body, now)
+    during_contact = bool(during_contact and ticket.channel.synchronous)
+    stage = Stage.KUNDTJANST if ticket.group.is_frontline else Stage.SVARSGRUPP
+    record(
+        ticket,
+        EventKind.RESOLVED,
+        actor,
+        body=note or None,
+        group=ticket.group,
+        at=now,
+        outcome=outcome.value,
+        stage=stage.value,
+        during_contact=during_contact,
+        diarienummer=diarienummer or None,
+        referred_to=referred_to or None,
+    )
+    ticket.status = Status.RESOLVED
+    ticket.resolved_at = now
+    ticket.outcome = outcome
+    ticket.answered_by = stage
+    ticket.diarienummer = diarienummer or None
+    ticket.referred_to = referred_to or None
+    if during_contact:
+        ticket.first_response_at = ticket.first_response_at or now
+    recompute_first_contact(ticket)
+    db.session.flush()
+
+
+def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> None:
+    """Open a closed ticket again, in the group that closed it. It can no
+    longer count as first contact."""
+    if ticket.is_open:
+        raise TicketError(_l("The ticket is already open."))
+    record(ticket, EventKind.REOPENED, actor, body=reason or None, group=ticket.group)
+    ticket.status = Status.CLAIMED if ticket.claimed_by_id else Status.OPEN
+    ticket.resolved_at = None
+    ticket.outcome = None
+    ticket.answered_by = None
+    ticket.reopen_count += 1
+    recompute_first_contact(ticket)
+    db.session.flush()
+
+
+def citizen_message(ticket: Ticket, body: str) -> None:
+    """A message from the citizen: on the timeline, and the ticket back in play."""
+    record(ticket, EventKind.CITIZEN_MESSAGE, None, body=body, group=ticket.group)
+    if ticket.status == Status.RESOLVED:
+        reopen(ticket, None)
+    elif ticket.status == Status.WAITING:
+        ticket.status = Status.CLAIMED if ticket.claimed_by_id else Status.OPEN
+    db.session.flush()

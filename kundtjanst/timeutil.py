@@ -1,0 +1,33 @@
+"""Time helpers: everything is stored in UTC and shown in Europe/Stockholm."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime (use as a callable default)."""
+    return datetime.now(UTC)
+
+
+def local(dt: datetime) -> datetime:
+    """An aware datetime in Stockholm time."""
+    return dt.astimezone(STOCKHOLM)
+
+
+def local_today() -> date:
+    return utcnow().astimezone(STOCKHOLM).date()
+
+
+def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants covering the Stockholm dates ``first`` to ``last`` inclusive.
+
+    Days are 23 or 25 hours long around daylight-saving changes; building the
+    bounds from local midnights gets that right.
+    """
+    start = datetime.combine(first, time.min, tzinfo=STOCKHOLM)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
+    return start.astimezone(UTC), end.astimezone(UTC)

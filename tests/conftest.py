@@ -1,0 +1,128 @@
+"""Fixtures: one migrated database per run (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set), emptied after every test; an app; clients logged in
+as each kind of user.
+
+Tests do their own database work inside ``with app.app_context():`` so that a
+request made by the test client gets an application context (and a database
+session, and a current user) of its own, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, text
+
+from kundtjanst import create_app
+from kundtjanst.config import normalise_database_url
+from kundtjanst.extensions import db
+
+from .factories import Org, build_org
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_SECRET = "test-secret-key-" + "k" * 32
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if PG_URL:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: the PostgreSQL run of `make test` covers it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if PG_URL:
+        url = normalise_database_url(PG_URL)
+        _reset_postgres(url)
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": TEST_SECRET,
+        "PAGE_SIZE": 5,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        flask_migrate.upgrade()  # the schema comes from the migrations, as in production
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_database(request) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def org(app) -> Org:
+    """A small municipality: kundtjänst, two svarsgrupper, a confidential one, users."""
+    with app.app_context():
+        return build_org()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def login(client, user_id: int) -> None:
+    """Log a test client in as a user without paying for a password hash."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def login_as(app, org):
+    """``login_as("agent")`` → a test client logged in as that user of `org`."""
+
+    def make(who: str):
+        c = app.test_client()
+        if who != "anonymous":
+            login(c, getattr(org.users, who))
+        return c
+
+    return make
