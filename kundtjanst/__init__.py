@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 
 from . import config
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -32,6 +32,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def select_locale() -> str:
+    """Swedish unless the user chose English; outside a request (CLI, jobs), Swedish."""
+    if not has_request_context():
+        return "sv"
     chosen = session.get("lang")
     if chosen in ("sv", "en"):
         return chosen
@@ -63,9 +66,11 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from .auth.models import User
 
-        if not user_id.isdigit():
+        if not user_id.isdigit() or int(user_id) > 2**31 - 1:
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated user's existing session ends at once.
+        return user if user is not None and user.active else None
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event

@@ -36,7 +36,21 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
+def refuse_nul_bytes():
+    """NUL never belongs in a URL; PostgreSQL would refuse it deep inside a query.
+
+    Form fields get a friendlier, field-level message from `forms.BaseForm`.
+    """
+    values = [request.path, *(k for k, _ in request.args.items(multi=True))]
+    values += [v for _, v in request.args.items(multi=True)]
+    if any("\x00" in v for v in values):
+        return render_error(400)
+    return None
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(

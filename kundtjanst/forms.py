@@ -7,6 +7,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, StopValidation, ValidationError
 
 # Control characters other than tab and line breaks never belong in a form;
@@ -67,6 +68,20 @@ def phone_number(form, field) -> None:
         raise ValidationError(_l("Enter a phone number with digits, like 070-123 45 67."))
 
 
+def choice(value, label) -> SelectChoice:
+    """One option of a select or radio field."""
+    return SelectChoice(value=value, label=label)
+
+
+def choice_values(field) -> set:
+    values = set()
+    for item in field.choices or ():
+        value = item.value if isinstance(item, SelectChoice) else item[0]
+        if value not in ("", None):
+            values.add(value)
+    return values
+
+
 def _coerce_id(value):
     """Database ids from a select; anything that is not one becomes -1 (no such choice)."""
     if value in (None, ""):
@@ -91,7 +106,7 @@ class IdSelectField(SelectField):
             if self.required:
                 raise StopValidation(self.required_message)
             return
-        if self.data not in {value for value, _label in self.choices if value not in ("", None)}:
+        if self.data not in choice_values(self):
             raise StopValidation(_l("Choose one of the options."))
 
 
@@ -99,5 +114,5 @@ class EnumRadioField(RadioField):
     """Radio buttons over an enum's values, refusing anything else clearly."""
 
     def pre_validate(self, form) -> None:
-        if self.data not in {value for value, _label in self.choices}:
+        if self.data not in choice_values(self):
             raise StopValidation(_l("Choose one of the options."))

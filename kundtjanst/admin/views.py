@@ -1,15 +1,20 @@
-"""Administration screens."""
+"""Administration screens: users, departments, groups, categories and routing rules.
+
+The blueprint lives in ``blueprint.py`` and each section's routes in a module
+of their own; importing them here is what attaches their routes to it.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
 from ..permissions import admin_required
-
-bp = Blueprint("admin", __name__)
+from . import category_views, group_views, rule_views, user_views  # noqa: F401
+from .blueprint import bp
+from .services import counts
 
 
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html")
+    return render_template("admin/index.html", counts=counts())

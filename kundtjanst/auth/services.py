@@ -63,3 +63,57 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+class UserFieldError(UserError):
+    """A `UserError` about one input, so a form can show it next to that field."""
+
+    def __init__(self, field: str, message) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def update_user(
+    user: User,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    groups: Sequence[Group],
+    active: bool,
+    actor: User | None = None,
+) -> User:
+    """Change a user's details. ``actor`` (the administrator making the change)
+    may not lock themselves out: no deactivating or demoting oneself."""
+    try:
+        email = normalise_email(email)
+    except UserError as error:
+        raise UserFieldError("email", str(error)) from error
+    if email_taken(email, except_id=user.id):
+        raise UserFieldError("email", _l("A user with that e-mail already exists."))
+    name = name.strip()
+    if not name:
+        raise UserFieldError("name", _l("Enter a name."))
+    role = Role(role)
+    if actor is not None and actor.id == user.id:
+        if not active:
+            raise UserFieldError("active", _l("You cannot deactivate your own account."))
+        if role != Role.ADMIN and user.role == Role.ADMIN:
+            raise UserFieldError("role", _l("You cannot take away your own administrator role."))
+    user.email = email
+    user.name = name
+    user.role = role
+    user.groups = list(groups)
+    user.active = active
+    db.session.flush()
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Give a user a new password (an administrator sets it)."""
+    try:
+        check_password_strength(password)
+    except UserError as error:
+        raise UserFieldError("password", str(error)) from error
+    user.set_password(password)
+    db.session.flush()

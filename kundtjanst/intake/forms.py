@@ -7,6 +7,7 @@ from ..forms import (
     EnumRadioField,
     IdSelectField,
     blank_to_none,
+    choice,
     email_validator,
     phone_number,
     strip,
@@ -86,14 +87,14 @@ class NewContactForm(BaseForm):
         _l("Finish as"),
         default="answered",
         choices=[
-            ("answered", _l("Answered now")),
-            ("referred", _l("Referred to another authority now")),
-            ("escalate", _l("Send to answer group")),
-            ("open", _l("Keep open")),
+            choice("answered", _l("Answered now")),
+            choice("referred", _l("Referred to another authority now")),
+            choice("escalate", _l("Send to answer group")),
+            choice("open", _l("Keep open")),
         ],
     )
     referred_to = StringField(
-        _l("Referred to"), filters=[blank_to_none], validators=[Optional(), Length(max=200)]
+        _l("Referred to"), filters=[blank_to_none], validators=[Length(max=200)]
     )
     group = IdSelectField(_l("Answer group"))
     handoff_note = TextAreaField(

@@ -20,6 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import choice
 from ..labels import CHANNEL
 from ..org.models import Category, Group, GroupKind
 from ..org.queries import category_choices, group_choices
@@ -99,7 +100,7 @@ def status(token: str):
 @frontline_required
 def new_contact():
     form = NewContactForm()
-    form.channel.choices = [(c.value, CHANNEL[c]) for c in NEW_CONTACT_CHANNELS]
+    form.channel.choices = [choice(c.value, CHANNEL[c]) for c in NEW_CONTACT_CHANNELS]
     form.category.choices = category_choices(_l("Choose a subject area"))
     form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
     if form.validate_on_submit():

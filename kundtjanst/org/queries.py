@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms import SelectChoice, choice
 from .models import Category, Group, GroupKind
 
 
@@ -23,11 +24,13 @@ def active_groups(kind: GroupKind | None = None) -> list[Group]:
     return list(db.session.scalars(stmt))
 
 
-def category_choices(blank_label) -> list[tuple]:
-    return [("", blank_label)] + [(c.id, c.name) for c in active_categories()]
+def category_choices(blank_label) -> list[SelectChoice]:
+    return [choice("", blank_label)] + [choice(c.id, c.name) for c in active_categories()]
 
 
 def group_choices(
     blank_label, kind: GroupKind | None = None, exclude_id: int | None = None
-) -> list[tuple]:
-    return [("", blank_label)] + [(g.id, g.name) for g in active_groups(kind) if g.id != exclude_id]
+) -> list[SelectChoice]:
+    return [choice("", blank_label)] + [
+        choice(g.id, g.name) for g in active_groups(kind) if g.id != exclude_id
+    ]

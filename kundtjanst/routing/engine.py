@@ -76,9 +76,7 @@ def matches(rule: RuleSpec, ticket: TicketFacts) -> bool:
         words = _words(f"{ticket.subject}\n{ticket.description}")
         if not any(_contains_phrase(words, k) for k in rule.keywords):
             return False
-    return not (
-        rule.email_domain and not _domain_matches(ticket.citizen_email, rule.email_domain)
-    )
+    return not (rule.email_domain and not _domain_matches(ticket.citizen_email, rule.email_domain))
 
 
 def first_match(rules: Iterable[RuleSpec], ticket: TicketFacts) -> RuleSpec | None:

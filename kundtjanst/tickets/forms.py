@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from ..forms import BaseForm, EnumRadioField, IdSelectField, blank_to_none, strip
+from ..forms import BaseForm, EnumRadioField, IdSelectField, blank_to_none, choice, strip
 from ..labels import OUTCOME
 from .models import Outcome
 
@@ -57,7 +57,7 @@ class ResolveForm(BaseForm):
     outcome = EnumRadioField(
         _l("Outcome"),
         default=Outcome.ANSWERED.value,
-        choices=[(o.value, OUTCOME[o]) for o in Outcome],
+        choices=[choice(o.value, OUTCOME[o]) for o in Outcome],
     )
     reply = TextAreaField(
         _l("Answer to the citizen"), filters=[strip], validators=[Length(max=TEXT_MAX)]
@@ -71,7 +71,7 @@ class ResolveForm(BaseForm):
         validators=[Optional(), Length(max=60)],
     )
     referred_to = StringField(
-        _l("Referred to"), filters=[blank_to_none], validators=[Optional(), Length(max=200)]
+        _l("Referred to"), filters=[blank_to_none], validators=[Length(max=200)]
     )
     note = TextAreaField(_l("Internal note"), filters=[strip], validators=[Length(max=TEXT_MAX)])
 
@@ -87,6 +87,6 @@ class InboxFilterForm(BaseForm):
         csrf = False
 
     q = StringField(_l("Search"), filters=[strip], validators=[Length(max=200)])
-    channel = SelectField(_l("Channel"), validate_choice=True)
+    channel = SelectField(_l("Channel"), default="", validate_choice=True)
     category = IdSelectField(_l("Subject area"))
-    status = SelectField(_l("Status"), validate_choice=True)
+    status = SelectField(_l("Status"), default="", validate_choice=True)

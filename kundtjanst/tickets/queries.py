@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..auth.models import User
 
 REFERENCE_PATTERN = re.compile(r"^\s*KT-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
+CANONICAL_REFERENCE = re.compile(r"^KT-\d{4}-\d{6}$")
 
 
 def normalise_reference(text: str) -> str | None:
@@ -108,6 +109,8 @@ def search(user: User, q: str) -> Select:
 
 def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -> Ticket:
     """The ticket, if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+    if not CANONICAL_REFERENCE.match(reference):
+        abort(404)
     stmt = visible(user).where(Ticket.reference == reference)
     if for_update:
         stmt = stmt.with_for_update(of=Ticket)
@@ -132,6 +135,8 @@ def get_restricted(user: User, reference: str) -> RestrictedTicket | None:
     Selects only those three columns, so the contents are never loaded.
     """
     if not (user.is_authenticated and user.in_frontline):
+        return None
+    if not CANONICAL_REFERENCE.match(reference):
         return None
     row = db.session.execute(
         select(Ticket.reference, Ticket.status, Group.name)

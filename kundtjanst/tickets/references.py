@@ -51,6 +51,8 @@ def reserve_block(year: int, count: int) -> int:
     """Reserve ``count`` consecutive numbers in the caller's transaction; return the first.
 
     Used by bulk loaders (demo data, benchmarks) that insert many tickets at once.
+    The counter row stays locked until the caller commits, so commit before
+    creating tickets one by one in the same year.
     """
     conn = db.session.connection()
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..forms import choice
 from ..labels import CHANNEL, STATUS
 from ..org.models import Group, GroupKind
 from ..org.queries import category_choices, group_choices
@@ -67,11 +68,13 @@ def paginate(stmt):
 @frontline_required
 def inbox():
     form = InboxFilterForm(formdata=request.args)
-    form.channel.choices = [("", _l("All channels"))] + [
-        (c.value, label) for c, label in CHANNEL.items()
+    form.channel.choices = [choice("", _l("All channels"))] + [
+        choice(c.value, label) for c, label in CHANNEL.items()
     ]
     form.category.choices = category_choices(_l("All subject areas"))
-    form.status.choices = [("", _l("All open"))] + [(s.value, STATUS[s]) for s in OPEN_STATUSES]
+    form.status.choices = [choice("", _l("All open"))] + [
+        choice(s.value, STATUS[s]) for s in OPEN_STATUSES
+    ]
     filters = queries.InboxFilter()
     if form.validate():
         filters = queries.InboxFilter(
@@ -170,6 +173,8 @@ def render_ticket(ticket: Ticket, status: int = 200, **forms):
 @bp.get("/arenden/<reference>")
 @login_required
 def show(reference: str):
+    if not queries.CANONICAL_REFERENCE.match(reference):
+        abort(404)
     ticket = db.session.scalar(queries.visible(current_user).where(Ticket.reference == reference))
     if ticket is None:
         restricted = queries.get_restricted(current_user, reference)

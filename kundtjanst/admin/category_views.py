@@ -1,0 +1,77 @@
+"""Administration of categories (ämnesområden)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..org.models import Category, Group
+from ..permissions import admin_required
+from . import services
+from .blueprint import bp, form_status, get_or_404, show_error
+from .choices import default_group_choices
+from .forms import CategoryForm, ConfirmForm
+
+
+@bp.get("/kategorier")
+@admin_required
+def categories():
+    found = db.session.scalars(
+        select(Category)
+        .options(selectinload(Category.default_group))
+        .order_by(Category.active.desc(), Category.name)
+    )
+    return render_template("admin/categories.html", categories=list(found))
+
+
+def _category_data(form: CategoryForm) -> services.CategoryData:
+    group_id = form.default_group_id.data
+    return services.CategoryData(
+        name=form.name.data,
+        description=form.description.data,
+        default_group=db.session.get(Group, group_id) if group_id else None,
+        sla_hours=form.sla_hours.data,
+        retention_months=form.retention_months.data,
+        active=form.active.data,
+    )
+
+
+@bp.route("/kategorier/ny", methods=["GET", "POST"])
+@bp.route("/kategorier/<int:category_id>/redigera", methods=["GET", "POST"])
+@admin_required
+def edit_category(category_id: int | None = None):
+    category = get_or_404(Category, category_id) if category_id is not None else None
+    form = CategoryForm(obj=category)
+    form.default_group_id.choices = default_group_choices(
+        category.default_group_id if category else None
+    )
+    if form.validate_on_submit():
+        try:
+            saved = services.save_category(category, _category_data(form))
+        except services.AdminError as error:
+            show_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(_("The subject area %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("admin.categories"))
+    return render_template(
+        "admin/category_form.html", form=form, category=category, confirm=ConfirmForm()
+    ), form_status()
+
+
+@bp.post("/kategorier/<int:category_id>/ta-bort")
+@admin_required
+def delete_category(category_id: int):
+    category = get_or_404(Category, category_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_category(category)
+        except services.AdminError as error:
+            flash(str(error), "error")
+            return redirect(url_for("admin.edit_category", category_id=category.id))
+        db.session.commit()
+        flash(_("The subject area %(name)s was deleted.", name=category.name), "success")
+    return redirect(url_for("admin.categories"))

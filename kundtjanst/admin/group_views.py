@@ -1,0 +1,130 @@
+"""Administration of departments (förvaltningar) and groups."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..org.models import Department, Group, GroupKind, membership
+from ..permissions import admin_required
+from . import services
+from .blueprint import bp, form_status, get_or_404, show_error
+from .choices import department_choices
+from .forms import ConfirmForm, DepartmentForm, GroupForm
+
+# --- departments ---------------------------------------------------------------
+
+
+@bp.get("/forvaltningar")
+@admin_required
+def departments():
+    found = db.session.scalars(
+        select(Department).options(selectinload(Department.groups)).order_by(Department.name)
+    )
+    return render_template("admin/departments.html", departments=list(found))
+
+
+@bp.route("/forvaltningar/ny", methods=["GET", "POST"])
+@bp.route("/forvaltningar/<int:department_id>/redigera", methods=["GET", "POST"])
+@admin_required
+def edit_department(department_id: int | None = None):
+    department = get_or_404(Department, department_id) if department_id is not None else None
+    form = DepartmentForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_department(department, form.name.data)
+        except services.AdminError as error:
+            show_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(_("The department %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("admin.departments"))
+    return render_template(
+        "admin/department_form.html", form=form, department=department, confirm=ConfirmForm()
+    ), form_status()
+
+
+@bp.post("/forvaltningar/<int:department_id>/ta-bort")
+@admin_required
+def delete_department(department_id: int):
+    department = get_or_404(Department, department_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_department(department)
+        except services.AdminError as error:
+            flash(str(error), "error")
+            return redirect(url_for("admin.edit_department", department_id=department.id))
+        db.session.commit()
+        flash(_("The department %(name)s was deleted.", name=department.name), "success")
+    return redirect(url_for("admin.departments"))
+
+
+# --- groups ---------------------------------------------------------------------
+
+
+@bp.get("/grupper")
+@admin_required
+def groups():
+    found = db.session.scalars(
+        select(Group)
+        .options(selectinload(Group.department))
+        .order_by(Group.active.desc(), Group.kind.desc(), Group.name)
+    )
+    members = dict(
+        db.session.execute(
+            select(membership.c.group_id, func.count()).group_by(membership.c.group_id)
+        ).all()
+    )
+    return render_template("admin/groups.html", groups=list(found), members=members)
+
+
+def _group_data(form: GroupForm) -> services.GroupData:
+    department_id = form.department_id.data
+    return services.GroupData(
+        slug=form.slug.data,
+        name=form.name.data,
+        kind=GroupKind(form.kind.data),
+        department=db.session.get(Department, department_id) if department_id else None,
+        confidential=form.confidential.data,
+        email=form.email.data,
+        active=form.active.data,
+    )
+
+
+@bp.route("/grupper/ny", methods=["GET", "POST"])
+@bp.route("/grupper/<int:group_id>/redigera", methods=["GET", "POST"])
+@admin_required
+def edit_group(group_id: int | None = None):
+    group = get_or_404(Group, group_id) if group_id is not None else None
+    form = GroupForm(obj=group)
+    form.department_id.choices = department_choices()
+    if form.validate_on_submit():
+        try:
+            saved = services.save_group(group, _group_data(form))
+        except services.AdminError as error:
+            show_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(_("The group %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("admin.groups"))
+    return render_template(
+        "admin/group_form.html", form=form, group=group, confirm=ConfirmForm()
+    ), form_status()
+
+
+@bp.post("/grupper/<int:group_id>/ta-bort")
+@admin_required
+def delete_group(group_id: int):
+    group = get_or_404(Group, group_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.delete_group(group)
+        except services.AdminError as error:
+            flash(str(error), "error")
+            return redirect(url_for("admin.edit_group", group_id=group.id))
+        db.session.commit()
+        flash(_("The group %(name)s was deleted.", name=group.name), "success")
+    return redirect(url_for("admin.groups"))

@@ -1,0 +1,97 @@
+"""Administration of routing rules (styrningsregler): tried in order, first match wins."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..org.models import Category, Group
+from ..permissions import admin_required
+from ..routing.engine import parse_keywords
+from ..routing.models import RoutingRule
+from ..tickets.models import Channel, Priority
+from . import services
+from .blueprint import bp, form_status, get_or_404, show_error
+from .choices import category_choices, channel_choices, priority_choices, target_group_choices
+from .forms import ConfirmForm, RuleForm
+
+
+@bp.get("/regler")
+@admin_required
+def rules():
+    return render_template(
+        "admin/rules.html",
+        rules=services.rules_in_order(),
+        parse_keywords=parse_keywords,
+        confirm=ConfirmForm(),
+    )
+
+
+def _rule_data(form: RuleForm) -> services.RuleData:
+    category_id = form.category_id.data
+    return services.RuleData(
+        name=form.name.data,
+        active=form.active.data,
+        channel=Channel(form.channel.data) if form.channel.data else None,
+        category=db.session.get(Category, category_id) if category_id else None,
+        keywords=form.keywords.data,
+        email_domain=form.email_domain.data,
+        group=db.session.get(Group, form.group_id.data),
+        priority=Priority(form.priority.data) if form.priority.data else None,
+    )
+
+
+@bp.route("/regler/ny", methods=["GET", "POST"])
+@bp.route("/regler/<int:rule_id>/redigera", methods=["GET", "POST"])
+@admin_required
+def edit_rule(rule_id: int | None = None):
+    rule = get_or_404(RoutingRule, rule_id) if rule_id is not None else None
+    form = RuleForm(obj=rule)
+    form.channel.choices = channel_choices()
+    form.priority.choices = priority_choices()
+    form.category_id.choices = category_choices(rule.category_id if rule else None)
+    form.group_id.choices = target_group_choices(rule.group_id if rule else None)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_rule(rule, _rule_data(form))
+        except services.AdminError as error:
+            show_error(form, error.field, str(error))
+        else:
+            db.session.commit()
+            flash(_("The routing rule %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("admin.rules"))
+    return render_template(
+        "admin/rule_form.html", form=form, rule=rule, confirm=ConfirmForm()
+    ), form_status()
+
+
+def _move(rule_id: int, step: int):
+    rule = get_or_404(RoutingRule, rule_id)
+    if ConfirmForm().validate_on_submit() and services.move_rule(rule, step):
+        db.session.commit()
+        flash(_("The rule %(name)s was moved.", name=rule.name), "success")
+    return redirect(url_for("admin.rules", _anchor=f"rule-{rule.id}"))
+
+
+@bp.post("/regler/<int:rule_id>/flytta-upp")
+@admin_required
+def move_rule_up(rule_id: int):
+    return _move(rule_id, -1)
+
+
+@bp.post("/regler/<int:rule_id>/flytta-ned")
+@admin_required
+def move_rule_down(rule_id: int):
+    return _move(rule_id, +1)
+
+
+@bp.post("/regler/<int:rule_id>/ta-bort")
+@admin_required
+def delete_rule(rule_id: int):
+    rule = get_or_404(RoutingRule, rule_id)
+    if ConfirmForm().validate_on_submit():
+        services.delete_rule(rule)
+        db.session.commit()
+        flash(_("The routing rule %(name)s was deleted.", name=rule.name), "success")
+    return redirect(url_for("admin.rules"))

@@ -1,0 +1,328 @@
+"""Configuration changes made by administrators: departments, groups,
+categories and routing rules. (Users live in ``auth.services``, shared with
+the CLI.)
+
+Each function takes objects and data, checks the domain rules, changes the
+database and flushes. None of them commits: the request commits once.
+A rule broken raises `AdminError`, whose message is shown as it is, next to
+the field it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import func, or_, select, update
+
+from ..auth.models import User
+from ..extensions import db
+from ..org.models import Category, Department, Group, GroupKind
+from ..routing.engine import parse_keywords
+from ..routing.models import RoutingRule
+from ..tickets.models import OPEN_STATUSES, Channel, Event, Priority, Ticket
+
+
+class AdminError(ValueError):
+    """Input that breaks a domain rule; ``field`` names the form field it is about."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _count(stmt) -> int:
+    return db.session.scalar(stmt) or 0
+
+
+def _name_taken(model, name: str, except_id: int | None = None) -> bool:
+    """Case-insensitive, in Python: SQLite's lower() does not fold å, ä and ö."""
+    wanted = name.casefold()
+    rows = db.session.execute(select(model.id, model.name)).all()
+    return any(n.casefold() == wanted and i != except_id for i, n in rows)
+
+
+def counts() -> dict[str, int]:
+    """How many of each thing there is, for the administration start page."""
+    return {
+        "users": _count(select(func.count(User.id)).where(User.active.is_(True))),
+        "departments": _count(select(func.count(Department.id))),
+        "groups": _count(select(func.count(Group.id)).where(Group.active.is_(True))),
+        "categories": _count(select(func.count(Category.id)).where(Category.active.is_(True))),
+        "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.active.is_(True))),
+    }
+
+
+# --- departments (förvaltningar) ------------------------------------------
+
+
+def save_department(department: Department | None, name: str) -> Department:
+    """Create a department (``department`` None) or rename one."""
+    if _name_taken(Department, name, department.id if department else None):
+        raise AdminError(_l("There is already a department with that name."), "name")
+    if department is None:
+        department = Department(name=name)
+        db.session.add(department)
+    department.name = name
+    db.session.flush()
+    return department
+
+
+def delete_department(department: Department) -> None:
+    if department.groups:
+        raise AdminError(
+            _l(
+                "%(name)s cannot be deleted while groups belong to it (%(groups)s). "
+                "Move them to another department first.",
+                name=department.name,
+                groups=", ".join(g.name for g in department.groups),
+            )
+        )
+    db.session.delete(department)
+    db.session.flush()
+
+
+# --- groups -----------------------------------------------------------------
+
+
+@dataclass
+class GroupData:
+    slug: str
+    name: str
+    kind: GroupKind
+    department: Department | None
+    confidential: bool
+    email: str | None
+    active: bool
+
+
+def _frontline_ids() -> list[int]:
+    return list(db.session.scalars(select(Group.id).where(Group.kind == GroupKind.FRONTLINE)))
+
+
+def _check_group(group: Group | None, data: GroupData) -> None:
+    own_id = group.id if group else None
+    if db.session.scalar(select(Group.id).where(Group.slug == data.slug, Group.id != own_id)):
+        raise AdminError(_l("There is already a group with that short name."), "slug")
+    if _name_taken(Group, data.name, own_id):
+        raise AdminError(_l("There is already a group with that name."), "name")
+    others = [i for i in _frontline_ids() if i != own_id]
+    is_frontline = group is not None and group.kind == GroupKind.FRONTLINE
+    if data.kind == GroupKind.FRONTLINE and others:
+        raise AdminError(
+            _l("There can be only one customer service group, and there already is one."), "kind"
+        )
+    if is_frontline and data.kind != GroupKind.FRONTLINE and not others:
+        raise AdminError(
+            _l("This is the customer service group: every question lands here. It must stay."),
+            "kind",
+        )
+    if data.kind == GroupKind.FRONTLINE and not data.active:
+        raise AdminError(_l("The customer service group cannot be deactivated."), "active")
+    if group is not None and group.active and not data.active:
+        still_open = open_ticket_count(group)
+        if still_open:
+            raise AdminError(
+                ngettext(
+                    "The group still has %(num)d open ticket. "
+                    "Transfer or close it before deactivating the group.",
+                    "The group still has %(num)d open tickets. "
+                    "Transfer or close them before deactivating the group.",
+                    still_open,
+                ),
+                "active",
+            )
+
+
+def open_ticket_count(group: Group) -> int:
+    return _count(
+        select(func.count(Ticket.id)).where(
+            Ticket.group_id == group.id, Ticket.status.in_(OPEN_STATUSES)
+        )
+    )
+
+
+def save_group(group: Group | None, data: GroupData) -> Group:
+    """Create a group (``group`` None) or change one.
+
+    Tickets carry their group's confidentiality in a column of their own (every
+    listing filters secrecy on it), so a change of the flag is written to all
+    the group's tickets here, in the same transaction.
+    """
+    _check_group(group, data)
+    if group is None:
+        group = Group()
+        db.session.add(group)
+    elif group.confidential != data.confidential:
+        db.session.execute(
+            update(Ticket)
+            .where(Ticket.group_id == group.id)
+            .values(confidential=data.confidential, version=Ticket.version + 1)
+            .execution_options(synchronize_session="fetch")
+        )
+    group.slug = data.slug
+    group.name = data.name
+    group.kind = data.kind
+    group.department = data.department
+    group.confidential = data.confidential
+    group.email = data.email
+    group.active = data.active
+    db.session.flush()
+    return group
+
+
+def group_usage(group: Group) -> dict[str, int]:
+    """What refers to a group; a group anything refers to is deactivated, not deleted.
+    ``tickets`` counts the tickets that are in the group or ever passed through it."""
+    passed_through = select(Event.ticket_id).where(Event.group_id == group.id)
+    return {
+        "tickets": _count(
+            select(func.count(Ticket.id)).where(
+                or_(Ticket.group_id == group.id, Ticket.id.in_(passed_through))
+            )
+        ),
+        "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.group_id == group.id)),
+        "categories": _count(
+            select(func.count(Category.id)).where(Category.default_group_id == group.id)
+        ),
+    }
+
+
+def delete_group(group: Group) -> None:
+    if group.kind == GroupKind.FRONTLINE:
+        raise AdminError(_l("The customer service group cannot be deleted."))
+    usage = group_usage(group)
+    if any(usage.values()):
+        raise AdminError(
+            _l(
+                "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d, "
+                "subject areas: %(categories)d) and cannot be deleted. Deactivate it instead.",
+                name=group.name,
+                **usage,
+            )
+        )
+    db.session.delete(group)  # its memberships go with it
+    db.session.flush()
+
+
+# --- categories (ämnesområden) ---------------------------------------------
+
+
+@dataclass
+class CategoryData:
+    name: str
+    description: str | None
+    default_group: Group | None
+    sla_hours: int
+    retention_months: int
+    active: bool
+
+
+def save_category(category: Category | None, data: CategoryData) -> Category:
+    if _name_taken(Category, data.name, category.id if category else None):
+        raise AdminError(_l("There is already a subject area with that name."), "name")
+    chosen = data.default_group
+    if chosen is not None:
+        unchanged = category is not None and category.default_group_id == chosen.id
+        if chosen.kind != GroupKind.ANSWER or not (chosen.active or unchanged):
+            raise AdminError(_l("Choose an active answer group."), "default_group_id")
+    if category is None:
+        category = Category()
+        db.session.add(category)
+    category.name = data.name
+    category.description = data.description
+    category.default_group = chosen
+    category.sla_hours = data.sla_hours
+    category.retention_months = data.retention_months
+    category.active = data.active
+    db.session.flush()
+    return category
+
+
+def delete_category(category: Category) -> None:
+    tickets = _count(select(func.count(Ticket.id)).where(Ticket.category_id == category.id))
+    rules = _count(select(func.count(RoutingRule.id)).where(RoutingRule.category_id == category.id))
+    if tickets or rules:
+        raise AdminError(
+            _l(
+                "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d) "
+                "and cannot be deleted. Deactivate it instead.",
+                name=category.name,
+                tickets=tickets,
+                rules=rules,
+            )
+        )
+    db.session.delete(category)
+    db.session.flush()
+
+
+# --- routing rules (styrningsregler) ----------------------------------------
+
+
+@dataclass
+class RuleData:
+    name: str
+    active: bool
+    channel: Channel | None
+    category: Category | None
+    keywords: str | None
+    email_domain: str | None
+    group: Group
+    priority: Priority | None
+
+
+def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
+    """Create a rule (last in order) or change one. A rule must set a condition:
+    one without would send every question to its group."""
+    keywords = ", ".join(parse_keywords(data.keywords)) or None
+    if not (data.channel or data.category or keywords or data.email_domain):
+        raise AdminError(
+            _l(
+                "Set at least one condition (channel, subject area, keywords or e-mail "
+                "domain). A rule without conditions would catch every question."
+            ),
+            "channel",
+        )
+    unchanged = rule is not None and rule.group_id == data.group.id
+    if not (data.group.active or unchanged):
+        raise AdminError(_l("Choose an active group."), "group_id")
+    if rule is None:
+        rule = RoutingRule(position=RoutingRule.next_position())
+        db.session.add(rule)
+    rule.name = data.name
+    rule.active = data.active
+    rule.channel = data.channel.value if data.channel else None
+    rule.category = data.category
+    rule.keywords = keywords
+    rule.email_domain = data.email_domain
+    rule.group = data.group
+    rule.priority = data.priority.value if data.priority else None
+    db.session.flush()
+    return rule
+
+
+def rules_in_order() -> list[RoutingRule]:
+    return list(
+        db.session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+    )
+
+
+def move_rule(rule: RoutingRule, step: int) -> bool:
+    """Move a rule one place earlier (-1) or later (+1); False if it is already at that end.
+    Renumbers every rule 10, 20, 30 … so the order stays unambiguous."""
+    rules = rules_in_order()
+    index = rules.index(rule)
+    target = index + step
+    if not 0 <= target < len(rules):
+        return False
+    rules[index], rules[target] = rules[target], rules[index]
+    for number, each in enumerate(rules, start=1):
+        each.position = number * 10
+    db.session.flush()
+    return True
+
+
+def delete_rule(rule: RoutingRule) -> None:
+    db.session.delete(rule)
+    db.session.flush()

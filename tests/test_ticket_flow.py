@@ -1,0 +1,393 @@
+"""Kundtjänst inbox, svarsgrupp queues and the actions on a ticket, through HTTP."""
+
+import pytest
+from sqlalchemy import select
+
+from kundtjanst.extensions import db
+from kundtjanst.tickets.models import (
+    Channel,
+    Event,
+    EventKind,
+    Outcome,
+    Priority,
+    Stage,
+    Status,
+    Ticket,
+)
+
+from .factories import new_ticket
+
+
+def make(app, **kw) -> str:
+    with app.app_context():
+        ticket, _ = new_ticket(**kw)
+        return ticket.reference
+
+
+def load(app, reference) -> Ticket:
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        db.session.expunge(ticket)
+        return ticket
+
+
+def kinds(app, reference) -> list[str]:
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        return [e.kind for e in db.session.scalars(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))]
+
+
+def escalate(client, reference, group_id, note="Behöver bygglovshandläggare"):
+    return client.post(
+        f"/arenden/{reference}/eskalera",
+        data={"escalate-group": str(group_id), "escalate-note": note},
+    )
+
+
+# --- the inbox -------------------------------------------------------------
+
+
+def test_inbox_lists_open_frontline_tickets_oldest_first(app, login_as, org):
+    first = make(app, subject="Första frågan")
+    second = make(app, subject="Andra frågan")
+    html = login_as("agent").get("/inkorg").get_data(as_text=True)
+    assert html.index(first) < html.index(second)
+    assert "2 öppna ärenden" in html
+
+
+def test_inbox_excludes_other_groups_and_closed_tickets(app, login_as, org):
+    routed = make(app, category_id=org.categories.bistand)  # rule → socialtjänst
+    open_ref = make(app)
+    html = login_as("agent").get("/inkorg").get_data(as_text=True)
+    assert open_ref in html
+    assert routed not in html
+
+
+def test_inbox_filters_and_search(app, login_as, org):
+    web = make(app, subject="Grus på gatan", category_id=org.categories.avfall)
+    phone = make(app, subject="Bygga altan", channel=Channel.PHONE, category_id=org.categories.bygglov)
+    client = login_as("agent")
+
+    html = client.get("/inkorg?channel=phone").get_data(as_text=True)
+    assert phone in html and web not in html
+    html = client.get(f"/inkorg?category={org.categories.avfall}").get_data(as_text=True)
+    assert web in html and phone not in html
+    html = client.get("/inkorg?q=altan").get_data(as_text=True)
+    assert phone in html and web not in html
+    html = client.get(f"/inkorg?q={web.lower()}").get_data(as_text=True)
+    assert web in html and phone not in html
+    short = web.split("-")[1] + "-" + str(int(web.split("-")[2]))
+    html = client.get(f"/inkorg?q=KT-{short}").get_data(as_text=True)
+    assert web in html and phone not in html
+    html = client.get("/inkorg?status=waiting").get_data(as_text=True)
+    assert web not in html and phone not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["channel=fax", "category=abc", "category=-5", "status=deleted", "page=-1", "page=abc",
+     "page=99999999999999999999", "q=%25%27%3B--", "q=" + "x" * 500, "q=%FF%FE"],
+)
+def test_inbox_survives_hostile_parameters(app, login_as, org, query):
+    make(app)
+    response = login_as("agent").get(f"/inkorg?{query}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/inkorg?q=%00", "/sok?q=a%00b", "/inkorg?%00=1", "/ko/x%00y"])
+def test_nul_bytes_in_urls_get_a_clear_400(login_as, org, url):
+    response = login_as("agent").get(url)
+    assert response.status_code == 400
+    assert "Begäran kunde inte tolkas" in response.get_data(as_text=True)
+
+
+def test_inbox_is_paginated(app, login_as, org):
+    refs = [make(app, subject=f"Fråga {i}") for i in range(7)]  # PAGE_SIZE is 5 in tests
+    client = login_as("agent")
+    page1 = client.get("/inkorg").get_data(as_text=True)
+    page2 = client.get("/inkorg?page=2").get_data(as_text=True)
+    assert all(r in page1 for r in refs[:5]) and refs[5] not in page1
+    assert refs[5] in page2 and refs[6] in page2 and refs[0] not in page2
+    assert "Sida 1 av 2" in page1
+    assert client.get("/inkorg?page=50").status_code == 200
+
+
+# --- working a kundtjänst ticket ---------------------------------------------
+
+
+def test_agent_replies_and_resolves_web_question_first_contact(app, login_as, org):
+    ref = make(app)
+    client = login_as("agent")
+    page = client.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert "Svara medborgaren" in page and "Avsluta ärendet" in page
+
+    response = client.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", "resolve-reply": "Tömning sker på torsdag."},
+    )
+    assert response.status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.RESOLVED
+    assert ticket.outcome == Outcome.ANSWERED
+    assert ticket.answered_by == Stage.KUNDTJANST
+    assert ticket.first_contact is True
+    assert ticket.first_response_at is not None
+    assert kinds(app, ref) == ["created", "reply", "resolved"]
+
+
+def test_two_replies_make_it_not_first_contact(app, login_as, org):
+    ref = make(app)
+    client = login_as("agent")
+    client.post(f"/arenden/{ref}/svara", data={"reply-body": "Kan du berätta adressen?"})
+    assert load(app, ref).status == Status.WAITING
+    client.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", "resolve-reply": "Tack, nu är det ordnat."},
+    )
+    ticket = load(app, ref)
+    assert ticket.status == Status.RESOLVED and ticket.first_contact is False
+
+
+def test_internal_note(app, login_as, org):
+    ref = make(app)
+    client = login_as("agent")
+    assert client.post(f"/arenden/{ref}/anteckning", data={"note-body": "Ringer tekniska"}).status_code == 302
+    assert "Ringer tekniska" in client.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert kinds(app, ref)[-1] == "note"
+
+
+def test_empty_reply_is_refused_with_message(app, login_as, org):
+    ref = make(app)
+    response = login_as("agent").post(f"/arenden/{ref}/svara", data={"reply-body": "  "})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Skriv svaret." in html and 'href="#reply-body"' in html
+    assert kinds(app, ref) == ["created"]
+
+
+def test_resolve_with_unknown_outcome_is_refused(app, login_as, org):
+    ref = make(app)
+    response = login_as("agent").post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "deleted"})
+    assert response.status_code == 400
+    assert load(app, ref).status == Status.OPEN
+
+
+def test_resolve_closed_ticket_again_is_refused(app, login_as, org):
+    ref = make(app)
+    client = login_as("agent")
+    client.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "withdrawn"})
+    response = client.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "answered"})
+    assert response.status_code == 403
+    assert load(app, ref).outcome == Outcome.WITHDRAWN
+
+
+# --- escalation, queue, claim, answer --------------------------------------------
+
+
+def test_full_escalation_path(app, login_as, org):
+    ref = make(app, category_id=org.categories.bygglov, subject="Får jag bygga altan?")
+    agent = login_as("agent")
+    # The category's default group is pre-selected.
+    page = agent.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert f'<option selected value="{org.groups.bygg}">' in page
+
+    assert escalate(agent, ref, org.groups.bygg).status_code == 302
+    ticket = load(app, ref)
+    assert ticket.group_id == org.groups.bygg and ticket.status == Status.OPEN
+    assert ref not in agent.get("/inkorg").get_data(as_text=True)
+    # Kundtjänst keeps read access to tell a calling citizen where it stands.
+    page = agent.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert "Får jag bygga altan?" in page and "Avsluta ärendet" not in page
+
+    member = login_as("member")
+    queue = member.get("/ko/bygglov").get_data(as_text=True)
+    assert ref in queue and "Behöver bygglovshandläggare" not in queue
+    # Before claiming, the member may not answer.
+    assert member.post(f"/arenden/{ref}/svara", data={"reply-body": "Hej"}).status_code == 403
+
+    response = member.post(f"/arenden/{ref}/ta", data={"from_queue": "1"})
+    assert response.status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.CLAIMED and ticket.claimed_by_id == org.users.member
+    assert "Du har tagit" in member.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert ref not in member.get("/ko/bygglov").get_data(as_text=True)
+    assert ref in member.get("/mina").get_data(as_text=True)
+
+    response = member.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", "resolve-reply": "Ja, upp till 15 kvm utan bygglov."},
+    )
+    assert response.status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.RESOLVED
+    assert ticket.answered_by == Stage.SVARSGRUPP
+    assert ticket.first_contact is True  # web question, one reply
+    assert kinds(app, ref) == ["created", "escalated", "claimed", "reply", "resolved"]
+    assert ref not in member.get("/mina").get_data(as_text=True)
+
+
+def test_second_claim_gets_a_clear_message(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    login_as("member").post(f"/arenden/{ref}/ta")
+    other = login_as("member2")
+    response = other.post(f"/arenden/{ref}/ta", data={"from_queue": "1"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/ko/bygglov")
+    html = other.get("/ko/bygglov").get_data(as_text=True)
+    assert "Någon annan har redan tagit ärendet." in html
+    assert load(app, ref).claimed_by_id == org.users.member
+
+
+def test_release_puts_ticket_back_in_queue(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    assert login_as("member2").post(f"/arenden/{ref}/slapp").status_code == 403
+    assert member.post(f"/arenden/{ref}/slapp").status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.OPEN and ticket.claimed_by_id is None
+    assert ref in login_as("member2").get("/ko/bygglov").get_data(as_text=True)
+
+
+def test_transfer_to_another_group(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    response = member.post(
+        f"/arenden/{ref}/overlamna",
+        data={"transfer-group": str(org.groups.miljo), "transfer-note": "Gäller buller"},
+    )
+    assert response.status_code == 302
+    ticket = load(app, ref)
+    assert ticket.group_id == org.groups.miljo and ticket.claimed_by_id is None
+    assert ref in login_as("other").get("/ko/miljo").get_data(as_text=True)
+    # The former group no longer reaches it.
+    assert member.get(f"/arenden/{ref}").status_code == 404
+
+
+def test_transfer_to_same_group_is_refused(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    response = member.post(f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.bygg)})
+    assert response.status_code == 400
+    assert load(app, ref).group_id == org.groups.bygg
+
+
+def test_transfer_into_confidential_group_redirects_away(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    response = member.post(f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.social)})
+    assert response.status_code == 302
+    assert ref not in response.headers["Location"]
+    assert load(app, ref).confidential is True
+
+
+def test_forwarded_with_diarienummer(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    member.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "forwarded", "resolve-diarienummer": "SBN 2026/123"},
+    )
+    ticket = load(app, ref)
+    assert ticket.outcome == Outcome.FORWARDED
+    assert ticket.diarienummer == "SBN 2026/123"
+    assert ticket.first_contact is False
+
+
+def test_referred_requires_destination(app, login_as, org):
+    ref = make(app)
+    client = login_as("agent")
+    response = client.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "referred"})
+    assert response.status_code == 400
+    client.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "referred", "resolve-referred_to": "Försäkringskassan",
+              "resolve-reply": "Vänd dig till Försäkringskassan."},
+    )
+    ticket = load(app, ref)
+    assert ticket.outcome == Outcome.REFERRED and ticket.referred_to == "Försäkringskassan"
+    assert ticket.first_contact is True
+
+
+def test_phone_call_passed_live_answered_during_contact(app, login_as, org):
+    ref = make(app, channel=Channel.PHONE, status_link=False)
+    escalate(login_as("agent"), ref, org.groups.bygg, note="Kopplar samtalet")
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    page = member.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert "Svaret gavs under medborgarens samtal" in page
+    member.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", "resolve-during_contact": "y"},
+    )
+    ticket = load(app, ref)
+    assert ticket.first_contact is True and ticket.answered_by == Stage.SVARSGRUPP
+
+
+def test_phone_call_answered_by_call_back_is_not_first_contact(app, login_as, org):
+    ref = make(app, channel=Channel.PHONE, status_link=False)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    member.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "answered"})
+    assert load(app, ref).first_contact is False
+
+
+def test_during_contact_is_ignored_for_web_questions(app, login_as, org):
+    ref = make(app)
+    page = login_as("agent").get(f"/arenden/{ref}").get_data(as_text=True)
+    assert "Svaret gavs under medborgarens samtal" not in page
+    login_as("agent").post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", "resolve-during_contact": "y"},
+    )
+    assert load(app, ref).first_contact is False  # no reply was sent
+
+
+def test_agent_cannot_escalate_svarsgrupp_ticket_or_claim(app, login_as, org):
+    ref = make(app)
+    agent = login_as("agent")
+    escalate(agent, ref, org.groups.bygg)
+    assert escalate(agent, ref, org.groups.miljo).status_code == 403
+    assert agent.post(f"/arenden/{ref}/ta").status_code == 403
+    assert agent.post(f"/arenden/{ref}/anteckning", data={"note-body": "x"}).status_code == 403
+
+
+def test_escalate_to_unknown_group_is_refused(app, login_as, org):
+    ref = make(app)
+    for value in ["999999", "abc", str(org.groups.kundtjanst), ""]:
+        response = escalate(login_as("agent"), ref, value)
+        assert response.status_code == 400
+    assert load(app, ref).group_id == org.groups.kundtjanst
+
+
+def test_unknown_reference_is_404(login_as, org):
+    client = login_as("agent")
+    for ref in ["KT-2026-999999", "nonsense", "KT-99999999999999999999-1", "KT-2026-1"]:
+        assert client.get(f"/arenden/{ref}").status_code == 404
+        assert client.post(f"/arenden/{ref}/svara", data={"reply-body": "x"}).status_code == 404
+
+
+def test_routing_rule_priority_is_applied(app, org):
+    from kundtjanst.org.models import Group
+    from kundtjanst.routing.models import RoutingRule
+
+    with app.app_context():
+        db.session.add(
+            RoutingRule(position=1, name="Akut", keywords="akut", priority="high",
+                        group=db.session.get(Group, org.groups.miljo))
+        )
+        db.session.commit()
+        ticket, _ = new_ticket(subject="Akut: vattenläcka")
+        assert ticket.priority == Priority.HIGH
+        assert ticket.group_id == org.groups.miljo
