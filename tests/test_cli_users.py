@@ -8,9 +8,22 @@ from kundtjanst.extensions import db
 
 def test_create_user_with_groups(app, runner, org):
     result = runner.invoke(
-        args=["users", "create", "--email", "Ny@Sjostad.Se", "--name", "Nina Ny",
-              "--role", "staff", "--group", "kundtjanst", "--group", "bygglov",
-              "--password", "ett långt lösenord"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Ny@Sjostad.Se",
+            "--name",
+            "Nina Ny",
+            "--role",
+            "staff",
+            "--group",
+            "kundtjanst",
+            "--group",
+            "bygglov",
+            "--password",
+            "ett långt lösenord",
+        ]
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -49,8 +62,18 @@ def test_bad_input_is_refused_and_nothing_stored(app, runner, org):
         assert result.exit_code != 0
         assert message in result.output, result.output
     bad_role = runner.invoke(
-        args=["users", "create", "--email", "y@sjostad.se", "--name", "Y",
-              "--role", "superuser", "--password", "tillräckligt långt"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "y@sjostad.se",
+            "--name",
+            "Y",
+            "--role",
+            "superuser",
+            "--password",
+            "tillräckligt långt",
+        ]
     )
     assert bad_role.exit_code != 0
     with app.app_context():

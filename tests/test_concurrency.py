@@ -22,7 +22,9 @@ pytestmark = pytest.mark.postgres
 def test_ten_simultaneous_claims_exactly_one_wins(app, org):
     with app.app_context():
         group = db.session.get(Group, org.groups.bygg)
-        members = [make_user(f"claimer{i}@sjostad.se", f"Claimer {i}", groups=[group]) for i in range(10)]
+        members = [
+            make_user(f"claimer{i}@sjostad.se", f"Claimer {i}", groups=[group]) for i in range(10)
+        ]
         db.session.commit()
         member_ids = [m.id for m in members]
         ticket, _ = new_ticket()

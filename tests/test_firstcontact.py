@@ -64,7 +64,7 @@ def test_reopened_is_never_first_contact():
     timeline = [CREATED, REPLY, resolved(), Entry(EventKind.REOPENED), resolved()]
     assert not is_first_contact(Channel.EMAIL, timeline)
     sync = [CREATED, resolved(during_contact=True), Entry(EventKind.REOPENED)]
-    assert not is_first_contact(Channel.PHONE, sync + [resolved(during_contact=True)])
+    assert not is_first_contact(Channel.PHONE, [*sync, resolved(during_contact=True)])
 
 
 def test_confirmed_repeat_contact_is_not_first_contact():

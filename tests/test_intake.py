@@ -150,7 +150,7 @@ def test_status_page_shows_replies_but_not_internal_notes(app, client, org):
 
 def test_citizen_message_goes_on_the_timeline(app, client, org):
     with app.app_context():
-        ticket, token = new_ticket()
+        _ticket, token = new_ticket()
     response = client.post(f"/arende/{token}", data={"message": "Glömde säga: gröna tunnan."})
     assert response.status_code == 302
     with app.app_context():

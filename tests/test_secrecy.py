@@ -84,7 +84,13 @@ def test_other_group_queue_is_forbidden(login_as, secret):
 def test_scope_filter_is_in_the_query(app, org, secret):
     """The same SQL filter every listing uses counts the ticket only for members."""
     with app.app_context():
-        for who, expected in [("social", 1), ("agent", 0), ("manager", 0), ("admin", 0), ("member", 0)]:
+        for who, expected in [
+            ("social", 1),
+            ("agent", 0),
+            ("manager", 0),
+            ("admin", 0),
+            ("member", 0),
+        ]:
             user = db.session.get(User, getattr(org.users, who))
             count = db.session.scalar(
                 select(func.count()).select_from(Ticket).where(ticket_scope(user))

@@ -7,7 +7,6 @@ from kundtjanst.extensions import db
 from kundtjanst.tickets.models import (
     Channel,
     Event,
-    EventKind,
     Outcome,
     Priority,
     Stage,
@@ -34,7 +33,12 @@ def load(app, reference) -> Ticket:
 def kinds(app, reference) -> list[str]:
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
-        return [e.kind for e in db.session.scalars(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))]
+        return [
+            e.kind
+            for e in db.session.scalars(
+                select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id)
+            )
+        ]
 
 
 def escalate(client, reference, group_id, note="Behöver bygglovshandläggare"):
@@ -65,7 +69,9 @@ def test_inbox_excludes_other_groups_and_closed_tickets(app, login_as, org):
 
 def test_inbox_filters_and_search(app, login_as, org):
     web = make(app, subject="Grus på gatan", category_id=org.categories.avfall)
-    phone = make(app, subject="Bygga altan", channel=Channel.PHONE, category_id=org.categories.bygglov)
+    phone = make(
+        app, subject="Bygga altan", channel=Channel.PHONE, category_id=org.categories.bygglov
+    )
     client = login_as("agent")
 
     html = client.get("/inkorg?channel=phone").get_data(as_text=True)
@@ -85,8 +91,18 @@ def test_inbox_filters_and_search(app, login_as, org):
 
 @pytest.mark.parametrize(
     "query",
-    ["channel=fax", "category=abc", "category=-5", "status=deleted", "page=-1", "page=abc",
-     "page=99999999999999999999", "q=%25%27%3B--", "q=" + "x" * 500, "q=%FF%FE"],
+    [
+        "channel=fax",
+        "category=abc",
+        "category=-5",
+        "status=deleted",
+        "page=-1",
+        "page=abc",
+        "page=99999999999999999999",
+        "q=%25%27%3B--",
+        "q=" + "x" * 500,
+        "q=%FF%FE",
+    ],
 )
 def test_inbox_survives_hostile_parameters(app, login_as, org, query):
     make(app)
@@ -151,7 +167,10 @@ def test_two_replies_make_it_not_first_contact(app, login_as, org):
 def test_internal_note(app, login_as, org):
     ref = make(app)
     client = login_as("agent")
-    assert client.post(f"/arenden/{ref}/anteckning", data={"note-body": "Ringer tekniska"}).status_code == 302
+    assert (
+        client.post(f"/arenden/{ref}/anteckning", data={"note-body": "Ringer tekniska"}).status_code
+        == 302
+    )
     assert "Ringer tekniska" in client.get(f"/arenden/{ref}").get_data(as_text=True)
     assert kinds(app, ref)[-1] == "note"
 
@@ -167,7 +186,9 @@ def test_empty_reply_is_refused_with_message(app, login_as, org):
 
 def test_resolve_with_unknown_outcome_is_refused(app, login_as, org):
     ref = make(app)
-    response = login_as("agent").post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "deleted"})
+    response = login_as("agent").post(
+        f"/arenden/{ref}/avsluta", data={"resolve-outcome": "deleted"}
+    )
     assert response.status_code == 400
     assert load(app, ref).status == Status.OPEN
 
@@ -273,7 +294,9 @@ def test_transfer_to_same_group_is_refused(app, login_as, org):
     escalate(login_as("agent"), ref, org.groups.bygg)
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
-    response = member.post(f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.bygg)})
+    response = member.post(
+        f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.bygg)}
+    )
     assert response.status_code == 400
     assert load(app, ref).group_id == org.groups.bygg
 
@@ -283,7 +306,9 @@ def test_transfer_into_confidential_group_redirects_away(app, login_as, org):
     escalate(login_as("agent"), ref, org.groups.bygg)
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
-    response = member.post(f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.social)})
+    response = member.post(
+        f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.social)}
+    )
     assert response.status_code == 302
     assert ref not in response.headers["Location"]
     assert load(app, ref).confidential is True
@@ -311,8 +336,11 @@ def test_referred_requires_destination(app, login_as, org):
     assert response.status_code == 400
     client.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "referred", "resolve-referred_to": "Försäkringskassan",
-              "resolve-reply": "Vänd dig till Försäkringskassan."},
+        data={
+            "resolve-outcome": "referred",
+            "resolve-referred_to": "Försäkringskassan",
+            "resolve-reply": "Vänd dig till Försäkringskassan.",
+        },
     )
     ticket = load(app, ref)
     assert ticket.outcome == Outcome.REFERRED and ticket.referred_to == "Försäkringskassan"
@@ -384,8 +412,13 @@ def test_routing_rule_priority_is_applied(app, org):
 
     with app.app_context():
         db.session.add(
-            RoutingRule(position=1, name="Akut", keywords="akut", priority="high",
-                        group=db.session.get(Group, org.groups.miljo))
+            RoutingRule(
+                position=1,
+                name="Akut",
+                keywords="akut",
+                priority="high",
+                group=db.session.get(Group, org.groups.miljo),
+            )
         )
         db.session.commit()
         ticket, _ = new_ticket(subject="Akut: vattenläcka")
