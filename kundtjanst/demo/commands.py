@@ -1,9 +1,127 @@
-"""``flask demo seed``."""
+"""``flask demo seed`` and ``flask demo logins``."""
 
 from __future__ import annotations
 
+import random
+import time
+from datetime import UTC, datetime
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from ..auth.models import User
+from ..extensions import db
+from ..org.models import Category, Group
+from ..tickets.models import Ticket
+from ..timeutil import utcnow
+from .municipality import DEMO_PASSWORD, build_municipality, demo_users
+from .tickets import SeedResult, generate_tickets
+
+
+def database_is_empty() -> bool:
+    """No users, groups, categories or tickets: nothing a demo could collide with."""
+    return all(
+        db.session.scalar(select(model.id).limit(1)) is None
+        for model in (User, Group, Category, Ticket)
+    )
+
+
+def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-27T14:00:00+00:00") from error
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def seed_demo(
+    tickets: int, seed: int, now: datetime | None = None, progress=None
+) -> tuple[dict[str, int], SeedResult]:
+    """Create Sjöstads kommun and ``tickets`` tickets in the current transaction."""
+    org = build_municipality(generate_password_hash(DEMO_PASSWORD))  # hashed once for all
+    result = generate_tickets(org, tickets, random.Random(seed), now or utcnow(), progress)
+    return org.counts, result
+
+
+def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None:
+    click.echo(
+        "Created Sjöstads kommun: {departments} departments, {groups} groups, "
+        "{categories} categories, {rules} routing rules, {users} users.".format(**counts)
+    )
+    click.echo(
+        f"Created {result.tickets:,} tickets with {result.events:,} events "
+        f"in {seconds:.1f} s: {result.resolved:,} resolved "
+        f"({result.withdrawn:,} withdrawn), {result.open:,} open."
+    )
+    if result.counted:
+        parts = []
+        for stage, label in (("kundtjanst", "by kundtjänst"), ("svarsgrupp", "by svarsgrupp")):
+            parts.append(f"{label} {result.first_by_stage[stage]:,}/{result.by_stage[stage]:,}")
+        click.echo(
+            f"Answered at first contact: {result.first_contact_share:.1%} "
+            f"of {result.counted:,} resolved, not withdrawn ({'; '.join(parts)})."
+        )
 
 
 def register_demo_commands(group: AppGroup) -> None:
-    pass
+    @group.command("seed")
+    @click.option(
+        "--tickets",
+        default=3000,
+        show_default=True,
+        type=click.IntRange(min=0),
+        help="How many tickets to spread over the last twelve months.",
+    )
+    @click.option(
+        "--seed", default=1, show_default=True, type=int, help="Random seed; same seed, same data."
+    )
+    @click.option(
+        "--if-empty",
+        is_flag=True,
+        help="Do nothing (and succeed) when the database already has data.",
+    )
+    @click.option("--now", callback=_parse_now, hidden=True, help="Pretend it is this UTC time.")
+    def seed_command(tickets: int, seed: int, if_empty: bool, now: datetime | None) -> None:
+        """Fill an empty database with Sjöstads kommun and a year of tickets."""
+        if not database_is_empty():
+            if if_empty:
+                click.echo("Database already has data; not seeding.")
+                return
+            raise click.ClickException(
+                "The database already has data (users, groups, categories or tickets). "
+                "Demo data goes only into an empty database; use --if-empty to skip quietly."
+            )
+        started = time.perf_counter()
+        try:
+            with click.progressbar(length=tickets, label="Creating tickets") as bar:
+                counts, result = seed_demo(tickets, seed, now, bar.update)
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
+        _summary(counts, result, time.perf_counter() - started)
+        click.echo("Run `flask demo logins` to see how to log in.")
+
+    @group.command("logins")
+    def logins_command() -> None:
+        """List the demo users and their password."""
+        users = demo_users()
+        if not users:
+            click.echo("There are no demo users in this database (run `flask demo seed`).")
+            return
+        rows = [(u.email, u.role.value, ", ".join(g.slug for g in u.groups) or "–") for u in users]
+        header = ("E-mail", "Role", "Groups")
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+
+        def line(cells) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+        click.echo(line(header))
+        click.echo(line("-" * w for w in widths))
+        for row in rows:
+            click.echo(line(row))
+        click.echo(f"\nPassword for every demo user: {DEMO_PASSWORD}")

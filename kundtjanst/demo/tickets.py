@@ -1,0 +1,179 @@
+"""Demo tickets in bulk: a year of Sjöstad's questions with their timelines.
+
+`generate_tickets` lets a `TicketGenerator` plan and play each ticket and
+writes the rows with SQLAlchemy Core in batches, with ids assigned here so
+events can point at their tickets without a round trip. References are
+reserved a year's block at a time, so the counter stays right for the tickets
+staff create afterwards. `first_contact` comes from the real rule applied to
+each generated timeline.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+
+from ..extensions import db
+from ..tickets.models import Event, Outcome, Stage, Status, Ticket
+from ..tickets.references import format_reference, reserve_block
+from .generator import TicketGenerator
+from .municipality import Municipality
+from .timeline import TicketSim
+
+BATCH = 5000  # tickets per INSERT, with their events
+
+
+@dataclass
+class SeedResult:
+    tickets: int = 0
+    events: int = 0
+    open: int = 0
+    withdrawn: int = 0
+    first_contact: int = 0
+    by_stage: Counter = field(default_factory=Counter)
+    first_by_stage: Counter = field(default_factory=Counter)
+    channels: Counter = field(default_factory=Counter)
+
+    @property
+    def resolved(self) -> int:
+        return self.tickets - self.open
+
+    @property
+    def counted(self) -> int:
+        """Resolved and not withdrawn: the base of the first-contact share."""
+        return self.resolved - self.withdrawn
+
+    @property
+    def first_contact_share(self) -> float:
+        return self.first_contact / self.counted if self.counted else 0.0
+
+
+def _next_id(column) -> int:
+    return (db.session.scalar(select(func.max(column))) or 0) + 1
+
+
+def _reset_id_sequences() -> None:
+    """PostgreSQL hands out ids from a sequence our explicit ids did not advance."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("tickets", "events"):
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+        )
+
+
+def generate_tickets(
+    org: Municipality,
+    count: int,
+    rng: random.Random,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> SeedResult:
+    """Insert ``count`` tickets with their timelines; the caller commits."""
+    gen = TicketGenerator(org, rng, now)
+    arrivals = sorted(gen.arrival() for _ in range(count))
+
+    per_year = Counter(at.year for at, _ in arrivals)
+    next_number = {year: reserve_block(year, n) for year, n in sorted(per_year.items())}
+
+    ticket_id = _next_id(Ticket.id)
+    event_id = _next_id(Event.id)
+    result = SeedResult()
+    to_utc = gen.calendar.to_utc
+    for start in range(0, count, BATCH):
+        tickets: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for created, channel in arrivals[start : start + BATCH]:
+            sim, columns = gen.ticket(created, channel)
+            number = next_number[created.year]
+            next_number[created.year] += 1
+            first = sim.first_contact()
+            tickets.append(
+                _ticket_row(
+                    ticket_id, format_reference(created.year, number), sim, columns, first, to_utc
+                )
+            )
+            for kind, at, actor, group, body, data in sim.events:
+                events.append(
+                    {
+                        "id": event_id,
+                        "ticket_id": ticket_id,
+                        "kind": kind.value,
+                        "created_at": to_utc(at),
+                        "actor_id": actor,
+                        "group_id": group,
+                        "body": body,
+                        "data": data,
+                    }
+                )
+                event_id += 1
+            ticket_id += 1
+            _tally(result, sim, first)
+        db.session.execute(insert(Ticket.__table__), tickets)
+        db.session.execute(insert(Event.__table__), events)
+        result.events += len(events)
+        if progress:
+            progress(len(tickets))
+    _reset_id_sequences()
+    return result
+
+
+def _ticket_row(
+    ticket_id: int,
+    reference: str,
+    sim: TicketSim,
+    columns: dict[str, Any],
+    first: bool | None,
+    to_utc: Callable[[datetime], datetime],
+) -> dict[str, Any]:
+    def utc(at: datetime | None) -> datetime | None:
+        return to_utc(at) if at is not None else None
+
+    return {
+        "id": ticket_id,
+        "reference": reference,
+        **columns,
+        "group_id": sim.group_id,
+        "confidential": sim.confidential,
+        "claimed_by_id": sim.claimed_by,
+        "status": sim.status.value,
+        "priority": sim.priority,
+        "created_at": utc(sim.created_at),
+        "group_entered_at": utc(sim.group_entered_at),
+        "first_response_at": utc(sim.first_response_at),
+        "escalated_at": utc(sim.escalated_at),
+        "resolved_at": utc(sim.resolved_at),
+        "due_at": None,
+        "outcome": sim.outcome.value if sim.outcome else None,
+        "answered_by": sim.answered_by.value if sim.answered_by else None,
+        "first_contact": first,
+        "reopen_count": sim.reopen_count,
+        "diarienummer": sim.diarienummer,
+        "referred_to": sim.referred_to,
+        "version": 1,
+    }
+
+
+def _tally(result: SeedResult, sim: TicketSim, first: bool | None) -> None:
+    result.tickets += 1
+    result.channels[sim.channel] += 1
+    if sim.status != Status.RESOLVED:
+        result.open += 1
+        return
+    if sim.outcome == Outcome.WITHDRAWN:
+        result.withdrawn += 1
+        return
+    stage = sim.answered_by or Stage.KUNDTJANST
+    result.by_stage[stage] += 1
+    if first:
+        result.first_contact += 1
+        result.first_by_stage[stage] += 1

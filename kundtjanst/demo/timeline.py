@@ -1,0 +1,188 @@
+"""A ticket's life on plain dicts, step by step, as `tickets.services` lives it.
+
+The generator cannot call the real operations (one ticket at a time, with
+flushes, is far too slow for 100,000 tickets), so `TicketSim` repeats their
+bookkeeping: each method changes the same fields and appends the same event as
+its namesake in `kundtjanst.tickets.services`. Times are naive Europe/Stockholm
+wall-clock times here; the generator converts them to UTC when it writes rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..routing.engine import RuleSpec
+from ..tickets.firstcontact import Entry, is_first_contact
+from ..tickets.models import Channel, EventKind, Outcome, Stage, Status
+
+# One timeline entry: kind, time, actor id, group id, body, data.
+EventRow = tuple[EventKind, datetime, int | None, int | None, str | None, dict[str, Any]]
+
+
+class TicketSim:
+    """One ticket and its timeline, changed only through the operations below."""
+
+    def __init__(self, frontline_id: int, confidential: dict[int, bool], channel: Channel):
+        self.frontline_id = frontline_id
+        self.confidential_groups = confidential
+        self.channel = channel
+        self.events: list[EventRow] = []
+        self.group_id = frontline_id
+        self.confidential = confidential[frontline_id]
+        self.claimed_by: int | None = None
+        self.status = Status.OPEN
+        self.priority: str = "normal"
+        self.created_at: datetime | None = None
+        self.group_entered_at: datetime | None = None
+        self.first_response_at: datetime | None = None
+        self.escalated_at: datetime | None = None
+        self.resolved_at: datetime | None = None
+        self.outcome: Outcome | None = None
+        self.answered_by: Stage | None = None
+        self.reopen_count = 0
+        self.diarienummer: str | None = None
+        self.referred_to: str | None = None
+
+    # -- helpers -------------------------------------------------------------
+
+    def _record(
+        self,
+        kind: EventKind,
+        at: datetime,
+        actor: int | None,
+        group: int | None,
+        body: str | None = None,
+        **data: Any,
+    ) -> None:
+        clean = {k: v for k, v in data.items() if v is not None}
+        self.events.append((kind, at, actor, group, body, clean))
+
+    def _move(self, group: int, at: datetime) -> None:
+        self.group_id = group
+        self.confidential = self.confidential_groups[group]
+        self.claimed_by = None
+        self.status = Status.OPEN
+        self.group_entered_at = at
+
+    @property
+    def in_frontline(self) -> bool:
+        return self.group_id == self.frontline_id
+
+    # -- the operations --------------------------------------------------------
+
+    def create(
+        self, at: datetime, actor: int | None, rule: RuleSpec | None, priority: str, rule_name: str
+    ) -> None:
+        group = rule.group_id if rule else self.frontline_id
+        self.priority = rule.priority if rule and rule.priority else priority
+        self.created_at = at
+        self.group_entered_at = at
+        self.group_id = group
+        self.confidential = self.confidential_groups[group]
+        self._record(
+            EventKind.CREATED, at, actor, self.frontline_id, None, channel=self.channel.value
+        )
+        if rule is not None and group != self.frontline_id:
+            self._record(EventKind.ROUTED, at, None, group, None, rule_id=rule.id, rule=rule_name)
+
+    def escalate(self, at: datetime, actor: int, group: int, note: str | None = None) -> None:
+        assert self.in_frontline and self.status != Status.RESOLVED
+        self._move(group, at)
+        self.escalated_at = self.escalated_at or at
+        self._record(EventKind.ESCALATED, at, actor, group, note)
+
+    def transfer(self, at: datetime, actor: int, group: int, note: str | None = None) -> None:
+        assert group != self.group_id and self.status != Status.RESOLVED
+        from_group = self.group_id
+        self._move(group, at)
+        if group != self.frontline_id:
+            self.escalated_at = self.escalated_at or at
+        self._record(EventKind.TRANSFERRED, at, actor, group, note, from_group_id=from_group)
+
+    def claim(self, at: datetime, actor: int) -> None:
+        assert not self.in_frontline and self.status == Status.OPEN and self.claimed_by is None
+        self.claimed_by = actor
+        self.status = Status.CLAIMED
+        self._record(EventKind.CLAIMED, at, actor, self.group_id)
+
+    def release(self, at: datetime, actor: int, note: str | None = None) -> None:
+        assert self.claimed_by == actor and self.status != Status.RESOLVED
+        self.claimed_by = None
+        self.status = Status.OPEN
+        self._record(EventKind.RELEASED, at, actor, self.group_id, note)
+
+    def note(self, at: datetime, actor: int, body: str) -> None:
+        self._record(EventKind.NOTE, at, actor, self.group_id, body)
+
+    def _reply(self, at: datetime, actor: int, body: str) -> None:
+        self._record(EventKind.REPLY, at, actor, self.group_id, body)
+        self.first_response_at = self.first_response_at or at
+
+    def reply(self, at: datetime, actor: int, body: str) -> None:
+        assert self.status != Status.RESOLVED
+        self._reply(at, actor, body)
+        self.status = Status.WAITING
+
+    def resolve(
+        self,
+        at: datetime,
+        actor: int,
+        outcome: Outcome,
+        *,
+        reply_body: str | None = None,
+        during_contact: bool = False,
+        diarienummer: str | None = None,
+        referred_to: str | None = None,
+        note: str | None = None,
+    ) -> None:
+        assert self.status != Status.RESOLVED
+        if reply_body:
+            self._reply(at, actor, reply_body)
+        during_contact = bool(during_contact and self.channel.synchronous)
+        stage = Stage.KUNDTJANST if self.in_frontline else Stage.SVARSGRUPP
+        self._record(
+            EventKind.RESOLVED,
+            at,
+            actor,
+            self.group_id,
+            note,
+            outcome=outcome.value,
+            stage=stage.value,
+            during_contact=during_contact,
+            diarienummer=diarienummer or None,
+            referred_to=referred_to or None,
+        )
+        self.status = Status.RESOLVED
+        self.resolved_at = at
+        self.outcome = outcome
+        self.answered_by = stage
+        self.diarienummer = diarienummer or None
+        self.referred_to = referred_to or None
+        if during_contact:
+            self.first_response_at = self.first_response_at or at
+
+    def reopen(self, at: datetime, actor: int | None, reason: str | None = None) -> None:
+        assert self.status == Status.RESOLVED
+        self._record(EventKind.REOPENED, at, actor, self.group_id, reason)
+        self.status = Status.CLAIMED if self.claimed_by else Status.OPEN
+        self.resolved_at = None
+        self.outcome = None
+        self.answered_by = None
+        self.reopen_count += 1
+
+    def citizen_message(self, at: datetime, body: str) -> None:
+        self._record(EventKind.CITIZEN_MESSAGE, at, None, self.group_id, body)
+        if self.status == Status.RESOLVED:
+            self.reopen(at, None)
+        elif self.status == Status.WAITING:
+            self.status = Status.CLAIMED if self.claimed_by else Status.OPEN
+
+    # -- the verdict -----------------------------------------------------------
+
+    def first_contact(self) -> bool | None:
+        """The real rule, applied to the timeline built here."""
+        if self.status != Status.RESOLVED:
+            return None
+        entries = [Entry(kind=kind, data=data) for kind, _, _, _, _, data in self.events]
+        return is_first_contact(self.channel, entries)
