@@ -111,7 +111,14 @@ class IdSelectField(SelectField):
 
 
 class EnumRadioField(RadioField):
-    """Radio buttons over an enum's values, refusing anything else clearly."""
+    """Radio buttons over an enum's values, refusing anything else clearly.
+
+    One option is always chosen (there is a default), so the field is required.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.flags.required = True
 
     def pre_validate(self, form) -> None:
         if self.data not in choice_values(self):
