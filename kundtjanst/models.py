@@ -3,6 +3,7 @@
 from .auth.models import Role, User
 from .org.models import Category, Department, Group, GroupKind, membership
 from .routing.models import RoutingRule
+from .settings.models import Setting
 from .tickets.models import Event, Ticket, TicketSequence
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "GroupKind",
     "Role",
     "RoutingRule",
+    "Setting",
     "Ticket",
     "TicketSequence",
     "User",

@@ -72,7 +72,7 @@ def make_app(database_url: str, **overrides):
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():
-        flask_migrate.upgrade()  # the schema comes from the migrations, as in production
+        flask_migrate.upgrade(revision="heads")  # the schema comes from the migrations
     yield app
     with app.app_context():
         db.engine.dispose()

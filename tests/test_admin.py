@@ -1057,3 +1057,43 @@ def test_a_name_taken_at_the_same_moment_is_a_conflict_not_a_crash(app, admin, m
     assert "Någon annan ändrade samtidigt." in text(response)
     assert count(app, Department) == 3
     assert admin.get("/admin/forvaltningar").status_code == 200
+
+
+# --- settings ---------------------------------------------------------------
+
+
+def test_settings_page_shows_defaults_and_saves(app, login_as):
+    from kundtjanst import settings
+
+    client = login_as("admin")
+    html = client.get("/admin/installningar").get_data(as_text=True)
+    assert "Mål för besvarade vid första kontakt" in html and 'value="70"' in html
+    response = client.post(
+        "/admin/installningar",
+        data={"first_contact_target": "75", "repeat_contact_window_days": "10"},
+    )
+    assert response.status_code == 302
+    with app.test_request_context():
+        assert settings.get("first_contact_target") == 75
+        assert settings.get("repeat_contact_window_days") == 10
+
+
+@pytest.mark.parametrize("value", ["", "0", "101", "abc", "7.5", "-3", "99999999999999999999"])
+def test_settings_refuse_bad_values(app, login_as, value):
+    from kundtjanst import settings
+
+    client = login_as("admin")
+    response = client.post(
+        "/admin/installningar",
+        data={"first_contact_target": value, "repeat_contact_window_days": "7"},
+    )
+    assert response.status_code == 400
+    assert "Något behöver rättas" in response.get_data(as_text=True)
+    with app.test_request_context():
+        assert settings.get("first_contact_target") == 70
+
+
+@pytest.mark.parametrize("who", ["agent", "member", "manager"])
+def test_settings_are_admin_only(login_as, who):
+    assert login_as(who).get("/admin/installningar").status_code == 403
+    assert login_as(who).post("/admin/installningar", data={}).status_code == 403

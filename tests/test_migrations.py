@@ -19,5 +19,5 @@ def test_downgrade_to_base_and_back(app, database_url):
     with app.app_context():
         flask_migrate.downgrade(revision="base")
         assert "tickets" not in inspect(db.engine).get_table_names()
-        flask_migrate.upgrade()
+        flask_migrate.upgrade(revision="heads")
         assert "tickets" in inspect(db.engine).get_table_names()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ..permissions import admin_required
-from . import category_views, group_views, rule_views, user_views  # noqa: F401
+from . import category_views, group_views, rule_views, setting_views, user_views  # noqa: F401
 from .blueprint import bp
 from .services import counts
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..dbtypes import str_enum
@@ -41,6 +52,16 @@ class Department(db.Model):
 
 class Group(db.Model):
     __tablename__ = "groups"
+    __table_args__ = (
+        # There is exactly one way in: at most one kundtjänst group.
+        Index(
+            "uq_groups_one_frontline",
+            "kind",
+            unique=True,
+            postgresql_where=text("kind = 'frontline'"),
+            sqlite_where=text("kind = 'frontline'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
