@@ -37,14 +37,15 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def str_enum(enum_cls: type[enum.StrEnum], name: str) -> Enum:
-    """A portable enum column: a VARCHAR holding the value, with a CHECK constraint."""
+def str_enum(enum_cls: type[enum.StrEnum], name: str, *, check: bool = True) -> Enum:
+    """A portable enum column: a VARCHAR holding the value, with a CHECK constraint
+    unless ``check`` is off (for lists that grow with features, like event kinds)."""
     return Enum(
         enum_cls,
         name=name,
         native_enum=False,
-        create_constraint=True,
-        length=20,
+        create_constraint=check,
+        length=20 if check else 30,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )

@@ -6,11 +6,13 @@ from .auth.models import Role, User
 from .org.models import Category, Department, Group, GroupKind, membership
 from .routing.models import RoutingRule
 from .settings.models import Setting
+from .stats.models import CouldReason, StatsDaily, StatsDailyAnswerTime, StatsDay
 from .tickets.models import Event, Ticket, TicketSequence
 
 __all__ = [
     "AuditEntry",
     "Category",
+    "CouldReason",
     "Department",
     "Event",
     "Group",
@@ -18,6 +20,9 @@ __all__ = [
     "Role",
     "RoutingRule",
     "Setting",
+    "StatsDaily",
+    "StatsDailyAnswerTime",
+    "StatsDay",
     "Ticket",
     "TicketSequence",
     "User",

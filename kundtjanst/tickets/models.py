@@ -86,6 +86,7 @@ class EventKind(enum.StrEnum):
     REOPENED = "reopened"
     CITIZEN_MESSAGE = "citizen_message"
     REPEAT_CONTACT = "repeat_contact"  # a later contact was confirmed as a repeat of this one
+    REPEAT_OF = "repeat_of"  # this contact was confirmed as a repeat of an earlier one
 
 
 class TicketSequence(db.Model):
@@ -136,8 +137,21 @@ class Ticket(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
+    # Statistics: fixed when the ticket arrives or is resolved, so a past day's
+    # figures never move unless the ticket is reopened or found to be a repeat.
+    received_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    resolved_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
+    answer_minutes: Mapped[int | None] = mapped_column(Integer)  # working minutes to first answer
+    answered_within_day: Mapped[bool | None] = mapped_column(Boolean)
+    # The learning loop: a svarsgrupp says kundtjänst could have answered this.
+    could_have_answered: Mapped[bool] = mapped_column(Boolean, default=False)
+    could_reason_id: Mapped[int | None] = mapped_column(ForeignKey("could_reasons.id"))
+    could_note: Mapped[str | None] = mapped_column(Text)
+    # Confirmed repeat contact: this ticket repeats an earlier one.
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+
     category: Mapped[Category | None] = relationship()
-    group: Mapped[Group] = relationship()
+    group: Mapped[Group] = relationship(foreign_keys=[group_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     events: Mapped[list[Event]] = relationship(
@@ -151,6 +165,7 @@ class Ticket(db.Model):
         Index("ix_tickets_created_at", "created_at"),
         Index("ix_tickets_citizen_email", "citizen_email"),
         Index("ix_tickets_citizen_phone", "citizen_phone"),
+        Index("ix_tickets_resolved_answer", "resolved_at", "answer_minutes"),
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -170,7 +185,8 @@ class Event(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
-    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind"))
+    # No CHECK constraint: new features add kinds, and old rows stay valid.
+    kind: Mapped[EventKind] = mapped_column(str_enum(EventKind, "event_kind", check=False))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))

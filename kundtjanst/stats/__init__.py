@@ -1,0 +1,1 @@
+"""The resolution dashboard: definitions, daily statistics and the figures managers steer by."""

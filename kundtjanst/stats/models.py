@@ -1,0 +1,76 @@
+"""Daily statistics rows, and the reasons a svarsgrupp gives in the learning loop."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..dbtypes import UTCDateTime
+from ..extensions import db
+from ..timeutil import utcnow
+from .definitions import COUNTER_NAMES
+
+
+class CouldReason(db.Model):
+    """Why kundtjänst could have answered (an admin-managed list)."""
+
+    __tablename__ = "could_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatsDaily(db.Model):
+    """Counters for one Stockholm day and one slice (channel, subject area, group).
+
+    ``received`` is counted on the group a ticket first went to; every other
+    counter on the group that resolved it.
+    """
+
+    __tablename__ = "stats_daily"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_daily_day", "day"),)
+
+
+# One integer column per counter, declared from the single list of counters.
+for _name in COUNTER_NAMES:
+    setattr(StatsDaily, _name, mapped_column(_name, Integer, default=0, nullable=False))
+    StatsDaily.__annotations__[_name] = Mapped[int]
+
+
+class StatsDailyAnswerTime(db.Model):
+    """How many tickets resolved that day got their first answer after so many
+    working minutes (at the resolution of `definitions.answer_time_bucket`)."""
+
+    __tablename__ = "stats_daily_answer_time"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_daily_answer_time_day", "day"),)
+
+
+class StatsDay(db.Model):
+    """A day whose rows are built; days not listed are read from the tickets."""
+
+    __tablename__ = "stats_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
