@@ -1,6 +1,6 @@
 # En väg in — everything a fresh machine with Python 3.11+ and make needs.
 #   make run    set up, migrate, seed demo data if empty, serve on http://127.0.0.1:5000
-#   make test   set up and run the whole suite (SQLite, then PostgreSQL)
+#   make test   set up and run the whole suite (SQLite, then PostgreSQL, then the browser tests)
 
 PYTHON ?= python3
 VENV := .venv
@@ -11,8 +11,11 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/kundtjanst_tes
 DEMO_TICKETS ?= 3000
 PO := kundtjanst/translations/sv/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
+# Browser tests: Debian's Chromium (never Playwright's download) and axe-core from npm.
+CHROMIUM ?= /usr/bin/chromium
+AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres lint format translations i18n-update scheduler clean
+.PHONY: run test test-sqlite test-postgres test-browser lint format translations i18n-update scheduler clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,21 +46,40 @@ i18n-update: $(STAMP)
 	$(BIN)/python scripts/i18n.py update
 
 test-sqlite: $(STAMP) $(MO)
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
 
 test-postgres: $(STAMP) $(MO)
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest --ignore=tests/browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAILED: PostgreSQL at $(TEST_DATABASE_URL) is unreachable, and CI requires it."; exit 1; \
 	else \
 		echo "SKIPPED the PostgreSQL run: $(TEST_DATABASE_URL) is unreachable (set TEST_DATABASE_URL)."; \
 	fi
 
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(AXE)
+
+# Real-browser journeys and axe-core checks (tests/browser), once, on SQLite.
+# Without Chromium they are skipped with a message; under CI=true that fails.
+test-browser: $(STAMP) $(MO)
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		if [ "$$CI" = "true" ]; then \
+			echo "FAILED: the browser tests need Chromium at $(CHROMIUM) (apt-get install chromium), and CI requires them."; exit 1; \
+		fi; \
+		echo "SKIPPED the browser tests: no Chromium at $(CHROMIUM) (apt-get install chromium, or set CHROMIUM=...)."; \
+	else \
+		if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(AXE) || exit 1; \
+		else echo "npm is missing: the axe-core checks will be skipped (CI fails instead)."; fi; \
+		env -u TEST_DATABASE_URL CHROMIUM="$(CHROMIUM)" $(BIN)/pytest tests/browser; \
+	fi
+
 test: lint
 	$(BIN)/python scripts/i18n.py check
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-browser
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .ruff_cache $(MO)
+	rm -rf $(VENV) build .pytest_cache .ruff_cache $(MO) node_modules test-artifacts

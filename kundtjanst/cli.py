@@ -56,7 +56,13 @@ def create_user_command(
 
 def register(app: Flask) -> None:
     from .demo.commands import register_demo_commands
+    from .jobs.commands import scheduler_cli
+    from .retention.commands import retention_cli
+    from .stats.cli import stats_cli
 
     register_demo_commands(demo_cli)
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(stats_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

@@ -24,7 +24,9 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     # Largest request body we accept; a bigger one gets a clear 413 page.
     MAX_CONTENT_LENGTH = 1024 * 1024
-    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # A form's token lasts 24 hours: WCAG 2.1 (2.2.1 Timing Adjustable) accepts a time
+    # limit without a warning only when it is longer than 20 hours.
+    WTF_CSRF_TIME_LIMIT = 24 * 3600
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
@@ -33,7 +35,29 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MUNICIPALITY = "Sjöstads kommun"
+    # Customer service's address and number, shown to citizens (the accessibility
+    # statement must say how to report a problem).
+    CONTACT_EMAIL = "kundtjanst@sjostad.se"
+    CONTACT_PHONE = "0123-45 67 00"
     PAGE_SIZE = 25
+    # Where the application is reached: links in e-mails sent outside a request.
+    BASE_URL = "http://127.0.0.1:5000"
+    # Outgoing e-mail (notifications to groups). Without MAIL_SERVER a log line is
+    # written instead. MAIL_USE_TLS: STARTTLS on MAIL_PORT; MAIL_USE_SSL: SMTPS.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "En väg in <noreply@localhost>"
+    MAIL_TIMEOUT = 10
+    # The scheduler (`flask scheduler run`): see kundtjanst/jobs/.
+    SCHEDULER_LEASE_SECONDS = 30
+    SCHEDULER_RENEW_SECONDS = 10
+    SCHEDULER_SLA_WATCH_MINUTES = 5
+    SCHEDULER_HEARTBEAT_SECONDS = 0  # > 0: a trivial job this often (checks, tests)
+    SCHEDULER_JOBS = ""  # comma-separated job names to run; empty: every job
 
 
 def normalise_database_url(url: str) -> str:

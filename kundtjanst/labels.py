@@ -58,4 +58,6 @@ EVENT = {
     EventKind.REOPENED: _l("Reopened"),
     EventKind.CITIZEN_MESSAGE: _l("Message from citizen"),
     EventKind.REPEAT_CONTACT: _l("Repeat contact"),
+    EventKind.SLA_BREACHED: _l("Past due time"),
+    EventKind.UNCLAIMED_ALERT: _l("Group alerted: not claimed"),
 }

@@ -14,8 +14,8 @@ def home_for(user) -> str:
         return url_for("tickets.inbox")
     if user.answer_groups:
         return url_for("tickets.queues")
-    if user.is_admin:
-        return url_for("admin.index")
+    if user.is_manager:
+        return url_for("stats.dashboard")
     return url_for("tickets.search")
 
 

@@ -3,6 +3,8 @@
 from .audit.models import AuditEntry
 
 from .auth.models import Role, User
+from .jobs.models import JobRun, SchedulerLease
+from .officehours.models import OfficeHours, SpecialDay
 from .org.models import Category, Department, Group, GroupKind, membership
 from .routing.models import RoutingRule
 from .settings.models import Setting
@@ -17,9 +19,13 @@ __all__ = [
     "Event",
     "Group",
     "GroupKind",
+    "JobRun",
+    "OfficeHours",
     "Role",
     "RoutingRule",
+    "SchedulerLease",
     "Setting",
+    "SpecialDay",
     "StatsDaily",
     "StatsDailyAnswerTime",
     "StatsDay",

@@ -700,6 +700,7 @@ def category_form(**changes) -> dict:
         "description": "Dricksvatten, avlopp och vattenmätare.",
         "default_group_id": "",
         "sla_hours": "24",
+        "answer_sla_hours": "40",
         "retention_months": "36",
         "active": "y",
     }

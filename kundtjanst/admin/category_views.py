@@ -34,6 +34,7 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
         description=form.description.data,
         default_group=db.session.get(Group, group_id) if group_id else None,
         sla_hours=form.sla_hours.data,
+        answer_sla_hours=form.answer_sla_hours.data,
         retention_months=form.retention_months.data,
         active=form.active.data,
     )

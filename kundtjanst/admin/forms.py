@@ -87,6 +87,24 @@ class WholeNumberField(IntegerField):
             )
 
 
+class OptionalWholeNumberField(WholeNumberField):
+    """Like `WholeNumberField`, but may be left empty (None)."""
+
+    def __init__(self, label=None, *, minimum: int, maximum: int, **kwargs):
+        super().__init__(label, minimum=minimum, maximum=maximum, **kwargs)
+        self.flags.required = False
+
+    def process_formdata(self, valuelist) -> None:
+        self.blank = not (valuelist and valuelist[0].strip())
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        if getattr(self, "blank", self.data is None):
+            self.data = None
+            return
+        super().pre_validate(form)
+
+
 def password_strength(form, field) -> None:
     """The same rule as ``flask users create``."""
     try:
@@ -170,6 +188,12 @@ class GroupForm(BaseForm):
         filters=[blank_to_none],
         validators=[Optional(), Length(max=254), email_validator()],
     )
+    sla_hours = OptionalWholeNumberField(
+        _l("Time to answer in this group (working hours)"), minimum=1, maximum=1000
+    )
+    unclaimed_alert_hours = OptionalWholeNumberField(
+        _l("Alert when unclaimed for (working hours)"), minimum=1, maximum=1000, default=4
+    )
     active = BooleanField(_l("Active"), default=True)
 
     def validate_slug(self, field) -> None:
@@ -190,6 +214,12 @@ class CategoryForm(BaseForm):
     default_group_id = IdSelectField(_l("Default answer group"))
     sla_hours = WholeNumberField(
         _l("Time to answer (working hours)"), minimum=1, maximum=1000, default=16
+    )
+    answer_sla_hours = WholeNumberField(
+        _l("Time to answer in the answer group (working hours)"),
+        minimum=1,
+        maximum=1000,
+        default=24,
     )
     retention_months = WholeNumberField(
         _l("Retention time (months)"), minimum=1, maximum=120, default=24

@@ -91,6 +91,8 @@ def _group_data(form: GroupForm) -> services.GroupData:
         confidential=form.confidential.data,
         email=form.email.data,
         active=form.active.data,
+        sla_hours=form.sla_hours.data,
+        unclaimed_alert_hours=form.unclaimed_alert_hours.data,
     )
 
 

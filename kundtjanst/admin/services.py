@@ -22,6 +22,7 @@ from ..org.models import Category, Department, Group, GroupKind
 from ..routing.engine import parse_keywords
 from ..routing.models import RoutingRule
 from ..tickets.models import OPEN_STATUSES, Channel, Event, Priority, Ticket
+from ..tickets.services import release_all_claimed_by
 
 
 class AdminError(ValueError):
@@ -52,6 +53,15 @@ def counts() -> dict[str, int]:
         "categories": _count(select(func.count(Category.id)).where(Category.active.is_(True))),
         "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.active.is_(True))),
     }
+
+
+# --- users ------------------------------------------------------------------
+
+
+def user_deactivated(user: User, actor: User | None = None) -> int:
+    """A deactivated user's claimed open tickets go back to their groups' queues
+    (nobody else could work them otherwise). Returns how many."""
+    return release_all_claimed_by(user, actor)
 
 
 # --- departments (förvaltningar) ------------------------------------------
@@ -95,6 +105,8 @@ class GroupData:
     confidential: bool
     email: str | None
     active: bool
+    sla_hours: int | None = None
+    unclaimed_alert_hours: int | None = None
 
 
 def _frontline_ids() -> list[int]:
@@ -168,6 +180,10 @@ def save_group(group: Group | None, data: GroupData) -> Group:
     group.confidential = data.confidential
     group.email = data.email
     group.active = data.active
+    group.sla_hours = data.sla_hours
+    group.unclaimed_alert_hours = (
+        data.unclaimed_alert_hours if data.kind == GroupKind.ANSWER else None
+    )
     db.session.flush()
     return group
 
@@ -217,6 +233,7 @@ class CategoryData:
     sla_hours: int
     retention_months: int
     active: bool
+    answer_sla_hours: int = 24
 
 
 def save_category(category: Category | None, data: CategoryData) -> Category:
@@ -234,6 +251,7 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
     category.description = data.description
     category.default_group = chosen
     category.sla_hours = data.sla_hours
+    category.answer_sla_hours = data.answer_sla_hours
     category.retention_months = data.retention_months
     category.active = data.active
     db.session.flush()

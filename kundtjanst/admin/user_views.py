@@ -17,6 +17,7 @@ from ..auth.services import UserError, UserFieldError, create_user, reset_passwo
 from ..extensions import db
 from ..org.models import Group
 from ..permissions import admin_required
+from . import services
 from .blueprint import bp, form_status, get_or_404, show_error
 from .choices import membership_choices
 from .forms import NewUserForm, PasswordForm, UserForm
@@ -67,6 +68,7 @@ def edit_user(user_id: int):
     form = UserForm(obj=user, memberships=[g.id for g in user.groups])
     form.memberships.choices = membership_choices()
     if form.validate_on_submit():
+        was_active = user.active
         try:
             update_user(
                 user,
@@ -80,6 +82,8 @@ def edit_user(user_id: int):
         except UserFieldError as error:
             show_error(form, error.field, str(error))
         else:
+            if was_active and not user.active:
+                services.user_deactivated(user, current_user)
             db.session.commit()
             flash(_("The changes to %(name)s were saved.", name=user.name), "success")
             return redirect(url_for("admin.users"))

@@ -9,7 +9,15 @@ from __future__ import annotations
 from flask import render_template
 
 from ..permissions import admin_required
-from . import category_views, group_views, rule_views, setting_views, user_views  # noqa: F401
+from . import (  # noqa: F401
+    category_views,
+    group_views,
+    job_views,
+    rule_views,
+    setting_views,
+    user_views,
+    worktime_views,
+)
 from .blueprint import bp
 from .services import counts
 

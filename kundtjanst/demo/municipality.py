@@ -66,6 +66,7 @@ class CategorySpec:
     sla_hours: int
     description: str
     retention_months: int = 24
+    answer_sla_hours: int = 24  # the svarsgrupp's target after a hand-off
 
 
 CATEGORIES = (
@@ -79,7 +80,14 @@ CATEGORIES = (
     CategorySpec(
         "va", "Vatten och avlopp", "vatten-avfall", 16, "Dricksvatten, läckor, avlopp, VA-avgifter."
     ),
-    CategorySpec("bygglov", "Bygglov", "bygg", 24, "Bygglov, anmälan, detaljplaner, attefallshus."),
+    CategorySpec(
+        "bygglov",
+        "Bygglov",
+        "bygg",
+        24,
+        "Bygglov, anmälan, detaljplaner, attefallshus.",
+        answer_sla_hours=40,
+    ),
     CategorySpec(
         "bostadsanpassning",
         "Bostadsanpassning",
@@ -116,6 +124,7 @@ CATEGORIES = (
         "gata-park",
         8,
         "Plogning, sandning och snövallar.",
+        answer_sla_hours=8,
     ),
     CategorySpec(
         "parkering",
@@ -192,6 +201,7 @@ CATEGORIES = (
         8,
         "Begäran att ta del av allmänna handlingar; ska hanteras skyndsamt.",
         retention_months=36,
+        answer_sla_hours=8,
     ),
     CategorySpec(
         "synpunkter",
@@ -199,6 +209,7 @@ CATEGORIES = (
         "kansli",
         40,
         "Synpunkter, förslag och klagomål på kommunens verksamhet.",
+        answer_sla_hours=80,
     ),
     CategorySpec("ovrigt", "Övrigt", None, 16, "Allt som inte passar någon annan kategori."),
 )
@@ -327,6 +338,7 @@ def build_municipality(password_hash: str) -> Municipality:
             description=c.description,
             default_group=groups[c.group] if c.group else None,
             sla_hours=c.sla_hours,
+            answer_sla_hours=c.answer_sla_hours,
             retention_months=c.retention_months,
         )
         for c in CATEGORIES

@@ -20,10 +20,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 
 from ..extensions import db
+from ..officehours.services import current_calendar
 from ..tickets.models import Event, Outcome, Stage, Status, Ticket
 from ..tickets.references import format_reference, reserve_block
 from .generator import TicketGenerator
 from .municipality import Municipality
+from .sla import SlaPlanner
 from .timeline import TicketSim
 
 BATCH = 5000  # tickets per INSERT, with their events
@@ -89,6 +91,7 @@ def generate_tickets(
     event_id = _next_id(Event.id)
     result = SeedResult()
     to_utc = gen.calendar.to_utc
+    planner = SlaPlanner(current_calendar(), gen.now, to_utc)
     for start in range(0, count, BATCH):
         tickets: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
@@ -97,12 +100,13 @@ def generate_tickets(
             number = next_number[created.year]
             next_number[created.year] += 1
             first = sim.first_contact()
-            tickets.append(
-                _ticket_row(
-                    ticket_id, format_reference(created.year, number), sim, columns, first, to_utc
-                )
+            timeline, sla_columns = planner.apply(sim, columns["category_id"])
+            row = _ticket_row(
+                ticket_id, format_reference(created.year, number), sim, columns, first, to_utc
             )
-            for kind, at, actor, group, body, data in sim.events:
+            row.update(sla_columns)
+            tickets.append(row)
+            for kind, at, actor, group, body, data in timeline:
                 events.append(
                     {
                         "id": event_id,

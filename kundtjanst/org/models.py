@@ -71,6 +71,10 @@ class Group(db.Model):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Working hours to answer in this group, instead of the subject area's target.
+    sla_hours: Mapped[int | None] = mapped_column(Integer)
+    # Alert the group when an escalation lies unclaimed this many working hours (None: never).
+    unclaimed_alert_hours: Mapped[int | None] = mapped_column(Integer, default=4)
 
     department: Mapped[Department | None] = relationship(back_populates="groups")
     members: Mapped[list[User]] = relationship(
@@ -102,7 +106,9 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
     default_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
-    sla_hours: Mapped[int] = mapped_column(Integer, default=16)
+    sla_hours: Mapped[int] = mapped_column(Integer, default=16)  # kundtjänst's target
+    # The svarsgrupp's target, in working hours after the hand-off.
+    answer_sla_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

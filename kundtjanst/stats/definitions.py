@@ -134,14 +134,6 @@ def percentile(histogram: Mapping[int, int], fraction: float) -> int | None:
     return max(histogram)
 
 
-def merge_histograms(parts: Iterable[Mapping[int, int]]) -> dict[int, int]:
-    merged: dict[int, int] = {}
-    for part in parts:
-        for value, count in part.items():
-            merged[value] = merged.get(value, 0) + count
-    return merged
-
-
 # --- backlog ---------------------------------------------------------------------
 
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -197,9 +189,11 @@ def preset_period(name: str, today: date) -> Period:
     if name == "year":
         return Period(today.replace(month=1, day=1), today)
     if name == "last_12_months":
-        start = today.replace(year=today.year - 1) + timedelta(days=1) if not (
-            today.month == 2 and today.day == 29
-        ) else date(today.year - 1, 3, 1)
+        start = (
+            today.replace(year=today.year - 1) + timedelta(days=1)
+            if not (today.month == 2 and today.day == 29)
+            else date(today.year - 1, 3, 1)
+        )
         return Period(start, today)
     raise ValueError(name)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..dbtypes import UTCDateTime
@@ -74,3 +74,5 @@ class StatsDay(db.Model):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Grows with every build: the dashboard's cache of daily rows is keyed on the highest.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -87,6 +87,8 @@ class EventKind(enum.StrEnum):
     CITIZEN_MESSAGE = "citizen_message"
     REPEAT_CONTACT = "repeat_contact"  # a later contact was confirmed as a repeat of this one
     REPEAT_OF = "repeat_of"  # this contact was confirmed as a repeat of an earlier one
+    SLA_BREACHED = "sla_breached"  # the stage's due time passed (recorded once by the SLA watch)
+    UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
 
 
 class TicketSequence(db.Model):
@@ -150,6 +152,17 @@ class Ticket(db.Model):
     # Confirmed repeat contact: this ticket repeats an earlier one.
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
 
+    # Working-time SLA clocks, one per stage (kundtjänst, then svarsgrupp): tickets/sla.py.
+    # ``due_at`` is the current stage's due time; the seconds are working time spent.
+    stage_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    frontline_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answer_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # this stage
+    sla_breach_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unclaimed_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # this stage
+    # Retention (gallring): when the citizen's personal data was removed.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     category: Mapped[Category | None] = relationship()
     group: Mapped[Group] = relationship(foreign_keys=[group_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
@@ -166,6 +179,9 @@ class Ticket(db.Model):
         Index("ix_tickets_citizen_email", "citizen_email"),
         Index("ix_tickets_citizen_phone", "citizen_phone"),
         Index("ix_tickets_resolved_answer", "resolved_at", "answer_minutes"),
+        # The inbox and the queues sorted by time left; the SLA watch.
+        Index("ix_tickets_group_status_due", "group_id", "status", "due_at"),
+        Index("ix_tickets_status_due", "status", "due_at"),
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -65,12 +65,23 @@ def text_filter(stmt: Select, q: str) -> Select:
     )
 
 
+SORTS = ("oldest", "due")
+
+
+def ordered(stmt: Select, sort: str = "oldest") -> Select:
+    """Oldest first (by arrival in the group), or by due time: least time left first."""
+    if sort == "due":
+        return stmt.order_by(Ticket.due_at.asc().nulls_last(), Ticket.id)
+    return stmt.order_by(Ticket.group_entered_at, Ticket.id)
+
+
 @dataclass
 class InboxFilter:
     channel: str | None = None
     category_id: int | None = None
     status: str | None = None
     q: str = ""
+    sort: str = "oldest"
 
 
 def inbox(user: User, frontline: Group, filters: InboxFilter) -> Select:
@@ -83,17 +94,17 @@ def inbox(user: User, frontline: Group, filters: InboxFilter) -> Select:
     if filters.status:
         stmt = stmt.where(Ticket.status == filters.status)
     stmt = text_filter(stmt, filters.q)
-    return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+    return with_list_columns(ordered(stmt, filters.sort))
 
 
-def queue(user: User, group: Group) -> Select:
-    """A svarsgrupp's unclaimed tickets, oldest first."""
+def queue(user: User, group: Group, sort: str = "oldest") -> Select:
+    """A svarsgrupp's unclaimed tickets, oldest first (or by time left)."""
     stmt = visible(user).where(
         Ticket.group_id == group.id,
         Ticket.status == Status.OPEN,
         Ticket.claimed_by_id.is_(None),
     )
-    return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+    return with_list_columns(ordered(stmt, sort))
 
 
 def mine(user: User) -> Select:

@@ -23,7 +23,11 @@ from ..extensions import db
 from ..org.models import Category, Group, GroupKind
 from ..routing.engine import TicketFacts, first_match
 from ..routing.models import RoutingRule
+from ..stats.aggregate import refresh_if_built
+from ..stats.definitions import WORKING_DAY_MINUTES
 from ..timeutil import local, utcnow
+from ..workingtime import working_time_between
+from . import sla
 from .firstcontact import Entry, is_first_contact
 from .models import Channel, Event, EventKind, Outcome, Priority, Stage, Status, Ticket
 from .references import next_reference
@@ -124,6 +128,7 @@ def create_ticket(
         description=contact.description,
         category=contact.category,
         group=group,
+        received_group_id=group.id,
         confidential=group.confidential,
         status=Status.OPEN,
         priority=priority,
@@ -134,6 +139,7 @@ def create_ticket(
         group_entered_at=now,
         created_by=actor,
     )
+    sla.start_stage(ticket, now)
     token = None
     if status_link:
         token, ticket.status_token_hash = new_status_token()
@@ -152,11 +158,13 @@ def _require_open(ticket: Ticket) -> None:
 
 
 def _move(ticket: Ticket, group: Group, now: datetime) -> None:
+    sla.end_stage(ticket, now)
     ticket.group = group
     ticket.confidential = group.confidential
     ticket.claimed_by = None
     ticket.status = Status.OPEN
     ticket.group_entered_at = now
+    sla.start_stage(ticket, now)
 
 
 def escalate(ticket: Ticket, actor: User, group: Group, note: str | None = None) -> None:
@@ -235,6 +243,25 @@ def release(ticket: Ticket, actor: User, note: str | None = None) -> None:
     db.session.flush()
 
 
+def release_all_claimed_by(user: User, actor: User | None = None) -> int:
+    """Put every open ticket ``user`` has claimed back in its group's queue (when the
+    user is deactivated), one ``released`` entry each; returns how many."""
+    tickets = db.session.scalars(
+        select(Ticket)
+        .where(Ticket.claimed_by_id == user.id, Ticket.status != Status.RESOLVED)
+        .order_by(Ticket.id)
+        .with_for_update()
+    ).all()
+    for ticket in tickets:
+        ticket.claimed_by = None
+        ticket.status = Status.OPEN
+        record(
+            ticket, EventKind.RELEASED, actor, group=ticket.group, released_user_id=user.id
+        )
+    db.session.flush()
+    return len(tickets)
+
+
 def add_note(ticket: Ticket, actor: User, body: str) -> None:
     """An internal note: staff only, never shown to the citizen."""
     record(ticket, EventKind.NOTE, actor, body=body, group=ticket.group)
@@ -279,8 +306,14 @@ def resolve(
     diarienummer: str | None = None,
     referred_to: str | None = None,
     note: str | None = None,
+    could_have_answered: bool = False,
+    could_reason_id: int | None = None,
+    could_note: str | None = None,
 ) -> None:
-    """Close a ticket with its outcome; record whether it was first contact."""
+    """Close a ticket with its outcome; record whether it was first contact.
+
+    A svarsgrupp resolving an escalation may say kundtjänst could have answered
+    it, with a reason: the learning loop the dashboard reports."""
     _require_open(ticket)
     now = utcnow()
     if reply_body:
@@ -300,16 +333,36 @@ def resolve(
         diarienummer=diarienummer or None,
         referred_to=referred_to or None,
     )
+    sla.end_stage(ticket, now)
     ticket.status = Status.RESOLVED
     ticket.resolved_at = now
     ticket.outcome = outcome
     ticket.answered_by = stage
+    ticket.resolved_group_id = ticket.group_id
+    learning = stage == Stage.SVARSGRUPP and could_have_answered
+    ticket.could_have_answered = learning
+    ticket.could_reason_id = could_reason_id if learning else None
+    ticket.could_note = (could_note or None) if learning else None
     ticket.diarienummer = diarienummer or None
     ticket.referred_to = referred_to or None
     if during_contact:
         ticket.first_response_at = ticket.first_response_at or now
+    _record_answer_time(ticket)
     recompute_first_contact(ticket)
     db.session.flush()
+
+
+def _record_answer_time(ticket: Ticket) -> None:
+    """Working minutes from arrival to the first answer, and whether that was
+    within one working day (the national e-mail measure)."""
+    if ticket.first_response_at is None:
+        ticket.answer_minutes = None
+        ticket.answered_within_day = False
+        return
+    spent = working_time_between(ticket.created_at, ticket.first_response_at)
+    minutes = max(0, int(spent.total_seconds() // 60))
+    ticket.answer_minutes = minutes
+    ticket.answered_within_day = minutes <= WORKING_DAY_MINUTES
 
 
 def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> None:
@@ -317,14 +370,18 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
     longer count as first contact."""
     if ticket.is_open:
         raise TicketError(_l("The ticket is already open."))
+    resolved_at = ticket.resolved_at
     record(ticket, EventKind.REOPENED, actor, body=reason or None, group=ticket.group)
     ticket.status = Status.CLAIMED if ticket.claimed_by_id else Status.OPEN
     ticket.resolved_at = None
     ticket.outcome = None
     ticket.answered_by = None
     ticket.reopen_count += 1
+    sla.start_stage(ticket, utcnow())
+    ticket.resolved_group_id = None
     recompute_first_contact(ticket)
     db.session.flush()
+    refresh_if_built(resolved_at)
 
 
 def citizen_message(ticket: Ticket, body: str) -> None:

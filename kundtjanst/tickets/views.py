@@ -58,6 +58,12 @@ def page_arg() -> int:
     return 1
 
 
+def sort_arg() -> str:
+    """The ``sort`` query parameter: ``oldest`` (default) or ``due`` (least time left)."""
+    sort = request.args.get("sort", "oldest")
+    return sort if sort in queries.SORTS else "oldest"
+
+
 def paginate(stmt):
     return db.paginate(
         stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"], error_out=False
@@ -75,16 +81,20 @@ def inbox():
     form.status.choices = [choice("", _l("All open"))] + [
         choice(s.value, STATUS[s]) for s in OPEN_STATUSES
     ]
-    filters = queries.InboxFilter()
+    sort = sort_arg()
+    filters = queries.InboxFilter(sort=sort)
     if form.validate():
         filters = queries.InboxFilter(
             channel=form.channel.data or None,
             category_id=form.category.data,
             status=form.status.data or None,
             q=form.q.data or "",
+            sort=sort,
         )
     page = paginate(queries.inbox(current_user, Group.frontline(), filters))
-    return render_template("tickets/inbox.html", form=form, page=page, action_form=ActionForm())
+    return render_template(
+        "tickets/inbox.html", form=form, page=page, action_form=ActionForm(), sort=sort
+    )
 
 
 @bp.get("/ko")
@@ -117,8 +127,11 @@ def queue(slug: str):
         abort(404)
     if group.id not in current_user.group_ids:
         abort(403)
-    page = paginate(queries.queue(current_user, group))
-    return render_template("tickets/queue.html", group=group, page=page, action_form=ActionForm())
+    sort = sort_arg()
+    page = paginate(queries.queue(current_user, group, sort))
+    return render_template(
+        "tickets/queue.html", group=group, page=page, action_form=ActionForm(), sort=sort
+    )
 
 
 @bp.get("/mina")

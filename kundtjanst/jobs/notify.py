@@ -1,0 +1,52 @@
+"""Telling a group about its tickets by e-mail (or a log line without a mail server).
+
+A group's message goes to its own address, or else to its active members. It
+carries references, due times and links; the subject line of a ticket only
+when the group is not confidential — a confidential ticket's contents never
+leave the application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from .. import mail
+from ..org.models import Group
+from ..templating import localtime
+
+
+@dataclass(frozen=True)
+class Notice:
+    reference: str
+    subject: str
+    confidential: bool
+    due_at: datetime | None
+
+
+def recipients(group: Group) -> list[str]:
+    if group.email:
+        return [group.email]
+    return [u.email for u in group.members if u.active]
+
+
+def ticket_link(reference: str) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{reference}"
+
+
+def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> bool:
+    """Send one message about ``notices`` to ``group``; True if it went to a mail server."""
+    lines = [intro, ""]
+    for notice in notices:
+        line = notice.reference
+        if notice.due_at is not None:
+            line += " – " + _("due %(time)s", time=localtime(notice.due_at))
+        if not notice.confidential and not group.confidential:
+            line += f"\n  {notice.subject}"
+        lines += [line, f"  {ticket_link(notice.reference)}", ""]
+    lines.append(_("This message was sent by En väg in to %(group)s.", group=group.name))
+    subject = f"[{group.name}] {title}"
+    return mail.send(recipients(group), subject, "\n".join(lines))

@@ -1,0 +1,21 @@
+"""Nightly retention (gallring): see `kundtjanst.retention`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..retention import anonymise_expired
+from ..timeutil import utcnow
+from .registry import Daily, job
+
+
+@job(
+    "retention.nightly",
+    Daily(3, 0),
+    _l("Removes citizens' personal data from tickets closed longer ago than the retention time."),
+)
+def nightly_retention(trigger_time: datetime) -> dict[str, int]:
+    result = anonymise_expired(utcnow())
+    return {"tickets": result.tickets, "events": result.events}

@@ -1,0 +1,120 @@
+"""Running one job for one trigger time, recorded in ``job_runs``.
+
+The run is claimed by inserting its row first (job, trigger time, "running")
+and committing: the unique pair lets only one insert succeed, so a trigger
+runs once even if two schedulers reach it. The job then runs in an
+application context of its own (fresh session, fresh per-job caches); its
+changes are committed, or rolled back and the error recorded. Nothing a job
+raises leaves this function.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import JobRun
+from .registry import Job
+
+log = logging.getLogger(__name__)
+MAX_ERROR = 4000
+ABANDONED = "The scheduler process stopped during the run."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    run_id: int
+    ok: bool
+    counts: dict[str, Any]
+    error: str | None
+
+
+def claim(job_name: str, trigger_time: datetime, holder: str) -> int | None:
+    """Insert the run's row and commit; None if this trigger was already claimed."""
+    run = JobRun(
+        job=job_name,
+        trigger_time=trigger_time,
+        holder=holder,
+        started_at=utcnow(),
+        outcome="running",
+        counts={},
+    )
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return run.id
+
+
+def already_claimed(job_name: str, trigger_time: datetime) -> bool:
+    return bool(
+        db.session.scalar(
+            select(exists().where(JobRun.job == job_name, JobRun.trigger_time == trigger_time))
+        )
+    )
+
+
+def _finish(run_id: int, ok: bool, counts: dict[str, Any], error: str | None, ms: int) -> None:
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.id == run_id)
+        .values(
+            finished_at=utcnow(),
+            outcome="ok" if ok else "error",
+            error=error,
+            counts=counts,
+            duration_ms=ms,
+        )
+    )
+    db.session.commit()
+
+
+def run(app: Flask, job: Job, trigger_time: datetime, holder: str) -> Outcome | None:
+    """Run ``job`` for ``trigger_time`` unless that trigger has been run; the outcome,
+    or None when it had been."""
+    with app.app_context():
+        run_id = claim(job.name, trigger_time, holder)
+        if run_id is None:
+            return None
+        started = time.perf_counter()
+        try:
+            counts = dict(job.func(trigger_time) or {})
+            db.session.commit()
+            ok, error = True, None
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("Job %s failed (trigger %s)", job.name, trigger_time.isoformat())
+            ok, counts = False, {}
+            error = "".join(traceback.format_exception(exc))[-MAX_ERROR:]
+        ms = int((time.perf_counter() - started) * 1000)
+        try:
+            _finish(run_id, ok, counts, error, ms)
+        except Exception:
+            db.session.rollback()
+            log.exception("Could not record the end of job %s", job.name)
+        log.info("Job %s (%s): %s in %d ms", job.name, trigger_time.isoformat(), ok, ms)
+        return Outcome(run_id, ok, counts, error)
+
+
+def abandon_others(holder: str) -> int:
+    """Runs left "running" by other scheduler processes (killed mid-run) are marked failed:
+    called by a process that has just taken the lease over."""
+    result = db.session.execute(
+        update(JobRun)
+        .where(JobRun.outcome == "running", JobRun.holder != holder)
+        .values(outcome="error", error=ABANDONED, finished_at=utcnow())
+    )
+    db.session.commit()
+    return result.rowcount

@@ -1,0 +1,129 @@
+"""The calendar in force, built from the database once per request or job, and
+the administrators' changes to it (each flushes, none commits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import g, has_app_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..timeutil import utcnow
+from ..workingtime import DEFAULT_WEEK, Calendar, Hours
+from .models import OfficeHours, SpecialDay
+
+
+class CalendarError(ValueError):
+    """Input that breaks a rule; ``field`` names the form field it is about."""
+
+    def __init__(self, message, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def week() -> tuple[Hours | None, ...]:
+    """Monday … Sunday as stored, the default where nothing is."""
+    days = list(DEFAULT_WEEK)
+    for row in db.session.scalars(select(OfficeHours)):
+        if 0 <= row.weekday <= 6:
+            if row.opens_minute is None or row.closes_minute is None:
+                days[row.weekday] = None
+            else:
+                days[row.weekday] = Hours(row.opens_minute, row.closes_minute)
+    return tuple(days)
+
+
+def build_calendar() -> Calendar:
+    closed: set[date] = set()
+    shortened: dict[date, int] = {}
+    for special in db.session.scalars(select(SpecialDay)):
+        if special.closes_minute is None:
+            closed.add(special.day)
+        else:
+            shortened[special.day] = special.closes_minute
+    return Calendar(week=week(), closed_days=frozenset(closed), shortened_days=shortened)
+
+
+def current_calendar() -> Calendar:
+    """The calendar in force, built once per application context (request, job)."""
+    if not has_app_context():
+        return build_calendar()
+    if "working_calendar" not in g:
+        g.working_calendar = build_calendar()
+    return g.working_calendar
+
+
+def forget_calendar() -> None:
+    if has_app_context():
+        g.pop("working_calendar", None)
+
+
+def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
+    """Store all seven weekdays' hours."""
+    if len(days) != 7:
+        raise ValueError("seven days, Monday first")
+    if all(d is None for d in days):
+        raise CalendarError(_l("The office must be open on at least one weekday."))
+    stored = {row.weekday: row for row in db.session.scalars(select(OfficeHours))}
+    for weekday, hours in enumerate(days):
+        row = stored.get(weekday)
+        if row is None:
+            row = OfficeHours(weekday=weekday)
+            db.session.add(row)
+        row.opens_minute = hours.opens if hours else None
+        row.closes_minute = hours.closes if hours else None
+        row.updated_at = utcnow()
+        row.updated_by_id = user_id
+    audit.record(
+        "calendar.week",
+        user_id=user_id,
+        week=[f"{h.opens}-{h.closes}" if h else None for h in days],
+    )
+    db.session.flush()
+    forget_calendar()
+
+
+@dataclass
+class SpecialDayData:
+    day: date
+    closes_minute: int | None  # None: closed all day
+    note: str
+
+
+def add_special_day(data: SpecialDayData, user_id: int | None = None) -> SpecialDay:
+    if db.session.get(SpecialDay, data.day) is not None:
+        raise CalendarError(_l("That date is already in the list. Remove it first."), "day")
+    if data.closes_minute is not None and not 0 < data.closes_minute < 24 * 60:
+        raise CalendarError(_l("Enter a closing time like 13:00."), "closes")
+    special = SpecialDay(
+        day=data.day, closes_minute=data.closes_minute, note=data.note, created_by_id=user_id
+    )
+    db.session.add(special)
+    audit.record(
+        "calendar.day_added",
+        target=data.day.isoformat(),
+        user_id=user_id,
+        closes_minute=data.closes_minute,
+        note=data.note or None,
+    )
+    db.session.flush()
+    forget_calendar()
+    return special
+
+
+def remove_special_day(special: SpecialDay, user_id: int | None = None) -> None:
+    audit.record("calendar.day_removed", target=special.day.isoformat(), user_id=user_id)
+    db.session.delete(special)
+    db.session.flush()
+    forget_calendar()
+
+
+def special_days(first: date | None = None) -> list[SpecialDay]:
+    stmt = select(SpecialDay).order_by(SpecialDay.day)
+    if first is not None:
+        stmt = stmt.where(SpecialDay.day >= first)
+    return list(db.session.scalars(stmt))

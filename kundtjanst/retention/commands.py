@@ -1,0 +1,48 @@
+"""``flask retention run [--dry-run]``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..timeutil import local, utcnow
+from . import anonymise_expired
+
+retention_cli = AppGroup("retention", help="Retention (gallring) of citizens' personal data.")
+
+
+def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter("use ISO 8601, e.g. 2026-11-27T03:00:00+00:00") from error
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only count what would be anonymised.")
+@click.option("--now", callback=_parse_now, hidden=True, help="Pretend it is this UTC time.")
+def run_command(dry_run: bool, now: datetime | None) -> None:
+    """Anonymise citizens' personal data on tickets closed longer ago than their
+    subject area's retention time, keeping every figure the statistics use."""
+    try:
+        result = anonymise_expired(now or utcnow(), dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    for c in result.categories:
+        click.echo(
+            f"{c.name or '(no subject area)'}: {c.tickets:,} tickets closed before "
+            f"{local(c.cutoff):%Y-%m-%d} ({c.months} months), {c.events:,} timeline texts"
+        )
+    click.echo(f"{verb} {result.tickets:,} tickets and {result.events:,} timeline texts.")

@@ -1,0 +1,51 @@
+"""``flask stats rebuild``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..tickets.models import Ticket
+from ..timeutil import local, local_today
+from .aggregate import build_day
+
+stats_cli = AppGroup("stats", help="Daily statistics behind the dashboard.")
+
+
+def first_ticket_day() -> date | None:
+    first = db.session.scalar(select(func.min(Ticket.created_at)))
+    return local(first).date() if first else None
+
+
+def days_until_yesterday(start: date) -> list[date]:
+    yesterday = local_today() - timedelta(days=1)
+    return [start + timedelta(days=n) for n in range((yesterday - start).days + 1)]
+
+
+@stats_cli.command("rebuild")
+@click.option(
+    "--from",
+    "start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First day to rebuild (YYYY-MM-DD). Default: the day of the first ticket.",
+)
+def rebuild_command(start) -> None:
+    """Rebuild the daily statistics rows up to and including yesterday."""
+    first = start.date() if start else first_ticket_day()
+    if first is None:
+        click.echo("No tickets; nothing to build.")
+        return
+    days = days_until_yesterday(first)
+    rows = 0
+    with click.progressbar(days, label="Building days", show_pos=True) as bar:
+        for day in bar:
+            rows += build_day(day)
+            db.session.commit()
+    click.echo(
+        f"Built {len(days)} days ({rows} rows) from {first} to {days[-1] if days else first}."
+    )

@@ -1,0 +1,260 @@
+"""Exports: every ticket received or resolved in the period (CSV for Swedish
+Excel, or an Excel workbook), and the daily contact list for SKR's Servicemätning."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from flask import Response, abort, request, stream_with_context
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..extensions import db
+from ..org.models import Group
+from ..permissions import manager_required, ticket_scope
+from ..tickets.models import Channel, Ticket
+from ..timeutil import local, local_day_bounds
+from .scope import Selection, select_from_request
+from .views import bp
+
+COLUMNS = (
+    "reference",
+    "channel",
+    "category",
+    "group",
+    "department",
+    "received_group",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "status",
+    "outcome",
+    "answered_by",
+    "first_contact",
+    "reopened",
+    "answer_working_hours",
+    "answered_within_one_working_day",
+    "sla_breached",
+    "could_have_answered",
+)
+
+
+def _rows(selection: Selection) -> Iterator[list]:
+    """The export's rows. The query is built before the first row is asked for,
+    so a streamed response does not depend on objects of the finished request."""
+    stmt, groups = _query(selection)
+    return _generate(stmt, groups)
+
+
+def _query(selection: Selection):
+    start, end = local_day_bounds(selection.period.first, selection.period.last)
+    filters = selection.filters
+    conditions = [
+        or_(
+            and_(Ticket.created_at >= start, Ticket.created_at < end),
+            and_(Ticket.resolved_at >= start, Ticket.resolved_at < end),
+        ),
+        ticket_scope(current_user),
+    ]
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.category_id:
+        conditions.append(Ticket.category_id == filters.category_id)
+    if filters.group_ids is not None:
+        ids = filters.group_ids
+        conditions.append(
+            or_(
+                Ticket.group_id.in_(ids),
+                Ticket.received_group_id.in_(ids),
+                Ticket.resolved_group_id.in_(ids),
+            )
+        )
+    groups = {
+        g.id: (g.name, g.department.name if g.department else "")
+        for g in db.session.scalars(select(Group).options(joinedload(Group.department)))
+    }
+    stmt = (
+        select(Ticket)
+        .where(*conditions)
+        .options(joinedload(Ticket.category))
+        .order_by(Ticket.created_at, Ticket.id)
+        .execution_options(yield_per=2000)
+    )
+    return stmt, groups
+
+
+def _generate(stmt, groups: dict) -> Iterator[list]:
+    for ticket in db.session.scalars(stmt):
+        group_name, department = groups.get(ticket.group_id, ("", ""))
+        received_name, _ = groups.get(ticket.received_group_id, ("", ""))
+        yield [
+            ticket.reference,
+            ticket.channel.value,
+            ticket.category.name if ticket.category else "",
+            group_name,
+            department,
+            received_name,
+            local(ticket.created_at).isoformat(timespec="seconds"),
+            local(ticket.first_response_at).isoformat(timespec="seconds")
+            if ticket.first_response_at
+            else "",
+            local(ticket.resolved_at).isoformat(timespec="seconds") if ticket.resolved_at else "",
+            ticket.status.value,
+            ticket.outcome.value if ticket.outcome else "",
+            ticket.answered_by.value if ticket.answered_by else "",
+            "true" if ticket.first_contact else "false",
+            "true" if ticket.reopen_count else "false",
+            round(ticket.answer_minutes / 60, 2) if ticket.answer_minutes is not None else None,
+            "true" if ticket.answered_within_day else "false",
+            "true" if (ticket.sla_breach_count or 0) > 0 else "false",
+            "true" if ticket.could_have_answered else "false",
+        ]
+
+
+def _swedish_csv_value(value) -> str:
+    """Decimal comma for numbers with decimals; everything else as text."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def _csv_stream(rows: Iterator[list]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")  # UTF-8 BOM: Swedish Excel then reads å, ä and ö right
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_swedish_csv_value(v) for v in row])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _filename(selection: Selection, extension: str) -> str:
+    return f"arenden_{selection.period.first}_{selection.period.last}.{extension}"
+
+
+def _selection_or_400() -> Selection:
+    selection = select_from_request(current_user)
+    if selection.errors:
+        abort(400)
+    return selection
+
+
+@bp.get("/statistik/export.csv")
+@login_required
+def export_csv():
+    selection = _selection_or_400()
+    rows = _rows(selection)
+    audit.record("stats.export", target="csv", **_audit_details(selection))
+    db.session.commit()
+    response = Response(
+        stream_with_context(_csv_stream(rows)),
+        mimetype="text/csv",
+    )
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(selection, "csv")}"'
+    )
+    return response
+
+
+@bp.get("/statistik/export.xlsx")
+@login_required
+def export_xlsx():
+    from openpyxl import Workbook
+
+    selection = _selection_or_400()
+    audit.record("stats.export", target="xlsx", **_audit_details(selection))
+    db.session.commit()
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Questions"))
+    sheet.append(list(COLUMNS))
+    for row in _rows(selection):
+        sheet.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    response = Response(
+        data.getvalue(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(selection, "xlsx")}"'
+    )
+    return response
+
+
+def _audit_details(selection: Selection) -> dict:
+    return {
+        "from": selection.period.first.isoformat(),
+        "to": selection.period.last.isoformat(),
+        "channel": selection.filters.channel,
+        "category": selection.filters.category_id,
+        "groups": list(selection.filters.group_ids)
+        if selection.filters.group_ids is not None
+        else None,
+    }
+
+
+# --- SKR Servicemätning ---------------------------------------------------------------
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@bp.get("/statistik/kontaktlista.csv")
+@manager_required
+def contact_list():
+    """The day's incoming calls and e-mails for the survey firm: time, channel and
+    the citizen's phone or e-mail where given. Confidential groups' tickets never."""
+    raw = request.args.get("date", "")
+    try:
+        if not _DATE.match(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return Response(
+            _("Give the date as YYYY-MM-DD, e.g. ?date=2026-11-27.") + "\n",
+            status=400,
+            mimetype="text/plain",
+        )
+    start, end = local_day_bounds(day, day)
+    tickets = db.session.execute(
+        select(Ticket.created_at, Ticket.channel, Ticket.citizen_phone, Ticket.citizen_email)
+        .where(
+            Ticket.created_at >= start,
+            Ticket.created_at < end,
+            Ticket.channel.in_((Channel.PHONE, Channel.EMAIL)),
+            Ticket.confidential.is_(False),
+        )
+        .order_by(Ticket.created_at, Ticket.id)
+    ).all()
+    audit.record("stats.contact_list", target=day.isoformat(), rows=len(tickets))
+    db.session.commit()
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["time", "channel", "phone", "email"])
+    for created_at, channel, phone, email in tickets:
+        writer.writerow(
+            [
+                local(created_at).isoformat(timespec="minutes"),
+                channel.value,
+                phone or "" if channel == Channel.PHONE else "",
+                email or "" if channel == Channel.EMAIL else "",
+            ]
+        )
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="kontaktlista_{day}.csv"'
+    return response

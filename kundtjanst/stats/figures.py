@@ -1,0 +1,254 @@
+"""The dashboard's figures for a period and filters.
+
+Whole past days come from the daily rows; days without rows (today, or a day
+the nightly snapshot has not built yet) are counted from the tickets with the
+same code that builds the rows. The part read from the daily rows is cached
+per process until the rows change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select
+
+from ..extensions import db
+from ..org.models import Group
+from ..tickets.models import OPEN_STATUSES, Ticket
+from ..timeutil import local_today, utcnow
+from . import aggregate
+from .definitions import (
+    AGE_BUCKETS,
+    COUNTER_NAMES,
+    Counters,
+    Period,
+    Share,
+    iso_week,
+    percentile,
+    shares,
+)
+from .models import StatsDaily, StatsDailyAnswerTime, StatsDay
+
+# What the day-by-day series (the weekly chart) carries.
+WEEKLY_COUNTERS = ("received", "resolved", "first_contact")
+
+
+@dataclass
+class Part:
+    """Counters of a stretch of days, broken down every way the dashboard shows."""
+
+    by_key: dict[aggregate.Key, Counters] = field(default_factory=lambda: defaultdict(Counters))
+    by_day: dict[date, Counters] = field(default_factory=lambda: defaultdict(Counters))
+    answer_time: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def merge(self, other: Part) -> None:
+        for key, counters in other.by_key.items():
+            self.by_key[key].add(counters)
+        for day, counters in other.by_day.items():
+            self.by_day[day].add(counters)
+        for minutes, count in other.answer_time.items():
+            self.answer_time[minutes] += count
+
+
+def _daily_filters(filters: aggregate.Filters, model) -> list:
+    conditions = []
+    if filters.channel:
+        conditions.append(model.channel == filters.channel)
+    if filters.category_id:
+        conditions.append(model.category_id == filters.category_id)
+    if filters.group_ids is not None:
+        conditions.append(model.group_id.in_(filters.group_ids))
+    return conditions
+
+
+def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
+    part = Part()
+    sums = [func.sum(getattr(StatsDaily, name)).label(name) for name in COUNTER_NAMES]
+    in_range = [
+        StatsDaily.day >= first,
+        StatsDaily.day <= last,
+        *_daily_filters(filters, StatsDaily),
+    ]
+    for row in db.session.execute(
+        select(StatsDaily.channel, StatsDaily.category_id, StatsDaily.group_id, *sums)
+        .where(*in_range)
+        .group_by(StatsDaily.channel, StatsDaily.category_id, StatsDaily.group_id)
+    ):
+        part.by_key[(row.channel, row.category_id, row.group_id)].add(
+            Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES})
+        )
+    weekly = WEEKLY_COUNTERS
+    for row in db.session.execute(
+        select(StatsDaily.day, *[func.sum(getattr(StatsDaily, n)).label(n) for n in weekly])
+        .where(*in_range)
+        .group_by(StatsDaily.day)
+    ):
+        part.by_day[row.day].add(Counters(**{n: int(getattr(row, n) or 0) for n in weekly}))
+    for minutes, count in db.session.execute(
+        select(StatsDailyAnswerTime.minutes, func.sum(StatsDailyAnswerTime.count))
+        .where(
+            StatsDailyAnswerTime.day >= first,
+            StatsDailyAnswerTime.day <= last,
+            *_daily_filters(filters, StatsDailyAnswerTime),
+        )
+        .group_by(StatsDailyAnswerTime.minutes)
+    ):
+        part.answer_time[minutes] += int(count)
+    return part
+
+
+def _live(day: date, filters: aggregate.Filters) -> Part:
+    slices = aggregate.count_day(day, filters)
+    part = Part()
+    for key, counters in slices.counters.items():
+        part.by_key[key].add(counters)
+        part.by_day[day].add(Counters(**{n: getattr(counters, n) for n in WEEKLY_COUNTERS}))
+    for (_key, minutes), count in slices.answer_time.items():
+        part.answer_time[minutes] += count
+    return part
+
+
+# --- the cache of the daily-row part ----------------------------------------------
+
+_CACHE: OrderedDict[tuple, Part] = OrderedDict()
+_CACHE_SIZE = 64
+_LOCK = threading.Lock()
+
+
+def _rows_version() -> tuple:
+    count, latest = db.session.execute(select(func.count(), func.max(StatsDay.revision))).one()
+    return (db.engine.url.render_as_string(), count, latest)
+
+
+def built_days(first: date, last: date) -> set[date]:
+    return set(
+        db.session.scalars(select(StatsDay.day).where(StatsDay.day >= first, StatsDay.day <= last))
+    )
+
+
+def collect(period: Period, filters: aggregate.Filters, *, use_rows: bool = True) -> Part:
+    """All counters for the period: daily rows where built, live elsewhere."""
+    today = local_today()
+    built = built_days(period.first, period.last) if use_rows else set()
+    built = {d for d in built if d < today}
+    part = Part()
+    if built:
+        first, last = min(built), max(built)
+        key = (_rows_version(), first, last, filters.key())
+        with _LOCK:
+            cached = _CACHE.get(key)
+            if cached is not None:
+                _CACHE.move_to_end(key)
+        if cached is None:
+            cached = _from_daily_rows(first, last, filters)
+            with _LOCK:
+                _CACHE[key] = cached
+                while len(_CACHE) > _CACHE_SIZE:
+                    _CACHE.popitem(last=False)
+        part.merge(cached)
+    for day in period.each_day():
+        if day not in built:
+            part.merge(_live(day, filters))
+    return part
+
+
+def clear_cache() -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+# --- what the dashboard shows ----------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    period: Period
+    total: Counters
+    shares: dict[str, Share]
+    median_minutes: int | None
+    p90_minutes: int | None
+    by_channel: dict[str, Counters]
+    by_group: dict[int | None, Counters]
+    by_category: dict[int | None, Counters]
+    weekly: list[tuple[str, Counters]]
+    answer_time: dict[int, int]
+
+
+def figures(period: Period, filters: aggregate.Filters, *, use_rows: bool = True) -> Figures:
+    part = collect(period, filters, use_rows=use_rows)
+    total = Counters.total(part.by_key.values())
+    by_channel: dict[str, Counters] = defaultdict(Counters)
+    by_group: dict[int | None, Counters] = defaultdict(Counters)
+    by_category: dict[int | None, Counters] = defaultdict(Counters)
+    for (channel, category_id, group_id), counters in part.by_key.items():
+        by_channel[channel].add(counters)
+        by_group[group_id].add(counters)
+        by_category[category_id].add(counters)
+    weeks: dict[str, Counters] = {}
+    for day in period.each_day():
+        week = iso_week(day)
+        weeks.setdefault(week, Counters())
+        if day in part.by_day:
+            weeks[week].add(part.by_day[day])
+    histogram = dict(part.answer_time)
+    return Figures(
+        period=period,
+        total=total,
+        shares=shares(total),
+        median_minutes=percentile(histogram, 0.5),
+        p90_minutes=percentile(histogram, 0.9),
+        by_channel=dict(by_channel),
+        by_group=dict(by_group),
+        by_category=dict(by_category),
+        weekly=list(weeks.items()),
+        answer_time=histogram,
+    )
+
+
+# --- the backlog (always live: it is about now) ------------------------------------------
+
+
+@dataclass
+class Backlog:
+    by_group: dict[int, dict[str, int]]
+    overdue: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(b.values()) for b in self.by_group.values())
+
+
+def backlog(filters: aggregate.Filters, now: datetime | None = None) -> Backlog:
+    """Open tickets per current group and age (calendar days since arrival)."""
+    now = now or utcnow()
+    conditions = [Ticket.status.in_(OPEN_STATUSES)]
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.category_id:
+        conditions.append(Ticket.category_id == filters.category_id)
+    if filters.group_ids is not None:
+        conditions.append(Ticket.group_id.in_(filters.group_ids))
+    buckets = []
+    for key, low, high in AGE_BUCKETS:
+        cond = [Ticket.created_at <= now - timedelta(days=low)]
+        if high is not None:
+            cond.append(Ticket.created_at > now - timedelta(days=high))
+        buckets.append(func.sum(case((and_(*cond), 1), else_=0)).label(key))
+    overdue_sum = func.sum(
+        case((and_(Ticket.due_at.is_not(None), Ticket.due_at < now), 1), else_=0)
+    ).label("overdue")
+    by_group: dict[int, dict[str, int]] = {}
+    overdue: dict[int, int] = {}
+    for row in db.session.execute(
+        select(Ticket.group_id, *buckets, overdue_sum).where(*conditions).group_by(Ticket.group_id)
+    ):
+        by_group[row.group_id] = {key: int(getattr(row, key) or 0) for key, _, _ in AGE_BUCKETS}
+        overdue[row.group_id] = int(row.overdue or 0)
+    return Backlog(by_group=by_group, overdue=overdue)
+
+
+def group_names() -> dict[int, Group]:
+    return {g.id: g for g in db.session.scalars(select(Group))}

@@ -1,0 +1,72 @@
+"""The dashboard's period selector and filters (a GET form)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField
+from wtforms.validators import Optional
+
+from ..forms import BaseForm, IdSelectField, choice
+from ..labels import CHANNEL
+from .definitions import PRESETS, Period, preset_period
+
+PRESET_LABELS = {
+    "today": _l("Today"),
+    "week": _l("This week"),
+    "month": _l("This month"),
+    "last_month": _l("Last month"),
+    "year": _l("This year"),
+    "last_12_months": _l("Last 12 months"),
+    "custom": _l("Chosen dates"),
+}
+
+MAX_DAYS = 3 * 366 + 1
+
+
+class StatsFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    period = SelectField(
+        _l("Period"),
+        default="month",
+        choices=[choice(key, PRESET_LABELS[key]) for key in (*PRESETS, "custom")],
+    )
+    start = DateField(_l("From"), name="from", validators=[Optional()], format="%Y-%m-%d")
+    end = DateField(_l("To"), name="to", validators=[Optional()], format="%Y-%m-%d")
+    channel = SelectField(_l("Channel"), default="")
+    department = IdSelectField(_l("Department"))
+    group = IdSelectField(_l("Group"))
+    category = IdSelectField(_l("Subject area"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = [choice("", _l("All channels"))] + [
+            choice(c.value, label) for c, label in CHANNEL.items()
+        ]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.period.data != "custom":
+            return valid
+        message = None
+        if self.start.data is None or self.end.data is None:
+            if not (self.start.errors or self.end.errors):
+                message = _l("Give both dates for a chosen period.")
+        elif self.end.data < self.start.data:
+            message = _l("The end date is before the start date.")
+        elif (self.end.data - self.start.data).days + 1 > MAX_DAYS:
+            message = _l("Choose at most three years.")
+        if message:
+            self.end.errors = [*self.end.errors, message]
+            return False
+        return valid
+
+    def chosen_period(self, today: date) -> Period:
+        if self.period.data == "custom" and self.start.data and self.end.data:
+            return Period(self.start.data, self.end.data)
+        if self.period.data in PRESETS:
+            return preset_period(self.period.data, today)
+        return preset_period("month", today)

@@ -1,0 +1,87 @@
+"""Who sees which figures: managers and administrators everything; staff their own groups.
+
+Figures always count every ticket (confidential ones included); ticket lists and
+exports additionally pass `permissions.ticket_scope`, so a confidential group's
+tickets are listed only to its members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..forms import choice
+from ..org.models import Category, Department, Group
+from ..timeutil import local_today
+from .aggregate import Filters
+from .definitions import Period
+from .forms import StatsFilterForm
+
+
+@dataclass
+class Selection:
+    form: StatsFilterForm
+    period: Period
+    filters: Filters
+    errors: list[str]
+
+
+def allowed_group_ids(user) -> tuple[int, ...] | None:
+    """None: every group (managers, administrators). Otherwise the user's groups."""
+    if user.is_manager:
+        return None
+    ids = tuple(sorted(user.group_ids))
+    if not ids:
+        abort(403)
+    return ids
+
+
+def select_from_request(user) -> Selection:
+    """Read period and filters from the query string, within what ``user`` may see."""
+    args = request.args.copy()
+    if "period" not in args and ("from" in args or "to" in args):
+        args["period"] = "custom"
+    form = StatsFilterForm(formdata=args)
+    allowed = allowed_group_ids(user)
+
+    groups = list(db.session.scalars(select(Group).order_by(Group.name)))
+    visible_groups = [g for g in groups if allowed is None or g.id in allowed]
+    form.group.choices = [choice("", _l("All groups"))] + [
+        choice(g.id, g.name) for g in visible_groups
+    ]
+    departments = list(db.session.scalars(select(Department).order_by(Department.name)))
+    form.department.choices = [choice("", _l("All departments"))] + [
+        choice(d.id, d.name) for d in departments
+    ]
+    form.category.choices = [choice("", _l("All subject areas"))] + [
+        choice(c.id, c.name) for c in db.session.scalars(select(Category).order_by(Category.name))
+    ]
+
+    errors: list[str] = []
+    today = local_today()
+    if not form.validate():
+        errors = [str(message) for _, _, message in form.all_errors]
+        period = Period(today.replace(day=1), today)
+        group_ids = allowed
+        return Selection(form, period, Filters(group_ids=group_ids), errors)
+
+    group_ids = allowed
+    if form.department.data:
+        in_department = tuple(g.id for g in groups if g.department_id == form.department.data)
+        group_ids = (
+            in_department
+            if group_ids is None
+            else tuple(g for g in group_ids if g in in_department)
+        )
+    if form.group.data:
+        group_ids = (form.group.data,) if group_ids is None or form.group.data in group_ids else ()
+    filters = Filters(
+        channel=form.channel.data or None,
+        category_id=form.category.data,
+        group_ids=group_ids,
+    )
+    return Selection(form, form.chosen_period(today), filters, errors)

@@ -1,0 +1,228 @@
+"""The resolution dashboard (/statistik), its JSON, drill-down lists and exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import joinedload
+
+from .. import settings
+from ..extensions import db
+from ..org.models import Category
+from ..permissions import ticket_scope
+from ..tickets.models import OPEN_STATUSES, Ticket
+from ..timeutil import utcnow
+from . import charts
+from .definitions import AGE_BUCKETS, shares
+from .figures import backlog, figures, group_names
+from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
+from .scope import Selection, select_from_request
+
+bp = Blueprint("stats", __name__)
+
+
+def _selection() -> Selection:
+    return select_from_request(current_user)
+
+
+def _target() -> float:
+    return settings.get("first_contact_target") / 100
+
+
+@bp.get("/statistik")
+@login_required
+def dashboard():
+    selection = _selection()
+    result = figures(selection.period, selection.filters)
+    queue = backlog(selection.filters)
+    names = group_names()
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    target = _target()
+    weekly = [(week, shares(c)["first_contact"].value) for week, c in result.weekly]
+    sort = request.args.get("sort", "resolved")
+    if sort not in ("name", "resolved", "first_contact"):
+        sort = "resolved"
+    return render_template(
+        "stats/dashboard.html",
+        sel=selection,
+        fig=result,
+        queue=queue,
+        names=names,
+        categories=categories,
+        target=target,
+        weekly=weekly,
+        chart=charts.share_line(weekly, target),
+        bar_width=charts.bar_width,
+        first_contact_of=lambda counters: shares(counters)["first_contact"],
+        by_group=_sorted_rows(result.by_group, names, sort),
+        by_category=_sorted_rows(result.by_category, categories, sort),
+        sort=sort,
+        age_buckets=AGE_BUCKETS,
+        reasons=_could_reasons(selection),
+        query=_query_args(),
+    ), (400 if selection.errors else 200)
+
+
+def _query_args() -> dict[str, str]:
+    """The current period and filters, to carry into links."""
+    keep = ("period", "from", "to", "channel", "group", "department", "category")
+    return {k: v for k, v in request.args.items() if k in keep and v}
+
+
+def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
+    rows = []
+    for key, counters in by.items():
+        label = str(names[key]) if key in names else "–"
+        rows.append((key, label, counters, shares(counters)["first_contact"].value))
+    if sort == "name":
+        rows.sort(key=lambda r: r[1].casefold())
+    elif sort == "first_contact":
+        rows.sort(key=lambda r: (r[3] is None, -(r[3] or 0), r[1].casefold()))
+    else:
+        rows.sort(key=lambda r: (-r[2].resolved, r[1].casefold()))
+    return rows
+
+
+def _could_reasons(selection: Selection) -> list[tuple]:
+    """The learning loop: why kundtjänst could have answered, per subject area."""
+    from .models import CouldReason
+
+    conditions = [
+        MEASURES["could_have_answered"].condition,
+        *_period_filters(selection, "resolved"),
+    ]
+    rows = db.session.execute(
+        select(Category.name, CouldReason.name, func.count())
+        .select_from(Ticket)
+        .outerjoin(Category, Ticket.category_id == Category.id)
+        .outerjoin(CouldReason, Ticket.could_reason_id == CouldReason.id)
+        .where(*conditions)
+        .group_by(Category.name, CouldReason.name)
+        .order_by(func.count().desc(), Category.name)
+    )
+    return [(category or "–", reason or "–", count) for category, reason, count in rows]
+
+
+def _period_filters(selection: Selection, anchor: str) -> list:
+    from ..timeutil import local_day_bounds
+
+    start, end = local_day_bounds(selection.period.first, selection.period.last)
+    column = anchor_column(anchor)
+    conditions = [column >= start, column < end]
+    filters = selection.filters
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.category_id:
+        conditions.append(Ticket.category_id == filters.category_id)
+    if filters.group_ids is not None:
+        conditions.append(group_column(anchor).in_(filters.group_ids))
+    return conditions
+
+
+@bp.get("/statistik.json")
+@login_required
+def dashboard_json():
+    selection = _selection()
+    if selection.errors:
+        return jsonify(error=_("Bad request"), messages=selection.errors), 400
+    result = figures(selection.period, selection.filters)
+    total = result.total
+    body = {
+        "from": selection.period.first.isoformat(),
+        "to": selection.period.last.isoformat(),
+        "filters": {
+            "channel": selection.filters.channel,
+            "category": selection.filters.category_id,
+            "groups": list(selection.filters.group_ids)
+            if selection.filters.group_ids is not None
+            else None,
+        },
+        "target": _target(),
+        "received": total.received,
+        "resolved": total.resolved,
+        "withdrawn": total.withdrawn,
+        "answered": total.answered,
+        "sla_breached": total.sla_breached,
+        "reopened": total.reopened,
+        "median_answer_working_minutes": result.median_minutes,
+        "p90_answer_working_minutes": result.p90_minutes,
+    }
+    body.update({name: share.as_dict() for name, share in result.shares.items()})
+    body["weekly_first_contact"] = [
+        {"week": week, **shares(c)["first_contact"].as_dict()} for week, c in result.weekly
+    ]
+    queue = backlog(selection.filters)
+    body["backlog"] = {
+        "total": queue.total,
+        "by_group": {str(g): buckets for g, buckets in queue.by_group.items()},
+    }
+    return jsonify(body)
+
+
+# --- drill-down ----------------------------------------------------------------------
+
+
+DRILL_MEASURES = set(MEASURES) | set(SHARE_NUMERATORS) | {"backlog"}
+
+
+@bp.get("/statistik/arenden")
+@login_required
+def drilldown():
+    selection = _selection()
+    measure = request.args.get("measure", "resolved")
+    if measure not in DRILL_MEASURES:
+        abort(404)
+    if measure == "backlog":
+        conditions = _backlog_conditions(selection)
+    else:
+        name = SHARE_NUMERATORS.get(measure, measure)
+        spec = MEASURES[name]
+        conditions = [spec.condition, *_period_filters(selection, spec.anchor)]
+    all_count = db.session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
+    stmt = (
+        select(Ticket)
+        .where(*conditions, ticket_scope(current_user))
+        .options(joinedload(Ticket.category), joinedload(Ticket.group))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    page = db.paginate(
+        stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
+    )
+    return render_template(
+        "stats/tickets.html",
+        sel=selection,
+        measure=measure,
+        page=page,
+        hidden=all_count - page.total,
+        query=_query_args(),
+    ), (400 if selection.errors else 200)
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+
+
+def _backlog_conditions(selection: Selection) -> list:
+    from datetime import timedelta
+
+    now = utcnow()
+    conditions = [Ticket.status.in_(OPEN_STATUSES)]
+    filters = selection.filters
+    if filters.channel:
+        conditions.append(Ticket.channel == filters.channel)
+    if filters.category_id:
+        conditions.append(Ticket.category_id == filters.category_id)
+    if filters.group_ids is not None:
+        conditions.append(Ticket.group_id.in_(filters.group_ids))
+    age = request.args.get("age")
+    for key, low, high in AGE_BUCKETS:
+        if key == age:
+            conditions.append(Ticket.created_at <= now - timedelta(days=low))
+            if high is not None:
+                conditions.append(Ticket.created_at > now - timedelta(days=high))
+    if request.args.get("overdue") == "1":
+        conditions.append(and_(Ticket.due_at.is_not(None), Ticket.due_at < now))
+    return conditions

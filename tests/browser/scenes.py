@@ -1,0 +1,76 @@
+"""Data the browser journeys start from, made through the real services.
+
+Call inside an application context; every function commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kundtjanst.auth.models import User
+from kundtjanst.extensions import db
+from kundtjanst.org.models import Group
+from kundtjanst.tickets import services
+from kundtjanst.tickets.models import Channel, Ticket
+
+from ..factories import Org, new_ticket
+
+
+@dataclass
+class Made:
+    reference: str
+    token: str | None
+    subject: str
+    description: str
+
+
+def web_question(
+    org: Org,
+    *,
+    subject: str = "Soptunnan har inte tömts",
+    description: str = "Vår soptunna på Storgatan 1 tömdes inte i tisdags.",
+    category: str = "avfall",
+) -> Made:
+    """A citizen's question through the web form (kundtjänst's inbox unless routed)."""
+    ticket, token = new_ticket(
+        channel=Channel.WEB,
+        subject=subject,
+        description=description,
+        category_id=getattr(org.categories, category),
+    )
+    return Made(ticket.reference, token, subject, description)
+
+
+def escalated(org: Org, group: str = "bygg", note: str = "Carport 30 kvm.", **kwargs) -> Made:
+    """A web question about a building permit that kundtjänst has sent to a svarsgrupp."""
+    kwargs.setdefault("subject", "Bygga carport")
+    kwargs.setdefault("description", "Får jag bygga en carport på 30 kvm utan bygglov?")
+    kwargs.setdefault("category", "bygglov")
+    made = web_question(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    services.escalate(
+        ticket,
+        db.session.get(User, org.users.agent),
+        db.session.get(Group, getattr(org.groups, group)),
+        note,
+    )
+    db.session.commit()
+    return made
+
+
+def claimed(org: Org, who: str = "member", **kwargs) -> Made:
+    """An escalated question that a svarsgrupp member has claimed."""
+    made = escalated(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    services.claim(ticket, db.session.get(User, getattr(org.users, who)))
+    db.session.commit()
+    return made
+
+
+def answered(org: Org, body: str = "Tömningen görs på torsdag.", **kwargs) -> Made:
+    """A web question kundtjänst has replied to (waiting for the citizen)."""
+    made = web_question(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    services.reply(ticket, db.session.get(User, org.users.agent), body)
+    db.session.commit()
+    return made

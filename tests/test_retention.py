@@ -1,0 +1,186 @@
+"""Retention (gallring): personal data goes, the statistics stay exactly the same."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, func, select
+
+from kundtjanst.audit.models import AuditEntry
+from kundtjanst.extensions import db
+from kundtjanst.org.models import Category
+from kundtjanst.retention import MARKER, anonymise_expired, months_before
+from kundtjanst.tickets.models import Event, Outcome, Status, Ticket
+
+# Demo tickets from the year before 1 March 2025; retention judged on 27 November 2026.
+SEEDED_AT = "2025-03-01T12:00:00+00:00"
+NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+
+
+def seed(runner, tickets: int = 500) -> None:
+    result = runner.invoke(
+        args=["demo", "seed", "--tickets", str(tickets), "--seed", "4", "--now", SEEDED_AT]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def figures() -> dict:
+    """What the dashboard is built from, computed straight from the tickets."""
+    counted = (Ticket.status == Status.RESOLVED) & (Ticket.outcome != Outcome.WITHDRAWN)
+    first = func.sum(case((counted & Ticket.first_contact.is_(True), 1), else_=0))
+    totals = db.session.execute(
+        select(
+            func.count(Ticket.id),
+            func.sum(case((counted, 1), else_=0)),
+            first,
+            func.sum(Ticket.frontline_seconds),
+            func.sum(Ticket.answer_seconds),
+            func.sum(Ticket.sla_breach_count),
+            func.sum(Ticket.reopen_count),
+        )
+    ).one()
+    grouped = {}
+    for column in (
+        Ticket.channel,
+        Ticket.category_id,
+        Ticket.group_id,
+        Ticket.outcome,
+        Ticket.answered_by,
+        Ticket.first_contact,
+        Ticket.confidential,
+    ):
+        grouped[column.key] = sorted(
+            (str(k), n)
+            for k, n in db.session.execute(select(column, func.count()).group_by(column)).all()
+        )
+    times = db.session.execute(
+        select(
+            Ticket.id,
+            Ticket.created_at,
+            Ticket.resolved_at,
+            Ticket.first_response_at,
+            Ticket.escalated_at,
+            Ticket.due_at,
+            Ticket.diarienummer,
+            Ticket.referred_to,
+        ).order_by(Ticket.id)
+    ).all()
+    kinds = db.session.execute(
+        select(Event.kind, func.count()).group_by(Event.kind).order_by(Event.kind)
+    ).all()
+    return {
+        "totals": tuple(totals),
+        "share": totals[2] / totals[1],
+        "grouped": grouped,
+        "times": [tuple(row) for row in times],
+        "events": [tuple(row) for row in kinds],
+    }
+
+
+def test_months_before_clamps_the_day():
+    # 31 March 12:00 summer time → 28 February 12:00 winter time.
+    assert months_before(datetime(2026, 3, 31, 10, tzinfo=UTC), 1) == datetime(
+        2026, 2, 28, 11, tzinfo=UTC
+    )
+    assert months_before(NOW, 24) == datetime(2024, 11, 27, 3, tzinfo=UTC)
+    # Across a daylight-saving change the Stockholm wall-clock time is kept.
+    assert months_before(datetime(2026, 7, 1, 10, tzinfo=UTC), 6) == datetime(
+        2026, 1, 1, 11, tzinfo=UTC
+    )
+
+
+def test_retention_anonymises_personal_data_and_keeps_the_statistics(app, runner):
+    seed(runner)
+    with app.app_context():
+        before = figures()
+        months = dict(db.session.execute(select(Category.id, Category.retention_months)).all())
+        result = anonymise_expired(NOW)
+        db.session.commit()
+        after = figures()
+        assert after == before  # every figure, to the last second and count
+
+        assert result.tickets > 0 and result.events > 0
+        for ticket in db.session.scalars(select(Ticket)):
+            cutoff = months_before(NOW, months.get(ticket.category_id, 24))
+            expired = ticket.status == Status.RESOLVED and ticket.resolved_at < cutoff
+            if expired:
+                assert ticket.anonymised_at == NOW
+                assert (ticket.citizen_name, ticket.citizen_email, ticket.citizen_phone) == (
+                    None,
+                    None,
+                    None,
+                )
+                assert ticket.subject == MARKER
+                assert ticket.description in (MARKER, "")
+                assert ticket.status_token_hash is None
+            else:
+                assert ticket.anonymised_at is None and ticket.subject != MARKER
+        anonymised = select(Ticket.id).where(Ticket.anonymised_at.is_not(None))
+        bodies = db.session.scalars(
+            select(Event.body).where(Event.ticket_id.in_(anonymised), Event.body.is_not(None))
+        ).all()
+        assert bodies and set(bodies) == {MARKER}
+        kept = db.session.scalars(
+            select(Event.body).where(Event.ticket_id.not_in(anonymised), Event.body.is_not(None))
+        ).all()
+        assert MARKER not in kept
+
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "retention.run"))
+        assert entry.details["tickets"] == result.tickets
+        assert entry.details["events"] == result.events
+
+        # A second run finds nothing new, and says so in the audit log.
+        again = anonymise_expired(NOW + timedelta(minutes=1))
+        db.session.commit()
+        assert again.tickets == 0
+        assert (
+            db.session.scalar(
+                select(func.count(AuditEntry.id)).where(AuditEntry.action == "retention.run")
+            )
+            == 2
+        )
+
+
+def test_the_category_retention_time_decides(app, runner):
+    seed(runner, 300)
+    with app.app_context():
+        # 1 March 2025 + 12 months: only the 12-month categories have expired tickets by then.
+        result = anonymise_expired(datetime(2026, 2, 15, tzinfo=UTC), dry_run=True)
+        assert result.tickets > 0
+        assert {c.months for c in result.categories} == {12}
+        assert {c.name for c in result.categories} <= {
+            "Ekonomiskt bistånd",
+            "Individ- och familjeomsorg",
+        }
+
+
+def test_dry_run_and_the_command(app, runner):
+    seed(runner, 300)
+    with app.app_context():
+        before = db.session.scalars(select(Ticket.subject).order_by(Ticket.id)).all()
+    dry = runner.invoke(args=["retention", "run", "--dry-run", "--now", NOW.isoformat()])
+    assert dry.exit_code == 0, dry.output
+    assert "Would anonymise" in dry.output and "Bygglov" in dry.output
+    with app.app_context():
+        assert db.session.scalars(select(Ticket.subject).order_by(Ticket.id)).all() == before
+        assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+    done = runner.invoke(args=["retention", "run", "--now", NOW.isoformat()])
+    assert done.exit_code == 0, done.output
+    summary = done.output.strip().splitlines()[-1]
+    assert summary.startswith("Anonymised ") and "tickets and" in summary
+    assert summary.replace("Anonymised", "Would anonymise") == dry.output.strip().splitlines()[-1]
+    with app.app_context():
+        assert MARKER in db.session.scalars(select(Ticket.subject)).all()
+
+    bad = runner.invoke(args=["retention", "run", "--now", "igår"])
+    assert bad.exit_code != 0
+
+
+def test_the_nightly_job_runs_retention(app, runner):
+    from kundtjanst.jobs import registry
+    from kundtjanst.jobs import runner as job_runner
+
+    seed(runner, 200)
+    outcome = job_runner.run(app, registry.load()["retention.nightly"], NOW, "test")
+    assert outcome.ok and outcome.counts["tickets"] > 0

@@ -1,0 +1,336 @@
+"""The dashboard's figures against an independent SQL computation over the tickets,
+daily rows against live counting, and the edges: withdrawn, reopened, daylight saving."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import bindparam, text
+
+from kundtjanst.dbtypes import UTCDateTime
+from kundtjanst.extensions import db
+from kundtjanst.stats import aggregate
+from kundtjanst.stats.aggregate import Filters
+from kundtjanst.stats.definitions import Period, answer_time_bucket, percentile
+from kundtjanst.stats.figures import clear_cache, figures
+from kundtjanst.timeutil import STOCKHOLM, local_day_bounds
+
+from .stats_data import SCENARIOS, Clock, populate, tickets_by_reference
+
+# Three days around the spring daylight-saving change (29 March 2026: 02:00 → 03:00),
+# the autumn change (25 October 2026: 03:00 → 02:00), and "today".
+DAYS = [
+    date(2026, 3, 27),
+    date(2026, 3, 29),
+    date(2026, 3, 30),
+    date(2026, 10, 24),
+    date(2026, 10, 25),
+    date(2026, 10, 26),
+]
+TODAY = date(2026, 11, 27)
+
+
+def local_moment(day: date, hour: int, minute: int = 0, fold: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=STOCKHOLM, fold=fold)
+
+
+def moments() -> list[datetime]:
+    out = []
+    for day in DAYS:
+        for hour in (0, 1, 2, 3, 8, 9, 11, 13, 15, 16, 22, 23):
+            if day == date(2026, 3, 29) and hour == 2:
+                continue  # does not exist on the wall clock that night
+            out.append(local_moment(day, hour, 45))
+        if day == date(2026, 10, 25):
+            out.append(local_moment(day, 2, 30, fold=1))  # the second 02:30
+    # Today, for the live part.
+    out += [local_moment(TODAY, h, 10) for h in (8, 9, 10, 11, 12)]
+    return out
+
+
+@pytest.fixture
+def world(app, org, monkeypatch):
+    clear_cache()
+    with app.app_context():
+        clock = Clock(monkeypatch, local_moment(DAYS[0], 0))
+        made = populate(org, clock, moments())
+        clock.set(local_moment(TODAY, 14))
+        yield clock, made
+
+
+# --- the independent computation ---------------------------------------------------
+
+
+def sql_figures(first: date, last: date, extra: str = "", params: dict | None = None) -> dict:
+    """Every headline figure, written directly in SQL over the tickets table."""
+    start, end = local_day_bounds(first, last)
+    params = {"s": start, "e": end, "t": True, **(params or {})}
+
+    def count(where: str) -> int:
+        stmt = text(f"SELECT count(*) FROM tickets WHERE {where} {extra}").bindparams(
+            bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)
+        )
+        return db.session.execute(stmt, params).scalar_one()
+
+    resolved = (
+        "status = 'resolved' AND outcome <> 'withdrawn' AND resolved_at >= :s AND resolved_at < :e"
+    )
+    d = count(resolved)
+    asyn = f"{resolved} AND channel IN ('email', 'web')"
+    return {
+        "received": count("created_at >= :s AND created_at < :e"),
+        "resolved": d,
+        "first_contact": (count(f"{resolved} AND first_contact = :t"), d),
+        "first_contact_by_kundtjanst": (
+            count(f"{resolved} AND first_contact = :t AND answered_by = 'kundtjanst'"),
+            d,
+        ),
+        "first_contact_by_svarsgrupp": (
+            count(f"{resolved} AND first_contact = :t AND answered_by = 'svarsgrupp'"),
+            d,
+        ),
+        "within_en_vag_in": (count(f"{resolved} AND outcome IN ('answered', 'referred')"), d),
+        "forwarded": (count(f"{resolved} AND outcome = 'forwarded'"), d),
+        "referred": (count(f"{resolved} AND outcome = 'referred'"), d),
+        "email_within_one_working_day": (
+            count(f"{asyn} AND answered_within_day = :t"),
+            count(asyn),
+        ),
+        "could_have_answered": (
+            count(f"{resolved} AND answered_by = 'svarsgrupp' AND could_have_answered = :t"),
+            count(f"{resolved} AND answered_by = 'svarsgrupp'"),
+        ),
+    }
+
+
+def sql_answer_minutes(first: date, last: date) -> list[int]:
+    start, end = local_day_bounds(first, last)
+    stmt = text(
+        "SELECT answer_minutes FROM tickets WHERE status = 'resolved' "
+        "AND outcome IN ('answered', 'referred') AND answer_minutes IS NOT NULL "
+        "AND resolved_at >= :s AND resolved_at < :e"
+    ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime))
+    return list(db.session.scalars(stmt, {"s": start, "e": end}))
+
+
+def assert_same(fig, expected: dict) -> None:
+    assert fig.total.received == expected["received"]
+    assert fig.total.resolved == expected["resolved"]
+    for name, value in expected.items():
+        if isinstance(value, tuple):
+            share = fig.shares[name]
+            assert (share.numerator, share.denominator) == value, name
+
+
+# --- the tests ---------------------------------------------------------------------------
+
+
+def test_scenarios_give_the_first_contact_we_expect(app, world):
+    _clock, made = world
+    tickets = tickets_by_reference()
+    for m in made:
+        ticket = tickets[m.reference]
+        if m.expected_first_contact is not None:
+            assert ticket.first_contact is m.expected_first_contact, ticket.subject
+    assert len({m.reference for m in made}) == len(made) >= 5 * len(SCENARIOS)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(DAYS[0], TODAY), (DAYS[1], DAYS[1]), (DAYS[4], DAYS[4]), (DAYS[0], DAYS[2]), (TODAY, TODAY)],
+)
+def test_figures_match_independent_sql(app, world, first, last):
+    expected = sql_figures(first, last)
+    assert_same(figures(Period(first, last), Filters(), use_rows=False), expected)
+    minutes = [answer_time_bucket(m) for m in sql_answer_minutes(first, last)]
+    histogram: dict[int, int] = {}
+    for m in minutes:
+        histogram[m] = histogram.get(m, 0) + 1
+    result = figures(Period(first, last), Filters(), use_rows=False)
+    assert result.median_minutes == percentile(histogram, 0.5)
+    assert result.p90_minutes == percentile(histogram, 0.9)
+
+
+def test_withdrawn_is_outside_every_share_and_reopened_never_counts(app, world):
+    expected = sql_figures(DAYS[0], TODAY)
+    result = figures(Period(DAYS[0], TODAY), Filters(), use_rows=False)
+    assert result.total.withdrawn > 0
+    assert result.total.resolved == expected["resolved"]
+    reopened = db.session.execute(
+        text("SELECT count(*) FROM tickets WHERE reopen_count > 0 AND first_contact = :t"),
+        {"t": True},
+    ).scalar_one()
+    assert reopened == 0
+    assert result.total.reopened > 0
+
+
+@pytest.mark.parametrize(
+    ("filters", "extra", "params"),
+    [
+        (Filters(channel="web"), "AND channel = 'web'", {}),
+        (Filters(channel="phone"), "AND channel = 'phone'", {}),
+    ],
+)
+def test_filtered_figures_match_sql(app, world, filters, extra, params):
+    expected = sql_figures(DAYS[0], TODAY, extra, params)
+    assert_same(figures(Period(DAYS[0], TODAY), filters, use_rows=False), expected)
+
+
+def test_group_filter_counts_received_on_first_group_and_rest_on_resolving_group(app, world, org):
+    g = org.groups.bygg
+    start, end = local_day_bounds(DAYS[0], TODAY)
+    result = figures(Period(DAYS[0], TODAY), Filters(group_ids=(g,)), use_rows=False)
+    resolved_by_bygg = db.session.execute(
+        text(
+            "SELECT count(*) FROM tickets WHERE status = 'resolved' AND outcome <> 'withdrawn' "
+            "AND resolved_group_id = :g AND resolved_at >= :s AND resolved_at < :e"
+        ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)),
+        {"g": g, "s": start, "e": end},
+    ).scalar_one()
+    assert result.total.resolved == resolved_by_bygg > 0
+    assert result.total.received == 0  # nothing was routed straight to Bygglov
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(DAYS[0], TODAY), (DAYS[1], DAYS[1]), (DAYS[4], DAYS[5]), (DAYS[3], DAYS[3])],
+)
+@pytest.mark.parametrize("filters", [Filters(), Filters(channel="web"), Filters(category_id=1)])
+def test_daily_rows_give_identical_figures(app, world, first, last, filters):
+    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
+        aggregate.build_day(day)
+    db.session.commit()
+    clear_cache()
+    live = figures(Period(first, last), filters, use_rows=False)
+    from_rows = figures(Period(first, last), filters, use_rows=True)
+    assert from_rows.total == live.total
+    assert from_rows.by_channel == live.by_channel
+    assert from_rows.by_group == live.by_group
+    assert from_rows.by_category == live.by_category
+    assert from_rows.weekly == live.weekly
+    assert from_rows.answer_time == live.answer_time
+    assert from_rows.median_minutes == live.median_minutes
+
+
+def test_dst_days_have_the_right_length_and_tickets(app, world):
+    spring_start, spring_end = local_day_bounds(DAYS[1], DAYS[1])
+    autumn_start, autumn_end = local_day_bounds(DAYS[4], DAYS[4])
+    assert spring_end - spring_start == timedelta(hours=23)
+    assert autumn_end - autumn_start == timedelta(hours=25)
+    # 11 moments on the short day, 13 on the long one.
+    assert figures(Period(DAYS[1], DAYS[1]), Filters(), use_rows=False).total.received == 11
+    assert figures(Period(DAYS[4], DAYS[4]), Filters(), use_rows=False).total.received == 13
+
+
+def test_ticket_resolved_after_midnight_counts_on_the_next_day(app, org, monkeypatch):
+    from kundtjanst.auth.models import User
+    from kundtjanst.tickets import services
+    from kundtjanst.tickets.models import Channel, Outcome
+
+    clear_cache()
+    next_day = DAYS[0] + timedelta(days=1)
+    with app.app_context():
+        clock = Clock(monkeypatch, local_moment(DAYS[0], 23, 50))
+        contact = services.Contact(channel=Channel.WEB, subject="Sent")
+        ticket, _ = services.create_ticket(contact)
+        clock.advance(minutes=20)  # 00:10 the next day
+        services.resolve(
+            ticket, db.session.get(User, org.users.agent), Outcome.ANSWERED, reply_body="Svar"
+        )
+        db.session.commit()
+        day1 = figures(Period(DAYS[0], DAYS[0]), Filters(), use_rows=False).total
+        day2 = figures(Period(next_day, next_day), Filters(), use_rows=False).total
+        assert (day1.received, day1.resolved) == (1, 0)
+        assert (day2.received, day2.resolved) == (0, 1)
+        aggregate.build_day(DAYS[0])
+        aggregate.build_day(next_day)
+        db.session.commit()
+        clear_cache()
+        assert figures(Period(DAYS[0], DAYS[0]), Filters()).total == day1
+        assert figures(Period(next_day, next_day), Filters()).total == day2
+
+
+def test_reopening_a_ticket_of_a_built_day_updates_that_day(app, world, org):
+    clock, made = world
+    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
+        aggregate.build_day(day)
+    db.session.commit()
+    period = Period(DAYS[0], TODAY)
+    before = figures(period, Filters()).total
+    tickets = tickets_by_reference()
+    first_contact_ticket = next(
+        tickets[m.reference]
+        for m in made
+        if m.expected_first_contact
+        and tickets[m.reference].resolved_at
+        and tickets[m.reference].resolved_at.astimezone(STOCKHOLM).date() < TODAY
+    )
+    from kundtjanst.tickets import services
+
+    services.citizen_message(first_contact_ticket, "Jag fick inget svar")
+    db.session.commit()
+    after = figures(period, Filters())
+    live = figures(period, Filters(), use_rows=False)
+    assert after.total == live.total
+    assert after.total.resolved == before.resolved - 1
+    assert after.total.first_contact == before.first_contact - 1
+    del clock
+
+
+def test_json_endpoint(app, world, login_as):
+    expected = sql_figures(DAYS[0], TODAY)
+    client = login_as("manager")
+    response = client.get(f"/statistik.json?from={DAYS[0]}&to={TODAY}")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["target"] == 0.7
+    assert body["received"] == expected["received"]
+    assert body["resolved"] == expected["resolved"]
+    for key in (
+        "first_contact",
+        "first_contact_by_kundtjanst",
+        "first_contact_by_svarsgrupp",
+        "within_en_vag_in",
+        "forwarded",
+        "referred",
+        "email_within_one_working_day",
+    ):
+        n, d = expected[key]
+        assert body[key] == {"numerator": n, "denominator": d, "share": n / d if d else None}, key
+    parts = (
+        body["first_contact_by_kundtjanst"]["numerator"]
+        + body["first_contact_by_svarsgrupp"]["numerator"]
+    )
+    assert parts == body["first_contact"]["numerator"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "from=2026-13-01&to=2026-12-01",
+        "from=2026-11-01",
+        "from=2026-11-30&to=2026-11-01",
+        "from=2020-01-01&to=2026-01-01",
+        "from=abc&to=def",
+        "channel=fax",
+        "group=999999",
+        "category=-1",
+        "period=forever",
+        "from=2026-11-01&to=2026-11-02%00",
+    ],
+)
+def test_json_bad_parameters_are_a_clear_400(app, world, login_as, query):
+    response = login_as("manager").get(f"/statistik.json?{query}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]
+
+
+def test_target_setting_is_used(app, world, login_as):
+    from kundtjanst import settings
+
+    with app.test_request_context():
+        settings.put("first_contact_target", 75)
+        db.session.commit()
+    body = login_as("manager").get(f"/statistik.json?from={TODAY}&to={TODAY}").get_json()
+    assert body["target"] == 0.75
