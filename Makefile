@@ -32,6 +32,9 @@ run: $(STAMP) $(MO)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed --if-empty --tickets $(DEMO_TICKETS)
 	$(BIN)/flask demo logins
+	@# The scheduler (SLA watch, retention …) beside the dev server; stopped with it.
+	$(BIN)/flask scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)

@@ -137,7 +137,7 @@ def test_the_admin_page_lists_the_jobs_and_the_lease(app, org, login_as):
 # --- two real scheduler processes on PostgreSQL ------------------------------------
 
 
-def start_scheduler(database_url: str, log: Path) -> subprocess.Popen:
+def start_scheduler(database_url: str, log) -> subprocess.Popen:
     env = {
         **os.environ,
         "FLASK_APP": "wsgi",
@@ -152,7 +152,7 @@ def start_scheduler(database_url: str, log: Path) -> subprocess.Popen:
         [sys.executable, "-m", "flask", "scheduler", "run"],
         cwd=ROOT,
         env=env,
-        stdout=log.open("w"),
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
 
@@ -163,9 +163,10 @@ def holder_pid(holder: str) -> int:
 
 @pytest.mark.postgres
 def test_two_scheduler_processes_run_every_trigger_once(app, database_url, tmp_path):
-    first = start_scheduler(database_url, tmp_path / "first.log")
+    log_files = [(tmp_path / name).open("w") for name in ("first.log", "second.log")]
+    first = start_scheduler(database_url, log_files[0])
     time.sleep(0.7)
-    second = start_scheduler(database_url, tmp_path / "second.log")
+    second = start_scheduler(database_url, log_files[1])
     processes = {first.pid: first, second.pid: second}
     try:
         time.sleep(9)
@@ -181,6 +182,8 @@ def test_two_scheduler_processes_run_every_trigger_once(app, database_url, tmp_p
             process.send_signal(signal.SIGTERM)
         for process in processes.values():
             process.wait(timeout=15)
+        for log in log_files:
+            log.close()
     logs = "\n".join(p.read_text() for p in tmp_path.glob("*.log"))
 
     with app.app_context():

@@ -13,6 +13,7 @@ from . import (  # noqa: F401
     category_views,
     group_views,
     job_views,
+    reason_views,
     rule_views,
     setting_views,
     user_views,

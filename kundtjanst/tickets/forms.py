@@ -74,10 +74,30 @@ class ResolveForm(BaseForm):
         _l("Referred to"), filters=[blank_to_none], validators=[Length(max=200)]
     )
     note = TextAreaField(_l("Internal note"), filters=[strip], validators=[Length(max=TEXT_MAX)])
+    # The learning loop (answer groups only).
+    could_have_answered = BooleanField(_l("Customer service could have answered this"))
+    could_reason = IdSelectField(_l("Why"))
+    could_note = StringField(
+        _l("What customer service needs to know"),
+        filters=[blank_to_none],
+        validators=[Length(max=500)],
+    )
 
     def validate_referred_to(self, field) -> None:
         if self.outcome.data == Outcome.REFERRED.value and not field.data:
             raise StopValidation(_l("Say where the citizen was referred, e.g. Skatteverket."))
+
+    def validate_could_reason(self, field) -> None:
+        if self.could_have_answered.data and field.data is None:
+            raise StopValidation(_l("Choose why customer service could have answered."))
+
+
+class RepeatForm(BaseForm):
+    """Confirm that this contact repeats an earlier one."""
+
+    default_prefix = "repeat"
+
+    earlier = StringField(validators=[DataRequired(), Length(max=20)])
 
 
 class InboxFilterForm(BaseForm):

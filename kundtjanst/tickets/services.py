@@ -255,9 +255,7 @@ def release_all_claimed_by(user: User, actor: User | None = None) -> int:
     for ticket in tickets:
         ticket.claimed_by = None
         ticket.status = Status.OPEN
-        record(
-            ticket, EventKind.RELEASED, actor, group=ticket.group, released_user_id=user.id
-        )
+        record(ticket, EventKind.RELEASED, actor, group=ticket.group, released_user_id=user.id)
     db.session.flush()
     return len(tickets)
 

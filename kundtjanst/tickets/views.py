@@ -33,12 +33,14 @@ from ..permissions import (
     can_work,
     frontline_required,
 )
-from . import queries, services
+from ..stats.models import CouldReason
+from . import queries, repeat, services
 from .forms import (
     ActionForm,
     EscalateForm,
     InboxFilterForm,
     NoteForm,
+    RepeatForm,
     ReplyForm,
     ResolveForm,
     TransferForm,
@@ -166,6 +168,9 @@ def render_ticket(ticket: Ticket, status: int = 200, **forms):
     transfer_form = forms.get("transfer_form") or TransferForm(formdata=None)
     transfer_form.group.choices = group_choices(_l("Choose a group"), exclude_id=ticket.group_id)
     resolve_form = forms.get("resolve_form") or ResolveForm(formdata=None)
+    resolve_form.could_reason.choices = reason_choices()
+    may_work = can_work(user, ticket)
+    repeat_of = db.session.get(Ticket, ticket.repeat_of_id) if ticket.repeat_of_id else None
     return render_template(
         "tickets/ticket.html",
         ticket=ticket,
@@ -176,7 +181,10 @@ def render_ticket(ticket: Ticket, status: int = 200, **forms):
         transfer_form=transfer_form,
         resolve_form=resolve_form,
         action_form=ActionForm(formdata=None),
-        may_work=can_work(user, ticket),
+        may_work=may_work,
+        repeat_candidates=repeat.candidates(ticket, user) if may_work else [],
+        repeat_of=repeat_of,
+        repeat_form=RepeatForm(formdata=None),
         may_claim=can_claim(user, ticket),
         may_note=can_note(user, ticket),
         may_release=can_release(user, ticket),
@@ -316,7 +324,15 @@ def resolve(reference: str):
             diarienummer=form.diarienummer.data,
             referred_to=form.referred_to.data,
             note=form.note.data or None,
+            could_have_answered=bool(form.could_have_answered.data),
+            could_reason_id=form.could_reason.data,
+            could_note=form.could_note.data,
         )
+
+    def prepare(form, ticket):
+        form.could_reason.choices = reason_choices()
+        if ticket.group.is_frontline:
+            form.could_have_answered.data = False
 
     return _act(
         reference,
@@ -325,7 +341,47 @@ def resolve(reference: str):
         "resolve_form",
         operation,
         _("The ticket was closed."),
+        prepare,
     )
+
+
+def reason_choices():
+    return [choice("", _l("Choose a reason"))] + [
+        choice(r.id, r.name)
+        for r in db.session.scalars(
+            select(CouldReason).where(CouldReason.active.is_(True)).order_by(CouldReason.name)
+        )
+    ]
+
+
+@bp.post("/arenden/<reference>/upprepad")
+@login_required
+def confirm_repeat(reference: str):
+    """Staff confirm that this contact repeats an earlier one."""
+    ticket = queries.get_ticket_or_404(current_user, reference, for_update=True)
+    if not can_work(current_user, ticket):
+        abort(403)
+    form = RepeatForm()
+    if not form.validate_on_submit():
+        abort(400)
+    earlier = next(
+        (t for t in repeat.candidates(ticket, current_user) if t.reference == form.earlier.data),
+        None,
+    )
+    if earlier is None:
+        flash(_("That ticket is not a possible earlier contact."), "error")
+        return redirect(url_for("tickets.show", reference=reference))
+    repeat.confirm(ticket, earlier, current_user)
+    db.session.commit()
+    flash(
+        _(
+            "%(reference)s is linked as a repeat of %(earlier)s.",
+            reference=reference,
+            earlier=earlier.reference,
+        ),
+        "success",
+    )
+    return redirect(url_for("tickets.show", reference=reference))
 
 
 @bp.post("/arenden/<reference>/ta")

@@ -174,6 +174,25 @@ def test_no_wcag_21_aa_violations(case, new_page, scene, axe_source):
         assert active_label(page) == "Hoppa till innehållet"
 
 
+def test_every_section_of_the_admin_menu_has_no_violations(new_page, scene, axe_source):
+    """Every page the administration menu links, including sections added later."""
+    page = new_page()
+    log_in(page, scene.org.emails.admin)
+    page.goto("/admin/")
+    menu = page.get_by_role("navigation", name="Administrationsmeny").get_by_role("link")
+    paths = [menu.nth(i).get_attribute("href") for i in range(menu.count())]
+    assert len(paths) >= 7, paths
+    failures = []
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, f"{path}: {response.status}"
+        try:
+            check_accessibility(page, axe_source, f"admin page {path}")
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "\n\n".join(failures)
+
+
 # --- reflow: WCAG 1.4.10, content at 320 CSS pixels without sideways scrolling ------------
 
 # Staff lists are data tables, which 1.4.10 exempts (two-dimensional content); the

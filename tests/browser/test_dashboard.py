@@ -74,3 +74,7 @@ def test_dashboard_has_no_wcag_21_aa_violations(app, new_page, org, axe_source):
     log_in(manager, org.emails.manager)
     manager.goto("/statistik")
     check_accessibility(manager, axe_source, "the dashboard")
+    # The tickets behind the headline figure.
+    manager.locator("#resolved").click()
+    expect(manager.get_by_role("heading", level=1)).to_have_count(1)
+    check_accessibility(manager, axe_source, "the dashboard's drill-down list")
