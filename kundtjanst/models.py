@@ -1,7 +1,6 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
 from .audit.models import AuditEntry
-
 from .auth.models import Role, User
 from .jobs.models import JobRun, SchedulerLease
 from .officehours.models import OfficeHours, SpecialDay

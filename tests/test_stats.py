@@ -3,7 +3,7 @@ daily rows against live counting, and the edges: withdrawn, reopened, daylight s
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import bindparam, text
@@ -334,3 +334,22 @@ def test_target_setting_is_used(app, world, login_as):
         db.session.commit()
     body = login_as("manager").get(f"/statistik.json?from={TODAY}&to={TODAY}").get_json()
     assert body["target"] == 0.75
+
+
+def test_nightly_snapshot_job_builds_missing_days_and_yesterday(app, world):
+    from kundtjanst.jobs.registry import load
+    from kundtjanst.stats.models import StatsDay
+
+    jobs = load()
+    assert "stats.snapshot" in jobs
+    trigger = local_moment(TODAY, 0, 30).astimezone(UTC)
+    counts = jobs["stats.snapshot"].func(trigger)
+    db.session.commit()
+    assert counts["days"] == (TODAY - DAYS[0]).days
+    assert db.session.query(StatsDay).count() == counts["days"]
+    again = jobs["stats.snapshot"].func(trigger)  # idempotent: only yesterday again
+    db.session.commit()
+    assert again["days"] == 1
+    clear_cache()
+    period = Period(DAYS[0], TODAY)
+    assert figures(period, Filters()).total == figures(period, Filters(), use_rows=False).total
