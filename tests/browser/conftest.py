@@ -50,6 +50,7 @@ CHROMIUM_ARGS = [
 # dashboard exists. The reason text must contain this marker.
 DASHBOARD_NOT_YET = "dashboard not built yet"
 
+# Generous: CI machines are shared and a page can take a while under load.
 TIMEOUT_MS = 10_000
 
 
@@ -116,8 +117,9 @@ def dashboard_ready(live_app) -> bool:
 def browser() -> Iterator:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         _unavailable(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
