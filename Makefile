@@ -15,7 +15,7 @@ MO := $(PO:.po=.mo)
 CHROMIUM ?= /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test test-sqlite test-postgres test-browser lint format translations i18n-update scheduler clean
+.PHONY: run test test-sqlite test-postgres test-browser lint format translations i18n-update clean
 
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

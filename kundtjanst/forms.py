@@ -113,12 +113,19 @@ class IdSelectField(SelectField):
 class EnumRadioField(RadioField):
     """Radio buttons over an enum's values, refusing anything else clearly.
 
-    One option is always chosen (there is a default), so the field is required.
+    One option is always chosen on the page (there is a default), so the field is
+    required; a submitted form without it is refused, not given the default.
     """
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.flags.required = True
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            self.data = None
+            return
+        super().process_formdata(valuelist)
 
     def pre_validate(self, form) -> None:
         if self.data not in choice_values(self):

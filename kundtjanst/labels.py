@@ -58,6 +58,7 @@ EVENT = {
     EventKind.REOPENED: _l("Reopened"),
     EventKind.CITIZEN_MESSAGE: _l("Message from citizen"),
     EventKind.REPEAT_CONTACT: _l("Repeat contact"),
+    EventKind.REPEAT_OF: _l("Repeat of an earlier contact"),
     EventKind.SLA_BREACHED: _l("Past due time"),
     EventKind.UNCLAIMED_ALERT: _l("Group alerted: not claimed"),
 }

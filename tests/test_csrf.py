@@ -13,7 +13,10 @@ from .conftest import login, make_app
 
 @pytest.fixture
 def csrf_app(database_url, app):
-    return make_app(database_url, WTF_CSRF_ENABLED=True)
+    csrf_app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield csrf_app
+    with csrf_app.app_context():
+        db.engine.dispose()  # or its pooled connections are closed by the garbage collector
 
 
 def count(app):

@@ -278,3 +278,20 @@ def test_run_job_command_and_status(app, org, runner):
     assert " ok " in lines["sla.watch"] and "breached 0" in lines["sla.watch"]
     assert "never" in lines["retention.nightly"]
     assert "not scheduled" in lines["scheduler.heartbeat"]
+
+
+def test_demo_data_leaves_the_jobs_nothing_to_catch_up(app, runner):
+    """The demo fills due times, breaches and alerts as the jobs would have: run at the
+    demo's "now", they find nothing new."""
+    now = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    result = runner.invoke(
+        args=["demo", "seed", "--tickets", "600", "--seed", "3", "--now", now.isoformat()]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        open_tickets = db.session.scalars(select(Ticket).where(Ticket.status != Status.RESOLVED))
+        assert all(t.due_at is not None and t.stage_started_at for t in open_tickets)
+        assert db.session.scalar(select(func.count()).where(Ticket.sla_breach_count > 0))
+        assert record_breaches(now) == {}
+        assert record_alerts(now) == {}
+        db.session.rollback()

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..officehours.services import current_calendar
 from ..org.models import Category, Group, GroupKind
 from ..routing.engine import TicketFacts, first_match
 from ..routing.models import RoutingRule
@@ -357,7 +358,9 @@ def _record_answer_time(ticket: Ticket) -> None:
         ticket.answer_minutes = None
         ticket.answered_within_day = False
         return
-    spent = working_time_between(ticket.created_at, ticket.first_response_at)
+    spent = working_time_between(
+        ticket.created_at, ticket.first_response_at, current_calendar()
+    )
     minutes = max(0, int(spent.total_seconds() // 60))
     ticket.answer_minutes = minutes
     ticket.answered_within_day = minutes <= WORKING_DAY_MINUTES
