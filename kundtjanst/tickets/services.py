@@ -358,9 +358,7 @@ def _record_answer_time(ticket: Ticket) -> None:
         ticket.answer_minutes = None
         ticket.answered_within_day = False
         return
-    spent = working_time_between(
-        ticket.created_at, ticket.first_response_at, current_calendar()
-    )
+    spent = working_time_between(ticket.created_at, ticket.first_response_at, current_calendar())
     minutes = max(0, int(spent.total_seconds() // 60))
     ticket.answer_minutes = minutes
     ticket.answered_within_day = minutes <= WORKING_DAY_MINUTES
