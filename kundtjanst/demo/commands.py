@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import AppGroup
@@ -39,12 +39,29 @@ def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
 
 
 def seed_demo(
-    tickets: int, seed: int, now: datetime | None = None, progress=None
+    tickets: int, seed: int, now: datetime | None = None, progress=None, days: int = 365
 ) -> tuple[dict[str, int], SeedResult]:
     """Create Sjöstads kommun and ``tickets`` tickets in the current transaction."""
     org = build_municipality(generate_password_hash(DEMO_PASSWORD))  # hashed once for all
-    result = generate_tickets(org, tickets, random.Random(seed), now or utcnow(), progress)
+    result = generate_tickets(
+        org, tickets, random.Random(seed), now or utcnow(), progress, days=days
+    )
     return org.counts, result
+
+
+def build_statistics(now: datetime | None) -> int:
+    """The daily statistics rows for every past day, as the nightly job keeps them."""
+    from ..stats.aggregate import build_all
+    from ..stats.cli import first_ticket_day
+    from ..timeutil import local
+
+    first = first_ticket_day()
+    if first is None:
+        return 0
+    yesterday = local(now or utcnow()).date() - timedelta(days=1)
+    days = [first + timedelta(days=n) for n in range((yesterday - first).days + 1)]
+    build_all(days)
+    return len(days)
 
 
 def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None:
@@ -74,7 +91,7 @@ def register_demo_commands(group: AppGroup) -> None:
         default=3000,
         show_default=True,
         type=click.IntRange(min=0),
-        help="How many tickets to spread over the last twelve months.",
+        help="How many tickets to spread over the period (--days).",
     )
     @click.option(
         "--seed", default=1, show_default=True, type=int, help="Random seed; same seed, same data."
@@ -84,8 +101,17 @@ def register_demo_commands(group: AppGroup) -> None:
         is_flag=True,
         help="Do nothing (and succeed) when the database already has data.",
     )
+    @click.option(
+        "--days",
+        default=365,
+        show_default=True,
+        type=click.IntRange(min=1, max=3660),
+        help="How many days back the tickets reach.",
+    )
     @click.option("--now", callback=_parse_now, hidden=True, help="Pretend it is this UTC time.")
-    def seed_command(tickets: int, seed: int, if_empty: bool, now: datetime | None) -> None:
+    def seed_command(
+        tickets: int, seed: int, if_empty: bool, days: int, now: datetime | None
+    ) -> None:
         """Fill an empty database with Sjöstads kommun and a year of tickets."""
         if not database_is_empty():
             if if_empty:
@@ -98,12 +124,15 @@ def register_demo_commands(group: AppGroup) -> None:
         started = time.perf_counter()
         try:
             with click.progressbar(length=tickets, label="Creating tickets") as bar:
-                counts, result = seed_demo(tickets, seed, now, bar.update)
+                counts, result = seed_demo(tickets, seed, now, bar.update, days=days)
+            db.session.commit()
+            built = build_statistics(now)
             db.session.commit()
         except BaseException:
             db.session.rollback()
             raise
         _summary(counts, result, time.perf_counter() - started)
+        click.echo(f"Built the daily statistics for {built:,} days.")
         click.echo("Run `flask demo logins` to see how to log in.")
 
     @group.command("logins")

@@ -130,11 +130,11 @@ def _weighted(items: Sequence, weights: Sequence[float]) -> tuple[list, list[flo
 class TicketGenerator:
     """Plans and plays tickets for one municipality, one random stream, one "now"."""
 
-    def __init__(self, org: Municipality, rng: random.Random, now: datetime):
+    def __init__(self, org: Municipality, rng: random.Random, now: datetime, days: int = 365):
         self.org = org
         self.rng = rng
         self.now = now.astimezone(STOCKHOLM).replace(tzinfo=None, microsecond=0)
-        self.start = self.now - timedelta(days=365)
+        self.start = self.now - timedelta(days=days)
         self.calendar = OfficeCalendar(self.start.date(), self.now.date() + timedelta(days=400))
         self._prepare_weights()
 

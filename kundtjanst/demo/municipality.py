@@ -16,6 +16,7 @@ from ..extensions import db
 from ..org.models import Category, Department, Group, GroupKind
 from ..routing.engine import RuleSpec
 from ..routing.models import RoutingRule
+from ..stats.models import CouldReason
 
 DEMO_PASSWORD = "demo-1234!"
 STAFF_DOMAIN = "sjostad.se"
@@ -298,6 +299,7 @@ class Municipality:
     rules: list[RuleSpec]
     rule_names: dict[int, str]
     members: dict[int, list[int]] = field(default_factory=dict)
+    reason_ids: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -312,6 +314,16 @@ class Municipality:
     def open_group_ids(self) -> list[int]:
         """The answer groups without secrecy."""
         return [gid for gid in self.answer_group_ids if not self.confidential[gid]]
+
+
+# Why kundtjänst could have answered (the learning loop's reasons).
+COULD_REASONS = (
+    "Svaret finns på kommunens webbplats",
+    "Finns i kundtjänsts kunskapsbank",
+    "Enkel regelfråga",
+    "Kundtjänst kan se uppgiften i verksamhetssystemet",
+    "Ny information som kundtjänst inte fått",
+)
 
 
 def build_municipality(password_hash: str) -> Municipality:
@@ -361,6 +373,8 @@ def build_municipality(password_hash: str) -> Municipality:
             )
         )
     db.session.add_all(rules)
+    reasons = [CouldReason(name=name) for name in COULD_REASONS]
+    db.session.add_all(reasons)
 
     users = [
         User(
@@ -391,6 +405,7 @@ def build_municipality(password_hash: str) -> Municipality:
         rules=[r.spec() for r in active_rules],
         rule_names={r.id: r.name for r in active_rules},
         members=members,
+        reason_ids=[r.id for r in reasons],
         counts={
             "departments": len(departments),
             "groups": len(groups),

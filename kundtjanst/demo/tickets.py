@@ -21,8 +21,10 @@ from sqlalchemy import func, insert, select, text
 
 from ..extensions import db
 from ..officehours.services import current_calendar
+from ..stats.definitions import WORKING_DAY_MINUTES
 from ..tickets.models import Event, Outcome, Stage, Status, Ticket
 from ..tickets.references import format_reference, reserve_block
+from ..workingtime import working_time_between
 from .generator import TicketGenerator
 from .municipality import Municipality
 from .sla import SlaPlanner
@@ -73,15 +75,20 @@ def _reset_id_sequences() -> None:
         )
 
 
+# Share of the svarsgrupp's answered escalations it marks "kundtjänst could have answered".
+COULD_HAVE_ANSWERED = 0.22
+
+
 def generate_tickets(
     org: Municipality,
     count: int,
     rng: random.Random,
     now: datetime,
     progress: Callable[[int], None] | None = None,
+    days: int = 365,
 ) -> SeedResult:
-    """Insert ``count`` tickets with their timelines; the caller commits."""
-    gen = TicketGenerator(org, rng, now)
+    """Insert ``count`` tickets with their timelines over the last ``days``; the caller commits."""
+    gen = TicketGenerator(org, rng, now, days)
     arrivals = sorted(gen.arrival() for _ in range(count))
 
     per_year = Counter(at.year for at, _ in arrivals)
@@ -105,6 +112,7 @@ def generate_tickets(
                 ticket_id, format_reference(created.year, number), sim, columns, first, to_utc
             )
             row.update(sla_columns)
+            row.update(_statistics_columns(sim, row, planner.calendar, org, rng))
             tickets.append(row)
             for kind, at, actor, group, body, data in timeline:
                 events.append(
@@ -165,6 +173,38 @@ def _ticket_row(
         "referred_to": sim.referred_to,
         "version": 1,
     }
+
+
+def _statistics_columns(
+    sim: TicketSim, row: dict[str, Any], calendar, org: Municipality, rng: random.Random
+) -> dict[str, Any]:
+    """What `tickets.services` records for the dashboard at creation and resolution."""
+    columns: dict[str, Any] = {
+        "received_group_id": sim.received_group_id,
+        "resolved_group_id": sim.resolved_group_id,
+        "answer_minutes": None,
+        "answered_within_day": None,
+        "could_have_answered": False,
+        "could_reason_id": None,
+    }
+    if sim.status != Status.RESOLVED:
+        return columns
+    if row["first_response_at"] is not None:
+        spent = working_time_between(row["created_at"], row["first_response_at"], calendar)
+        minutes = max(0, int(spent.total_seconds() // 60))
+        columns["answer_minutes"] = minutes
+        columns["answered_within_day"] = minutes <= WORKING_DAY_MINUTES
+    else:
+        columns["answered_within_day"] = False
+    if (
+        sim.answered_by == Stage.SVARSGRUPP
+        and sim.outcome == Outcome.ANSWERED
+        and org.reason_ids
+        and rng.random() < COULD_HAVE_ANSWERED
+    ):
+        columns["could_have_answered"] = True
+        columns["could_reason_id"] = rng.choice(org.reason_ids)
+    return columns
 
 
 def _tally(result: SeedResult, sim: TicketSim, first: bool | None) -> None:

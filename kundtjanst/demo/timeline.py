@@ -43,6 +43,8 @@ class TicketSim:
         self.reopen_count = 0
         self.diarienummer: str | None = None
         self.referred_to: str | None = None
+        self.received_group_id: int | None = None
+        self.resolved_group_id: int | None = None
 
     # -- helpers -------------------------------------------------------------
 
@@ -79,6 +81,7 @@ class TicketSim:
         self.created_at = at
         self.group_entered_at = at
         self.group_id = group
+        self.received_group_id = group
         self.confidential = self.confidential_groups[group]
         self._record(
             EventKind.CREATED, at, actor, self.frontline_id, None, channel=self.channel.value
@@ -157,6 +160,7 @@ class TicketSim:
         self.resolved_at = at
         self.outcome = outcome
         self.answered_by = stage
+        self.resolved_group_id = self.group_id
         self.diarienummer = diarienummer or None
         self.referred_to = referred_to or None
         if during_contact:
@@ -169,6 +173,7 @@ class TicketSim:
         self.resolved_at = None
         self.outcome = None
         self.answered_by = None
+        self.resolved_group_id = None
         self.reopen_count += 1
 
     def citizen_message(self, at: datetime, body: str) -> None:

@@ -1,6 +1,6 @@
 """Counting tickets into slices, live or into the daily statistics rows.
 
-`count_range` is the one place where tickets become counters. The nightly
+`count_days` is the one place where tickets become counters. The nightly
 snapshot stores its output per day; the dashboard calls it for the days that
 have no rows yet (today, normally). Both paths therefore give the same figures.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, select
 
 from ..extensions import db
 from ..tickets.models import Outcome, Status, Ticket
-from ..timeutil import local_day_bounds, utcnow
+from ..timeutil import STOCKHOLM, local_day_bounds, utcnow
 from .definitions import COUNTER_NAMES, Counters, answer_time_bucket
 from .measures import MEASURES, group_column
 from .models import StatsDaily, StatsDailyAnswerTime, StatsDay
@@ -55,42 +55,98 @@ def _ticket_filters(filters: Filters, anchor: str) -> list:
     return conditions
 
 
-def count_range(start: datetime, end: datetime, filters: Filters | None = None) -> Slices:
-    """Count the tickets received or resolved in ``[start, end)`` (UTC)."""
-    filters = filters or Filters()
-    out = Slices()
+def _utc_offset_spans(first: date, last: date) -> list[tuple[datetime, datetime, int]]:
+    """Stretches of UTC time in which Stockholm keeps one offset (in minutes),
+    covering the Stockholm days ``first`` to ``last``."""
+    start, end = local_day_bounds(first, last)
+    spans: list[tuple[datetime, datetime, int]] = []
+    span_start = start
+    offset = _offset_minutes(start)
+    moment = start
+    while moment < end:
+        step = min(moment + timedelta(hours=1), end)
+        if _offset_minutes(step) != offset and step < end:
+            spans.append((span_start, step, offset))
+            span_start, offset = step, _offset_minutes(step)
+        moment = step
+    spans.append((span_start, end, offset))
+    return spans
 
+
+def _offset_minutes(moment: datetime) -> int:
+    return int(moment.astimezone(STOCKHOLM).utcoffset().total_seconds() // 60)
+
+
+def local_date(column, first: date, last: date):
+    """SQL for the Stockholm calendar date of a UTC timestamp column.
+
+    PostgreSQL converts with the time-zone database; SQLite has none, so the
+    offsets in force between ``first`` and ``last`` are spelled out.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Europe/Stockholm", column))
+    whens = [
+        (and_(column >= lo, column < hi), func.date(column, f"{minutes:+d} minutes"))
+        for lo, hi, minutes in _utc_offset_spans(first, last)
+    ]
+    return case(*whens, else_=None)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def count_days(first: date, last: date, filters: Filters | None = None) -> dict[date, Slices]:
+    """Count the tickets received or resolved on each Stockholm day from ``first``
+    to ``last`` (inclusive), in three queries whatever the number of days."""
+    filters = filters or Filters()
+    start, end = local_day_bounds(first, last)
+    out: dict[date, Slices] = defaultdict(Slices)
+
+    created_day = local_date(Ticket.created_at, first, last)
     received = db.session.execute(
-        select(Ticket.channel, Ticket.category_id, Ticket.received_group_id, func.count())
+        select(
+            created_day, Ticket.channel, Ticket.category_id, Ticket.received_group_id, func.count()
+        )
         .where(
             Ticket.created_at >= start,
             Ticket.created_at < end,
             *_ticket_filters(filters, "created"),
         )
-        .group_by(Ticket.channel, Ticket.category_id, Ticket.received_group_id)
+        .group_by(created_day, Ticket.channel, Ticket.category_id, Ticket.received_group_id)
     )
-    for channel, category_id, group_id, count in received:
-        out.counters[(str(channel), category_id, group_id)].received += count
+    for day, channel, category_id, group_id, count in received:
+        out[_as_date(day)].counters[(str(channel), category_id, group_id)].received += count
 
+    resolved_day = local_date(Ticket.resolved_at, first, last)
     resolved_names = [n for n in COUNTER_NAMES if MEASURES[n].anchor == "resolved"]
     sums = [func.sum(case((MEASURES[n].condition, 1), else_=0)).label(n) for n in resolved_names]
+    in_range = [
+        Ticket.status == Status.RESOLVED,
+        Ticket.resolved_at >= start,
+        Ticket.resolved_at < end,
+        *_ticket_filters(filters, "resolved"),
+    ]
     rows = db.session.execute(
-        select(Ticket.channel, Ticket.category_id, Ticket.resolved_group_id, *sums)
-        .where(
-            Ticket.status == Status.RESOLVED,
-            Ticket.resolved_at >= start,
-            Ticket.resolved_at < end,
-            *_ticket_filters(filters, "resolved"),
+        select(
+            resolved_day.label("day"),
+            Ticket.channel,
+            Ticket.category_id,
+            Ticket.resolved_group_id,
+            *sums,
         )
-        .group_by(Ticket.channel, Ticket.category_id, Ticket.resolved_group_id)
+        .where(*in_range)
+        .group_by(resolved_day, Ticket.channel, Ticket.category_id, Ticket.resolved_group_id)
     )
     for row in rows:
-        counters = out.counters[(str(row.channel), row.category_id, row.resolved_group_id)]
+        key = (str(row.channel), row.category_id, row.resolved_group_id)
+        counters = out[_as_date(row.day)].counters[key]
         for name in resolved_names:
             setattr(counters, name, getattr(counters, name) + int(getattr(row, name) or 0))
 
     times = db.session.execute(
         select(
+            resolved_day,
             Ticket.channel,
             Ticket.category_id,
             Ticket.resolved_group_id,
@@ -98,73 +154,113 @@ def count_range(start: datetime, end: datetime, filters: Filters | None = None) 
             func.count(),
         )
         .where(
-            Ticket.status == Status.RESOLVED,
-            Ticket.resolved_at >= start,
-            Ticket.resolved_at < end,
+            *in_range,
             Ticket.answer_minutes.is_not(None),
             Ticket.outcome.in_((Outcome.ANSWERED, Outcome.REFERRED)),
-            *_ticket_filters(filters, "resolved"),
         )
         .group_by(
-            Ticket.channel, Ticket.category_id, Ticket.resolved_group_id, Ticket.answer_minutes
+            resolved_day,
+            Ticket.channel,
+            Ticket.category_id,
+            Ticket.resolved_group_id,
+            Ticket.answer_minutes,
         )
     )
-    for channel, category_id, group_id, minutes, count in times:
-        out.answer_time[((str(channel), category_id, group_id), answer_time_bucket(minutes))] += (
-            count
-        )
+    for day, channel, category_id, group_id, minutes, count in times:
+        key = (str(channel), category_id, group_id)
+        out[_as_date(day)].answer_time[(key, answer_time_bucket(minutes))] += count
     return out
 
 
 def count_day(day: date, filters: Filters | None = None) -> Slices:
-    start, end = local_day_bounds(day, day)
-    return count_range(start, end, filters)
+    return count_days(day, day, filters).get(day, Slices())
 
 
-def build_day(day: date) -> int:
-    """(Re)write the daily rows of one Stockholm day from the tickets. Flushes."""
-    slices = count_day(day)
-    db.session.execute(delete(StatsDaily).where(StatsDaily.day == day))
-    db.session.execute(delete(StatsDailyAnswerTime).where(StatsDailyAnswerTime.day == day))
-    rows = [
-        {
-            "day": day,
-            "channel": key[0],
-            "category_id": key[1],
-            "group_id": key[2],
-            **{name: getattr(counters, name) for name in COUNTER_NAMES},
-        }
-        for key, counters in slices.counters.items()
-    ]
-    if rows:
-        db.session.execute(insert(StatsDaily), rows)
-    times = [
-        {
-            "day": day,
-            "channel": key[0],
-            "category_id": key[1],
-            "group_id": key[2],
-            "minutes": minutes,
-            "count": count,
-        }
-        for (key, minutes), count in slices.answer_time.items()
-    ]
-    if times:
-        db.session.execute(insert(StatsDailyAnswerTime), times)
+def build_days(first: date, last: date) -> int:
+    """(Re)write the daily rows of the Stockholm days ``first`` to ``last`` from the
+    tickets, in one pass. Flushes; returns the number of rows written."""
+    counted = count_days(first, last)
+    db.session.execute(delete(StatsDaily).where(StatsDaily.day >= first, StatsDaily.day <= last))
+    db.session.execute(
+        delete(StatsDailyAnswerTime).where(
+            StatsDailyAnswerTime.day >= first, StatsDailyAnswerTime.day <= last
+        )
+    )
+    rows, times = [], []
+    for day, slices in counted.items():
+        rows += [
+            {
+                "day": day,
+                "channel": key[0],
+                "category_id": key[1],
+                "group_id": key[2],
+                **{name: getattr(counters, name) for name in COUNTER_NAMES},
+            }
+            for key, counters in slices.counters.items()
+        ]
+        times += [
+            {
+                "day": day,
+                "channel": key[0],
+                "category_id": key[1],
+                "group_id": key[2],
+                "minutes": minutes,
+                "count": count,
+            }
+            for (key, minutes), count in slices.answer_time.items()
+        ]
+    for chunk in range(0, len(rows), 5000):
+        db.session.execute(insert(StatsDaily), rows[chunk : chunk + 5000])
+    for chunk in range(0, len(times), 5000):
+        db.session.execute(insert(StatsDailyAnswerTime), times[chunk : chunk + 5000])
     revision = (db.session.scalar(select(func.max(StatsDay.revision))) or 0) + 1
-    marker = db.session.get(StatsDay, day)
-    if marker is None:
-        db.session.add(StatsDay(day=day, built_at=utcnow(), revision=revision))
-    else:
-        marker.built_at = utcnow()
-        marker.revision = revision
+    built = {
+        d.day: d
+        for d in db.session.scalars(
+            select(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last)
+        )
+    }
+    now = utcnow()
+    day = first
+    while day <= last:
+        marker = built.get(day)
+        if marker is None:
+            db.session.add(StatsDay(day=day, built_at=now, revision=revision))
+        else:
+            marker.built_at, marker.revision = now, revision
+        day += timedelta(days=1)
     db.session.flush()
     return len(rows)
 
 
-def rebuild(days: Iterable[date]) -> int:
-    """Rebuild several days; returns the number of rows written."""
-    return sum(build_day(day) for day in days)
+def build_day(day: date) -> int:
+    """(Re)write one day's rows. Flushes."""
+    return build_days(day, day)
+
+
+def runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) stretches, so each is counted in one pass."""
+    out: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if out and out[-1][1] + timedelta(days=1) == day:
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+def build_all(days: Iterable[date], chunk_days: int = 62, after_chunk=None) -> int:
+    """Build the given days in stretches of at most ``chunk_days``; ``after_chunk``
+    (e.g. a commit and a progress bar) is called with each stretch's day count."""
+    rows = 0
+    for first, last in runs(days):
+        while first <= last:
+            stop = min(last, first + timedelta(days=chunk_days - 1))
+            rows += build_days(first, stop)
+            if after_chunk:
+                after_chunk((stop - first).days + 1)
+            first = stop + timedelta(days=1)
+    return rows
 
 
 def refresh_if_built(moment: datetime | None) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..tickets.models import Ticket
 from ..timeutil import local, local_today
-from .aggregate import build_day
+from .aggregate import build_all
 
 stats_cli = AppGroup("stats", help="Daily statistics behind the dashboard.")
 
@@ -41,11 +41,13 @@ def rebuild_command(start) -> None:
         click.echo("No tickets; nothing to build.")
         return
     days = days_until_yesterday(first)
-    rows = 0
-    with click.progressbar(days, label="Building days", show_pos=True) as bar:
-        for day in bar:
-            rows += build_day(day)
+    with click.progressbar(length=len(days), label="Building days", show_pos=True) as bar:
+
+        def committed(count: int) -> None:
             db.session.commit()
+            bar.update(count)
+
+        rows = build_all(days, after_chunk=committed)
     click.echo(
         f"Built {len(days)} days ({rows} rows) from {first} to {days[-1] if days else first}."
     )

@@ -100,14 +100,14 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
     return part
 
 
-def _live(day: date, filters: aggregate.Filters) -> Part:
-    slices = aggregate.count_day(day, filters)
+def _live(first: date, last: date, filters: aggregate.Filters) -> Part:
     part = Part()
-    for key, counters in slices.counters.items():
-        part.by_key[key].add(counters)
-        part.by_day[day].add(Counters(**{n: getattr(counters, n) for n in WEEKLY_COUNTERS}))
-    for (_key, minutes), count in slices.answer_time.items():
-        part.answer_time[minutes] += count
+    for day, slices in aggregate.count_days(first, last, filters).items():
+        for key, counters in slices.counters.items():
+            part.by_key[key].add(counters)
+            part.by_day[day].add(Counters(**{n: getattr(counters, n) for n in WEEKLY_COUNTERS}))
+        for (_key, minutes), count in slices.answer_time.items():
+            part.answer_time[minutes] += count
     return part
 
 
@@ -149,9 +149,9 @@ def collect(period: Period, filters: aggregate.Filters, *, use_rows: bool = True
                 while len(_CACHE) > _CACHE_SIZE:
                     _CACHE.popitem(last=False)
         part.merge(cached)
-    for day in period.each_day():
-        if day not in built:
-            part.merge(_live(day, filters))
+    unbuilt = [day for day in period.each_day() if day not in built]
+    for first, last in aggregate.runs(unbuilt):
+        part.merge(_live(first, last, filters))
     return part
 
 

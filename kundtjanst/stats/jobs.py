@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..jobs.registry import Daily, job
 from ..timeutil import local
-from .aggregate import build_day
+from .aggregate import build_all
 from .cli import first_ticket_day
 from .models import StatsDay
 
@@ -26,7 +26,4 @@ def snapshot(trigger_time: datetime) -> dict[str, int]:
     built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= first)))
     days = [first + timedelta(days=n) for n in range((yesterday - first).days + 1)]
     todo = [d for d in days if d not in built or d == yesterday]
-    rows = 0
-    for day in todo:
-        rows += build_day(day)
-    return {"days": len(todo), "rows": rows}
+    return {"days": len(todo), "rows": build_all(todo)}
