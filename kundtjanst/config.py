@@ -58,6 +58,9 @@ class Defaults:
     SCHEDULER_SLA_WATCH_MINUTES = 5
     SCHEDULER_HEARTBEAT_SECONDS = 0  # > 0: a trivial job this often (checks, tests)
     SCHEDULER_JOBS = ""  # comma-separated job names to run; empty: every job
+    # The dashboard caches what it reads from the daily rows per process until they
+    # change; False (KUNDTJANST_STATS_CACHE=0) reads them on every request.
+    STATS_CACHE = True
 
 
 def normalise_database_url(url: str) -> str:

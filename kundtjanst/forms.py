@@ -6,7 +6,14 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, StopValidation, ValidationError
 
@@ -27,6 +34,11 @@ def blank_to_none(value):
     return value
 
 
+# Fields whose absence from a submitted form is itself a value (an unticked box,
+# an empty checkbox list) or that are not the user's input.
+_ABSENT_MEANS_SOMETHING = (BooleanField, SelectMultipleField, HiddenField, SubmitField)
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) that also refuses control characters everywhere.
 
@@ -38,6 +50,17 @@ class BaseForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.default_prefix)
         super().__init__(*args, **kwargs)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """A submitted form is read as submitted: a field missing from it is empty,
+        not the stored value it was shown with (WTForms would keep that)."""
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+        submitted = self.meta.wrap_formdata(self, formdata)
+        if submitted is None or (obj is None and data is None and not kwargs):
+            return
+        for field in self:
+            if field.name not in submitted and not isinstance(field, _ABSENT_MEANS_SOMETHING):
+                field.data = None
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

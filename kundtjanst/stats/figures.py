@@ -13,6 +13,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
@@ -123,6 +124,21 @@ def _rows_version() -> tuple:
     return (db.engine.url.render_as_string(), count, latest)
 
 
+def _cached_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
+    key = (_rows_version(), first, last, filters.key())
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+    if cached is None:
+        cached = _from_daily_rows(first, last, filters)
+        with _LOCK:
+            _CACHE[key] = cached
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return cached
+
+
 def built_days(first: date, last: date) -> set[date]:
     return set(
         db.session.scalars(select(StatsDay.day).where(StatsDay.day >= first, StatsDay.day <= last))
@@ -137,18 +153,10 @@ def collect(period: Period, filters: aggregate.Filters, *, use_rows: bool = True
     part = Part()
     if built:
         first, last = min(built), max(built)
-        key = (_rows_version(), first, last, filters.key())
-        with _LOCK:
-            cached = _CACHE.get(key)
-            if cached is not None:
-                _CACHE.move_to_end(key)
-        if cached is None:
-            cached = _from_daily_rows(first, last, filters)
-            with _LOCK:
-                _CACHE[key] = cached
-                while len(_CACHE) > _CACHE_SIZE:
-                    _CACHE.popitem(last=False)
-        part.merge(cached)
+        if current_app.config.get("STATS_CACHE", True):
+            part.merge(_cached_daily_rows(first, last, filters))
+        else:
+            part.merge(_from_daily_rows(first, last, filters))
     unbuilt = [day for day in period.each_day() if day not in built]
     for first, last in aggregate.runs(unbuilt):
         part.merge(_live(first, last, filters))

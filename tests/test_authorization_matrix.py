@@ -1,0 +1,281 @@
+"""Every route, every kind of user: the expected outcome is written down here.
+
+The routes come from the application's URL map; a route (or method) without an
+entry in MATRIX fails `test_every_route_has_an_entry`, so nobody can add a page
+without deciding who may use it.
+
+Users: anonymous; agent (kundtjänst); member (of the ticket's svarsgrupp, and
+its claimant); other (member of another svarsgrupp); manager; admin.
+Outcomes: an HTTP status, or "login" for a redirect to the login page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from kundtjanst.auth.models import User
+from kundtjanst.extensions import db
+from kundtjanst.org.models import Group
+from kundtjanst.routing.models import RoutingRule
+from kundtjanst.stats.models import CouldReason
+from kundtjanst.tickets import services
+from kundtjanst.tickets.models import Channel
+
+from .factories import new_ticket
+
+ROLES = ("anonymous", "agent", "member", "other", "manager", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str  # formatted with the scenario's values
+    expected: tuple  # one outcome per role, in ROLES order
+    data: dict | None = None  # POST form
+
+
+def every(outcome) -> tuple:
+    return (outcome,) * len(ROLES)
+
+
+def staff(anon, agent, member, other, manager, admin) -> tuple:
+    return (anon, agent, member, other, manager, admin)
+
+
+ADMIN_ONLY = staff("login", 403, 403, 403, 403, 200)
+# A new-item form posted without its fields is refused with its error summary.
+ADMIN_FORM_POST = staff("login", 403, 403, 403, 403, 400)
+# An edit form posted without its fields is refused too (nothing stored).
+ADMIN_EDIT_POST = ADMIN_FORM_POST
+ADMIN_ACTION_POST = staff("login", 403, 403, 403, 403, 302)
+LOGGED_IN = staff("login", 200, 200, 200, 200, 200)
+
+# (rule, method) -> Case
+MATRIX: dict[tuple[str, str], Case] = {
+    # public pages
+    ("/", "GET"): Case("/", staff(200, 302, 302, 302, 302, 302)),
+    ("/tillganglighet", "GET"): Case("/tillganglighet", every(200)),
+    ("/personuppgifter", "GET"): Case("/personuppgifter", every(200)),
+    ("/sprak", "POST"): Case("/sprak", every(302), {"lang": "en", "next": "/"}),
+    ("/logga-in", "GET"): Case("/logga-in", staff(200, 302, 302, 302, 302, 302)),
+    ("/logga-in", "POST"): Case("/logga-in", staff(400, 302, 302, 302, 302, 302), {}),
+    ("/logga-ut", "POST"): Case("/logga-ut", staff("login", 302, 302, 302, 302, 302), {}),
+    ("/fraga", "GET"): Case("/fraga", every(200)),
+    ("/fraga", "POST"): Case("/fraga", every(400), {}),
+    ("/fraga/skickad", "GET"): Case("/fraga/skickad", every(200)),
+    ("/arende/<token>", "GET"): Case("/arende/{token}", every(200)),
+    ("/arende/<token>", "POST"): Case("/arende/{token}", every(400), {}),
+    # kundtjänst
+    ("/ny-kontakt", "GET"): Case("/ny-kontakt", staff("login", 200, 403, 403, 403, 403)),
+    ("/ny-kontakt", "POST"): Case("/ny-kontakt", staff("login", 400, 403, 403, 403, 403), {}),
+    ("/inkorg", "GET"): Case("/inkorg", staff("login", 200, 403, 403, 403, 403)),
+    # svarsgrupper
+    ("/ko", "GET"): Case("/ko", staff("login", 403, 302, 302, 403, 403)),
+    ("/ko/<slug>", "GET"): Case("/ko/bygglov", staff("login", 403, 200, 403, 403, 403)),
+    ("/mina", "GET"): Case("/mina", LOGGED_IN),
+    ("/sok", "GET"): Case("/sok?q=altan", LOGGED_IN),
+    # the ticket (in Bygglov, claimed by "member")
+    ("/arenden/<reference>", "GET"): Case(
+        "/arenden/{ref}", staff("login", 200, 200, 404, 200, 200)
+    ),
+    ("/arenden/<reference>/svara", "POST"): Case(
+        "/arenden/{ref}/svara", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/anteckning", "POST"): Case(
+        "/arenden/{ref}/anteckning", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/eskalera", "POST"): Case(
+        "/arenden/{ref}/eskalera", staff("login", 403, 403, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/overlamna", "POST"): Case(
+        "/arenden/{ref}/overlamna", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/avsluta", "POST"): Case(
+        "/arenden/{ref}/avsluta", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/ta", "POST"): Case(
+        "/arenden/{ref}/ta", staff("login", 403, 302, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/slapp", "POST"): Case(
+        "/arenden/{ref}/slapp", staff("login", 403, 302, 404, 403, 403), {}
+    ),
+    ("/arenden/<reference>/upprepad", "POST"): Case(
+        "/arenden/{ref}/upprepad", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    # statistics: staff see their own groups, managers everything
+    ("/statistik", "GET"): Case("/statistik", LOGGED_IN),
+    ("/statistik.json", "GET"): Case("/statistik.json", LOGGED_IN),
+    ("/statistik/arenden", "GET"): Case("/statistik/arenden?measure=resolved", LOGGED_IN),
+    ("/statistik/export.csv", "GET"): Case("/statistik/export.csv", LOGGED_IN),
+    ("/statistik/export.xlsx", "GET"): Case("/statistik/export.xlsx", LOGGED_IN),
+    ("/statistik/kontaktlista.csv", "GET"): Case(
+        "/statistik/kontaktlista.csv?date={today}", staff("login", 403, 403, 403, 200, 200)
+    ),
+    # administration
+    ("/admin/", "GET"): Case("/admin/", ADMIN_ONLY),
+    ("/admin/anvandare", "GET"): Case("/admin/anvandare", ADMIN_ONLY),
+    ("/admin/anvandare/ny", "GET"): Case("/admin/anvandare/ny", ADMIN_ONLY),
+    ("/admin/anvandare/ny", "POST"): Case("/admin/anvandare/ny", ADMIN_FORM_POST, {}),
+    ("/admin/anvandare/<int:user_id>/redigera", "GET"): Case(
+        "/admin/anvandare/{user_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/anvandare/<int:user_id>/redigera", "POST"): Case(
+        "/admin/anvandare/{user_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/anvandare/<int:user_id>/losenord", "GET"): Case(
+        "/admin/anvandare/{user_id}/losenord", ADMIN_ONLY
+    ),
+    ("/admin/anvandare/<int:user_id>/losenord", "POST"): Case(
+        "/admin/anvandare/{user_id}/losenord", ADMIN_FORM_POST, {}
+    ),
+    ("/admin/forvaltningar", "GET"): Case("/admin/forvaltningar", ADMIN_ONLY),
+    ("/admin/forvaltningar/ny", "GET"): Case("/admin/forvaltningar/ny", ADMIN_ONLY),
+    ("/admin/forvaltningar/ny", "POST"): Case("/admin/forvaltningar/ny", ADMIN_FORM_POST, {}),
+    ("/admin/forvaltningar/<int:department_id>/redigera", "GET"): Case(
+        "/admin/forvaltningar/{department_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/forvaltningar/<int:department_id>/redigera", "POST"): Case(
+        "/admin/forvaltningar/{department_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/forvaltningar/<int:department_id>/ta-bort", "POST"): Case(
+        "/admin/forvaltningar/{department_id}/ta-bort", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/grupper", "GET"): Case("/admin/grupper", ADMIN_ONLY),
+    ("/admin/grupper/ny", "GET"): Case("/admin/grupper/ny", ADMIN_ONLY),
+    ("/admin/grupper/ny", "POST"): Case("/admin/grupper/ny", ADMIN_FORM_POST, {}),
+    ("/admin/grupper/<int:group_id>/redigera", "GET"): Case(
+        "/admin/grupper/{group_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/grupper/<int:group_id>/redigera", "POST"): Case(
+        "/admin/grupper/{group_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/grupper/<int:group_id>/ta-bort", "POST"): Case(
+        "/admin/grupper/{group_id}/ta-bort", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/kategorier", "GET"): Case("/admin/kategorier", ADMIN_ONLY),
+    ("/admin/kategorier/ny", "GET"): Case("/admin/kategorier/ny", ADMIN_ONLY),
+    ("/admin/kategorier/ny", "POST"): Case("/admin/kategorier/ny", ADMIN_FORM_POST, {}),
+    ("/admin/kategorier/<int:category_id>/redigera", "GET"): Case(
+        "/admin/kategorier/{category_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/kategorier/<int:category_id>/redigera", "POST"): Case(
+        "/admin/kategorier/{category_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/kategorier/<int:category_id>/ta-bort", "POST"): Case(
+        "/admin/kategorier/{category_id}/ta-bort", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/regler", "GET"): Case("/admin/regler", ADMIN_ONLY),
+    ("/admin/regler/ny", "GET"): Case("/admin/regler/ny", ADMIN_ONLY),
+    ("/admin/regler/ny", "POST"): Case("/admin/regler/ny", ADMIN_FORM_POST, {}),
+    ("/admin/regler/<int:rule_id>/redigera", "GET"): Case(
+        "/admin/regler/{rule_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/regler/<int:rule_id>/redigera", "POST"): Case(
+        "/admin/regler/{rule_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/regler/<int:rule_id>/flytta-upp", "POST"): Case(
+        "/admin/regler/{rule_id}/flytta-upp", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/regler/<int:rule_id>/flytta-ned", "POST"): Case(
+        "/admin/regler/{rule_id}/flytta-ned", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/regler/<int:rule_id>/ta-bort", "POST"): Case(
+        "/admin/regler/{rule_id}/ta-bort", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/orsaker", "GET"): Case("/admin/orsaker", ADMIN_ONLY),
+    ("/admin/orsaker/ny", "GET"): Case("/admin/orsaker/ny", ADMIN_ONLY),
+    ("/admin/orsaker/ny", "POST"): Case("/admin/orsaker/ny", ADMIN_FORM_POST, {}),
+    ("/admin/orsaker/<int:reason_id>/redigera", "GET"): Case(
+        "/admin/orsaker/{reason_id}/redigera", ADMIN_ONLY
+    ),
+    ("/admin/orsaker/<int:reason_id>/redigera", "POST"): Case(
+        "/admin/orsaker/{reason_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/installningar", "GET"): Case("/admin/installningar", ADMIN_ONLY),
+    ("/admin/installningar", "POST"): Case("/admin/installningar", ADMIN_FORM_POST, {}),
+    ("/admin/arbetstid", "GET"): Case("/admin/arbetstid", ADMIN_ONLY),
+    ("/admin/arbetstid/vecka", "POST"): Case("/admin/arbetstid/vecka", ADMIN_FORM_POST, {}),
+    ("/admin/arbetstid/dagar", "POST"): Case("/admin/arbetstid/dagar", ADMIN_FORM_POST, {}),
+    # Tomorrow is no closed day: nothing to remove.
+    ("/admin/arbetstid/dagar/<day>/ta-bort", "POST"): Case(
+        "/admin/arbetstid/dagar/{tomorrow}/ta-bort", staff("login", 403, 403, 403, 403, 404), {}
+    ),
+    ("/admin/jobb", "GET"): Case("/admin/jobb", ADMIN_ONLY),
+}
+
+# Served by Flask itself, the same for everyone.
+UNCHECKED = {("/static/<path:filename>", "GET")}
+
+
+def test_every_route_has_an_entry(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            key = (rule.rule, method)
+            if key not in MATRIX and key not in UNCHECKED:
+                missing.append(key)
+    assert not missing, f"routes without an authorization entry: {missing}"
+
+
+def test_no_stale_entries(app):
+    routes = {(rule.rule, method) for rule in app.url_map.iter_rules() for method in rule.methods}
+    assert set(MATRIX) <= routes
+
+
+@pytest.fixture
+def scenario(app, org) -> dict:
+    """A web question escalated to Bygglov and claimed by "member", plus one of
+    everything the administration pages edit."""
+    with app.app_context():
+        ticket, token = new_ticket(
+            channel=Channel.WEB, category_id=org.categories.avfall, citizen_email="eva@example.org"
+        )
+        agent = db.session.get(User, org.users.agent)
+        services.escalate(ticket, agent, db.session.get(Group, org.groups.bygg))
+        services.claim(ticket, db.session.get(User, org.users.member))
+        reason = CouldReason(name="Finns på webben")
+        db.session.add(reason)
+        db.session.commit()
+        rule_id = db.session.query(RoutingRule.id).scalar()
+        group = db.session.get(Group, org.groups.miljo)
+        return {
+            "ref": ticket.reference,
+            "token": token,
+            "user_id": org.users.agent2,
+            "department_id": group.department_id,
+            "group_id": group.id,
+            "category_id": org.categories.avfall,
+            "rule_id": rule_id,
+            "reason_id": reason.id,
+            "today": date.today().isoformat(),
+            "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
+        }
+
+
+CASES = [
+    pytest.param(key, role, id=f"{key[1]} {key[0]} as {role}")
+    for key in sorted(MATRIX)
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("key", "role"), CASES)
+def test_route_outcome(login_as, scenario, key, role):
+    case = MATRIX[key]
+    expected = case.expected[ROLES.index(role)]
+    client = login_as(role)
+    url = case.url.format(**scenario)
+    method = key[1]
+    # Every real form carries at least its CSRF token, so never post an empty body.
+    data = {"_": "1", **(case.data or {})}
+    response = client.post(url, data=data) if method == "POST" else client.get(url)
+    if expected == "login":
+        assert response.status_code == 302, response.status_code
+        assert "/logga-in" in response.headers["Location"]
+    else:
+        assert response.status_code == expected, (
+            f"{method} {url} as {role}: {response.status_code}, expected {expected}"
+        )
+    assert response.status_code != 500
