@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, select
 
+from ..bulk import insert_rows
 from ..extensions import db
 from ..tickets.models import Outcome, Status, Ticket
 from ..timeutil import STOCKHOLM, local_day_bounds, utcnow
@@ -209,10 +210,8 @@ def build_days(first: date, last: date) -> int:
             }
             for (key, minutes), count in slices.answer_time.items()
         ]
-    for chunk in range(0, len(rows), 5000):
-        db.session.execute(insert(StatsDaily), rows[chunk : chunk + 5000])
-    for chunk in range(0, len(times), 5000):
-        db.session.execute(insert(StatsDailyAnswerTime), times[chunk : chunk + 5000])
+    insert_rows(StatsDaily.__table__, rows)
+    insert_rows(StatsDailyAnswerTime.__table__, times)
     revision = (db.session.scalar(select(func.max(StatsDay.revision))) or 0) + 1
     built = {
         d.day: d

@@ -21,6 +21,8 @@ class LineChart:
     target_y: float | None
     path: str
     y_ticks: list[tuple[float, str]]
+    x_labels: list[tuple[float, str]]
+    pad: int
 
 
 def share_line(
@@ -28,7 +30,7 @@ def share_line(
     target: float | None,
     width: int = 640,
     height: int = 220,
-    pad: int = 36,
+    pad: int = 48,
 ) -> LineChart:
     """A line of shares (0–1) over labelled steps, with an optional target line."""
     inner_w, inner_h = width - 2 * pad, height - 2 * pad
@@ -51,6 +53,8 @@ def share_line(
         commands.append(f"{'L' if pen_down else 'M'}{x:.1f},{y:.1f}")
         pen_down = True
     ticks = [(y_of(v), f"{int(v * 100)} %") for v in (0, 0.25, 0.5, 0.75, 1)]
+    every = max(1, len(points) // 6)
+    labels = [(p.x, p.label) for i, p in enumerate(points) if i % every == 0]
     return LineChart(
         width=width,
         height=height,
@@ -58,6 +62,8 @@ def share_line(
         target_y=y_of(target) if target is not None else None,
         path=" ".join(commands),
         y_ticks=ticks,
+        x_labels=labels,
+        pad=pad,
     )
 
 
@@ -66,3 +72,22 @@ def bar_width(value: float | None, maximum: float, width: int = 120) -> int:
     if not value or maximum <= 0:
         return 0
     return max(1, round(width * value / maximum))
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: int
+    width: int
+    key: str
+    count: int
+
+
+def stacked_bar(counts: list[tuple[str, int]], maximum: int, width: int = 160) -> list[Segment]:
+    """Segments of one horizontal bar, scaled so ``maximum`` fills ``width``."""
+    segments, x = [], 0
+    for key, count in counts:
+        w = round(width * count / maximum) if maximum and count else 0
+        if w:
+            segments.append(Segment(x, w, key, count))
+            x += w
+    return segments

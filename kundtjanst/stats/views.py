@@ -60,9 +60,15 @@ def dashboard():
         by_category=_sorted_rows(result.by_category, categories, sort),
         sort=sort,
         age_buckets=AGE_BUCKETS,
+        backlog_bar=_backlog_bar,
+        backlog_max=max((sum(b.values()) for b in queue.by_group.values()), default=0),
         reasons=_could_reasons(selection),
         query=_query_args(),
     ), (400 if selection.errors else 200)
+
+
+def _backlog_bar(buckets: dict[str, int], maximum: int) -> list[charts.Segment]:
+    return charts.stacked_bar([(key, buckets[key]) for key, _, _ in AGE_BUCKETS], maximum)
 
 
 def _query_args() -> dict[str, str]:
