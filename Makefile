@@ -86,3 +86,10 @@ test: lint
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache $(MO) node_modules test-artifacts
+
+# Benchmark (bench/README.md), never part of `make test`: fill the PostgreSQL database
+# kundtjanst_bench with a million tickets (several minutes), then the load test.
+.PHONY: bench
+bench: $(STAMP) $(MO)
+	$(BIN)/python bench/generate.py
+	$(BIN)/python bench/load.py --label 1m

@@ -31,6 +31,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -177,6 +178,66 @@ class Server:
         self.log.close()
 
 
+# --- CPU time, from /proc (Linux) -------------------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User and system CPU time the processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def children(pid: int) -> set[int]:
+    """The gunicorn workers of a master process."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU time per request of the app (gunicorn workers), the database (the server
+    processes of the bench database's connections) and this client: what the two
+    cores are shared between, whatever else the machine is doing."""
+
+    def __init__(self, server: Server, url: str):
+        self.server, self.url = server, url
+
+    def _database_pids(self) -> set[int]:
+        with psycopg.connect(libpq(self.url)) as conn:
+            rows = conn.execute(
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def start(self) -> None:
+        self.app = children(self.server.process.pid)
+        self.db = self._database_pids()
+        self.before = (cpu_seconds(self.app), cpu_seconds(self.db), time.process_time())
+
+    def per_request(self, requests: int) -> dict[str, float]:
+        after = (cpu_seconds(self.app), cpu_seconds(self.db), time.process_time())
+        app, db, client = (1000 * (a - b) / requests for a, b in zip(after, self.before))
+        return {
+            "app_cpu_ms": round(app, 1),
+            "db_cpu_ms": round(db, 1),
+            "client_cpu_ms": round(client, 1),
+        }
+
+
 # --- the endpoints ------------------------------------------------------------------
 
 
@@ -185,7 +246,7 @@ class Endpoint:
     name: str
     role: str | None  # None: anonymous
     method: str
-    path: str  # for the table; `next_request` may vary it
+    path: str  # as shown in the report
     expect: int = 200
     uncached: bool = False  # run on the server with the statistics cache off
     paths: list[str] = field(default_factory=list)  # rotated through, when given
@@ -248,30 +309,36 @@ class Worker(threading.Thread):
                 "email": f"bank{number % 97}@example.se",
                 "phone": "",
             }
-            started = time.perf_counter()
-            status, _ = self.client.post(endpoint.path, form)
         else:
-            path = endpoint.paths[number % len(endpoint.paths)] if endpoint.paths else endpoint.path
-            started = time.perf_counter()
-            status, _ = self.client.get(path)
+            form = None
+        path = endpoint.paths[number % len(endpoint.paths)] if endpoint.paths else endpoint.path
+        started = time.perf_counter()
+        try:
+            status, _ = self.client.request(endpoint.method, path, form)
+        except (OSError, http.client.HTTPException) as error:
+            status = f"{type(error).__name__}"
+            self.client.conn.close()
         elapsed = time.perf_counter() - started
         if status != endpoint.expect:
-            self.errors.append(f"HTTP {status}")
+            self.errors.append(f"HTTP {status}" if isinstance(status, int) else status)
         if number >= self.run_.warmup:
             self.samples.append(elapsed)
 
     def run(self) -> None:
-        while (number := self.run_.take()) is not None:
-            if number == self.run_.warmup:
-                self.run_.measuring.set()
-            self.one(number)
+        try:
+            while (number := self.run_.take()) is not None:
+                if number == self.run_.warmup:
+                    self.run_.measuring.set()
+                self.one(number)
+        finally:
+            self.run_.measuring.set()
 
 
 class Run:
     """N measured requests (after a warm-up) to one endpoint from C threads."""
 
-    def __init__(self, endpoint: Endpoint, port: int, cookies, requests, clients, warmup):
-        self.endpoint, self.port, self.cookies = endpoint, port, cookies
+    def __init__(self, endpoint: Endpoint, port: int, cookies, requests, clients, warmup, meter):
+        self.endpoint, self.port, self.cookies, self.meter = endpoint, port, cookies, meter
         self.total = warmup + requests
         self.warmup = warmup
         self.clients = clients
@@ -292,12 +359,16 @@ class Run:
             w.start()
         self.measuring.wait()
         started = time.perf_counter()
+        self.meter.start()
         for w in workers:
             w.join()
         wall = time.perf_counter() - started
         samples = sorted(s for w in workers for s in w.samples)
         errors = [e for w in workers for e in w.errors]
-        return summarise(self.endpoint, samples, wall, errors)
+        return {
+            **summarise(self.endpoint, samples, wall, errors),
+            **self.meter.per_request(len(samples)),
+        }
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -350,7 +421,17 @@ def sample_references(url: str, count: int) -> tuple[list[str], int, str]:
 
 
 def table(rows: list[dict]) -> str:
-    header = ("endpoint", "p50 ms", "p95 ms", "max ms", "req/s", "n", "err", "target p95")
+    header = (
+        "endpoint",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "req/s",
+        "n",
+        "err",
+        "CPU ms/req app+db+client",
+        "target p95",
+    )
     lines = [header]
     for r in rows:
         target = TARGETS_P95_MS.get(r["endpoint"])
@@ -366,6 +447,7 @@ def table(rows: list[dict]) -> str:
                 f"{r['rps']:.1f}",
                 str(r["requests"]),
                 str(r["errors"]),
+                f"{r['app_cpu_ms']:.1f} + {r['db_cpu_ms']:.1f} + {r['client_cpu_ms']:.1f}",
                 verdict,
             )
         )
@@ -413,6 +495,7 @@ def main(argv: list[str] | None = None) -> int:
 
     url = args.database_url or f"postgresql+psycopg://postgres@127.0.0.1:5432/{args.database}"
     label = args.label or make_label(url)
+    load_at_start = os.getloadavg()
     references, tickets, pg_version = sample_references(url, 500)
     chosen = endpoints(references)
     if args.only:
@@ -433,12 +516,15 @@ def main(argv: list[str] | None = None) -> int:
         if not todo:
             continue
         env = {"KUNDTJANST_STATS_CACHE": "0"} if uncached else {}
-        log = RESULTS / f"gunicorn-{label}{'-uncached' if uncached else ''}.log"
+        log = Path(tempfile.gettempdir()) / f"gunicorn-{label}{'-uncached' if uncached else ''}.log"
         with Server(url, args.workers, env, log) as server:
             cookies = {role: login(server.port, email) for role, email in USERS.items()}
             for endpoint in todo:
                 jar = cookies[endpoint.role] if endpoint.role else {}
-                run = Run(endpoint, server.port, jar, args.requests, args.clients, args.warmup)
+                meter = CpuMeter(server, url)
+                run = Run(
+                    endpoint, server.port, jar, args.requests, args.clients, args.warmup, meter
+                )
                 row = run.go()
                 rows.append(row)
                 print(
@@ -459,6 +545,9 @@ def main(argv: list[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "postgresql": pg_version,
+            # Other work on the machine skews every figure: the 1-minute load
+            # average should stay near the two gunicorn workers' own.
+            "load_average_at_start": load_at_start,
             "load_average_at_end": os.getloadavg(),
         },
         "gunicorn_workers": args.workers,

@@ -25,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     register_extensions(app)
     register_blueprints(app)
+    register_security(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -63,14 +64,18 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see that page.")
 
     @login_manager.user_loader
-    def load_user(user_id: str):
+    def load_user(session_id: str):
         from .auth.models import User
 
-        if not user_id.isdigit() or int(user_id) > 2**31 - 1:
+        user_id, _, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > 2**31 - 1:
             return None
         user = db.session.get(User, int(user_id))
-        # A deactivated user's existing session ends at once.
-        return user if user is not None and user.active else None
+        # A deactivated user's sessions end at once; so do all sessions from before
+        # a logout or a new password (the version in the cookie is then out of date).
+        if user is None or not user.active or str(user.session_version) != version:
+            return None
+        return user
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -102,6 +107,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(tickets_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_security(app: Flask) -> None:
+    """Security headers, the reverse-proxy settings and login throttling."""
+    from . import security
+    from .auth import throttle
+
+    security.init_app(app)
+    throttle.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

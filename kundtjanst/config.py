@@ -34,6 +34,35 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Cookies marked Secure (sent over https only): "on", "off", or "auto" — on when
+    # BASE_URL starts with https://. Sets SESSION_COOKIE_SECURE and REMEMBER_COOKIE_SECURE.
+    SECURE_COOKIES = "auto"
+    # A staff session ends after this many seconds without a request (8 hours). The
+    # signed cookie carries its time, so the server refuses an older one too.
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    # Flask-Login's "strong" mode does nothing more than "basic" for permanent sessions;
+    # logout and a password change end every session instead (users.session_version).
+    SESSION_PROTECTION = "basic"
+    # Failed logins (and wrong current passwords) allowed per account and per client
+    # address before the login answers 429; see kundtjanst/auth/throttle.py.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # Flask-Limiter: memory:// counts per process; several servers share a
+    # redis://host:6379/0. If that storage fails, each process counts in memory.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "kundtjanst"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Behind a reverse proxy: how many proxies to trust for each X-Forwarded-* header
+    # (werkzeug's ProxyFix). 0 ignores the header.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+    # Strict-Transport-Security on https responses; 0 sends none.
+    HSTS_MAX_AGE = 365 * 24 * 3600
     MUNICIPALITY = "Sjöstads kommun"
     # Customer service's address and number, shown to citizens (the accessibility
     # statement must say how to report a problem).
@@ -82,6 +111,21 @@ def _instance_secret(instance_path: Path) -> str:
     return key
 
 
+def secure_cookies(config) -> bool:
+    """SECURE_COOKIES: "on", "off", or "auto" (on when BASE_URL is an https address)."""
+    setting = config.get("SECURE_COOKIES", "auto")
+    if isinstance(setting, bool):
+        return setting
+    setting = str(setting).strip().lower()
+    if setting == "auto":
+        return str(config.get("BASE_URL", "")).lower().startswith("https://")
+    if setting in {"1", "true", "yes", "on"}:
+        return True
+    if setting in {"0", "false", "no", "off"}:
+        return False
+    raise RuntimeError(f"SECURE_COOKIES must be on, off or auto, not {setting!r}.")
+
+
 def _coerce(value: str, current: Any) -> Any:
     if isinstance(current, bool):
         return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -120,6 +164,10 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"timeout": 30, "check_same_thread": False}
         }
+
+    secure = secure_cookies(app.config)
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["REMEMBER_COOKIE_SECURE"] = secure
 
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -68,6 +69,13 @@ def register(app: Flask) -> None:
         db.session.rollback()
         detail = error.description if getattr(error, "show_detail", False) else None
         return render_error(error.code, detail)
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError):
+        """A row changed between reading and saving it (its version moved on): nothing
+        was saved. The ticket pages answer this themselves, with what changed."""
+        db.session.rollback()
+        return render_error(409)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

@@ -21,6 +21,21 @@ from wtforms.validators import Email, StopValidation, ValidationError
 # PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9 ()\-/]{5,40}$")
+_DIGITS = re.compile(r"[0-9]{1,18}")
+# Ids are PostgreSQL integers: a larger number can name no row.
+MAX_ID = 2**31 - 1
+
+
+def whole_number(text, maximum: int) -> int | None:
+    """``text`` as a whole number from 0 to ``maximum``, or None.
+
+    Only the digits 0–9 count: ``str.isdigit`` also accepts "²" (which ``int``
+    refuses) and "٣" (which it reads as 3), and ``int`` refuses over 4,300 digits.
+    """
+    if isinstance(text, str) and _DIGITS.fullmatch(text):
+        number = int(text)
+        return number if number <= maximum else None
+    return None
 
 
 def strip(value):
@@ -111,8 +126,8 @@ def _coerce_id(value):
         return None
     if isinstance(value, int):
         return value
-    text = str(value)
-    return int(text) if text.isdigit() and len(text) <= 9 else -1
+    number = whole_number(str(value), MAX_ID)
+    return -1 if number is None else number
 
 
 class IdSelectField(SelectField):

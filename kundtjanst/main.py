@@ -8,6 +8,18 @@ from flask_login import current_user
 bp = Blueprint("main", __name__)
 
 
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None: a ``next`` from a form or
+    a link must never send anyone elsewhere. Browsers read "/\\evil.example" and
+    "/<tab>/evil.example" as "//evil.example", so backslashes and control characters
+    are refused too (a line break would not even fit in the Location header)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(c < " " or c == "\x7f" for c in target):
+        return None
+    return target
+
+
 def home_for(user) -> str:
     """Where a user lands after logging in."""
     if user.in_frontline:
@@ -42,7 +54,4 @@ def language():
     lang = request.form.get("lang")
     if lang in ("sv", "en"):
         session["lang"] = lang
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(local_path(request.form.get("next")) or url_for("main.index"))

@@ -7,7 +7,13 @@ from .officehours.models import OfficeHours, SpecialDay
 from .org.models import Category, Department, Group, GroupKind, membership
 from .routing.models import RoutingRule
 from .settings.models import Setting
-from .stats.models import CouldReason, StatsDaily, StatsDailyAnswerTime, StatsDay
+from .stats.models import (
+    CouldReason,
+    StatsDaily,
+    StatsDailyAnswerTime,
+    StatsDailyCouldReason,
+    StatsDay,
+)
 from .tickets.models import Event, Ticket, TicketSequence
 
 __all__ = [
@@ -27,6 +33,7 @@ __all__ = [
     "SpecialDay",
     "StatsDaily",
     "StatsDailyAnswerTime",
+    "StatsDailyCouldReason",
     "StatsDay",
     "Ticket",
     "TicketSequence",

@@ -44,6 +44,7 @@ from holidays.constants import DE_FACTO, PUBLIC
 from .timeutil import STOCKHOLM
 
 MINUTES_PER_DAY = 24 * 60
+ONE_DAY = timedelta(days=1)
 # A calendar closed for longer than this in one stretch is taken to be a mistake.
 MAX_CLOSED_STRETCH_DAYS = 400
 
@@ -102,6 +103,11 @@ class Calendar:
     _days: dict[date, tuple[Interval, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # Working time from the first day asked about to each day laid out since
+    # (negative before it), so long spans are summed without walking every day.
+    _running: dict[date, timedelta] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if len(self.week) != 7:
@@ -135,6 +141,34 @@ class Calendar:
                 found = ((self._instant(day, hours.opens), self._instant(day, hours.closes)),)
             self._days[day] = found
         return found
+
+    def whole_days(self, first: date, last: date) -> timedelta:
+        """Working time of the whole local days ``first`` to ``last`` (inclusive)."""
+        if last < first:
+            return timedelta(0)
+        return self._running_until(last + ONE_DAY) - self._running_until(first)
+
+    def _running_until(self, day: date) -> timedelta:
+        """Working time between the first day laid out here and ``day`` (exclusive)."""
+        running = self._running
+        found = running.get(day)
+        if found is not None:
+            return found
+        if not running:
+            running[day] = timedelta(0)
+            return running[day]
+        # The known days are consecutive: extend them to ``day``, one day at a time.
+        low, high = min(running), max(running)
+        while high < day:
+            running[high + ONE_DAY] = running[high] + self._length(high)
+            high += ONE_DAY
+        while low > day:
+            running[low - ONE_DAY] = running[low] - self._length(low - ONE_DAY)
+            low -= ONE_DAY
+        return running[day]
+
+    def _length(self, day: date) -> timedelta:
+        return sum((closes - opens for opens, closes in self.intervals(day)), timedelta(0))
 
     def _instant(self, day: date, minute: int) -> datetime:
         # Aware arithmetic in Python is wall-clock arithmetic: midnight plus 8 h
@@ -199,16 +233,16 @@ def working_time_between(
     b = _utc(end, "end")
     if b < a:
         return -working_time_between(b, a, cal)
-    total = timedelta(0)
-    day = cal.local_date(a)
+    first = cal.local_date(a)
     last = cal.local_date(b)
-    while day <= last:
+    # The first and last days in part; every day between them whole.
+    total = cal.whole_days(first + ONE_DAY, last - ONE_DAY)
+    for day in (first, last) if last > first else (first,):
         for opens, closes in cal.intervals(day):
             lo = max(opens, a)
             hi = min(closes, b)
             if hi > lo:
                 total += hi - lo
-        day += timedelta(days=1)
     return total
 
 

@@ -63,6 +63,9 @@ def make_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": TEST_SECRET,
         "PAGE_SIZE": 5,
+        # Login throttling counts across a whole run: off unless a test turns it on
+        # (tests/test_login_throttling.py does, with the real limits).
+        "RATELIMIT_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)
@@ -88,7 +91,29 @@ def _empty_database(request) -> Iterator[None]:
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+                if table.name == "audit_entries":
+                    empty_audit_log(conn)
+                else:
+                    conn.execute(table.delete())
+
+
+def empty_audit_log(conn) -> None:
+    """The database refuses to delete audit entries (a trigger); only switching the
+    trigger off, which takes a schema change, lets the tests start afresh."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER USER"))
+        conn.execute(text("DELETE FROM audit_entries"))
+        conn.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER USER"))
+        return
+    triggers = conn.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+        {"t": "audit_entries"},
+    ).all()
+    for name, _sql in triggers:
+        conn.execute(text(f'DROP TRIGGER "{name}"'))
+    conn.execute(text("DELETE FROM audit_entries"))
+    for _name, sql in triggers:
+        conn.execute(text(sql))
 
 
 @pytest.fixture
@@ -110,8 +135,12 @@ def runner(app):
 
 def login(client, user_id: int) -> None:
     """Log a test client in as a user without paying for a password hash."""
+    from kundtjanst.auth.models import User
+
+    with client.application.app_context():
+        session_id = db.session.get(User, user_id).get_id()  # "<id>:<session version>"
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = session_id
         session["_fresh"] = True
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
 
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from kundtjanst.auth.models import Role, User
@@ -118,3 +119,12 @@ def new_ticket(
     ticket, token = services.create_ticket(contact, actor=actor, status_link=status_link)
     db.session.commit()
     return ticket, token
+
+
+def version_field(client, reference: str, prefix: str) -> dict[str, str]:
+    """The hidden field every action form on the ticket page carries, with the value
+    the page would show now: ``{"<prefix>-version": "<the ticket's version>"}``.
+    A form posted without it is refused (tickets.views)."""
+    with client.application.app_context():
+        version = db.session.scalar(select(Ticket.version).where(Ticket.reference == reference))
+    return {f"{prefix}-version": str(version)}

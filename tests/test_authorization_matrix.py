@@ -62,6 +62,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/logga-in", "GET"): Case("/logga-in", staff(200, 302, 302, 302, 302, 302)),
     ("/logga-in", "POST"): Case("/logga-in", staff(400, 302, 302, 302, 302, 302), {}),
     ("/logga-ut", "POST"): Case("/logga-ut", staff("login", 302, 302, 302, 302, 302), {}),
+    ("/konto/losenord", "GET"): Case("/konto/losenord", LOGGED_IN),
+    ("/konto/losenord", "POST"): Case(
+        "/konto/losenord", staff("login", 400, 400, 400, 400, 400), {}
+    ),
     ("/fraga", "GET"): Case("/fraga", every(200)),
     ("/fraga", "POST"): Case("/fraga", every(400), {}),
     ("/fraga/skickad", "GET"): Case("/fraga/skickad", every(200)),
@@ -99,7 +103,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/arenden/{ref}/ta", staff("login", 403, 302, 404, 403, 403), {}
     ),
     ("/arenden/<reference>/slapp", "POST"): Case(
-        "/arenden/{ref}/slapp", staff("login", 403, 302, 404, 403, 403), {}
+        "/arenden/{ref}/slapp", staff("login", 403, 400, 404, 403, 403), {}
     ),
     ("/arenden/<reference>/upprepad", "POST"): Case(
         "/arenden/{ref}/upprepad", staff("login", 403, 400, 404, 403, 403), {}
@@ -203,6 +207,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/admin/arbetstid/dagar/{tomorrow}/ta-bort", staff("login", 403, 403, 403, 403, 404), {}
     ),
     ("/admin/jobb", "GET"): Case("/admin/jobb", ADMIN_ONLY),
+    ("/admin/logg", "GET"): Case("/admin/logg", ADMIN_ONLY),
 }
 
 # Served by Flask itself, the same for everyone.

@@ -228,8 +228,8 @@ def test_unclaimed_escalations_alert_the_group_once(app, org, smtp):
     assert run(app, "sla.unclaimed", TRIGGER + timedelta(minutes=5)).counts["alerted"] == 0
     with app.app_context():
         alerts = events(EventKind.UNCLAIMED_ALERT)
-        assert len(alerts) == 1 and alerts[0].data == {"hours": 4}
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == lying))
+        assert len(alerts) == 1 and alerts[0].data == {"hours": 4, "version": ticket.version}
         assert ticket.unclaimed_alerted_at is not None and ticket.status == Status.OPEN
     ((recipients, message),) = smtp.messages
     assert sorted(recipients) == ["bygg1@kommun.test", "bygg2@kommun.test"]

@@ -12,7 +12,7 @@ from kundtjanst.stats.models import CouldReason
 from kundtjanst.tickets import services
 from kundtjanst.tickets.models import Channel, EventKind, Outcome, Ticket
 
-from .factories import new_ticket
+from .factories import new_ticket, version_field
 
 
 def escalated(app, org, **kw) -> str:
@@ -54,6 +54,7 @@ def test_member_marks_could_have_answered_with_reason(app, org, login_as, reason
             "resolve-could_have_answered": "y",
             "resolve-could_reason": str(reason),
             "resolve-could_note": "Se sidan om altaner",
+            **version_field(member, ref, "resolve"),
         },
     )
     assert response.status_code == 302
@@ -144,7 +145,10 @@ def test_repeat_contact_is_suggested_and_confirmed(app, org, login_as):
     before = login_as("manager").get("/statistik.json?period=today").get_json()
     assert before["first_contact"]["numerator"] == 1
 
-    response = client.post(f"/arenden/{refs[1]}/upprepad", data={"repeat-earlier": refs[0]})
+    response = client.post(
+        f"/arenden/{refs[1]}/upprepad",
+        data={"repeat-earlier": refs[0], **version_field(client, refs[1], "repeat")},
+    )
     assert response.status_code == 302
     with app.app_context():
         earlier = db.session.scalar(select(Ticket).where(Ticket.reference == refs[0]))
@@ -180,7 +184,11 @@ def test_confirming_a_non_candidate_is_refused(app, org, login_as, earlier):
     with app.app_context():
         ticket, _ = new_ticket(category_id=org.categories.avfall, citizen_email="p@example.org")
         ref = ticket.reference
-    response = login_as("agent").post(f"/arenden/{ref}/upprepad", data={"repeat-earlier": earlier})
+    agent = login_as("agent")
+    response = agent.post(
+        f"/arenden/{ref}/upprepad",
+        data={"repeat-earlier": earlier, **version_field(agent, ref, "repeat")},
+    )
     assert response.status_code in (302, 400)
     assert load(app, ref).repeat_of_id is None
 

@@ -8,7 +8,7 @@ from kundtjanst.extensions import db
 from kundtjanst.permissions import can_view, ticket_scope
 from kundtjanst.tickets.models import Ticket
 
-from .factories import new_ticket
+from .factories import new_ticket, version_field
 
 SECRET_SUBJECT = "Ansökan om försörjningsstöd"
 SECRET_TEXT = "Jag har inga pengar till hyran denna månad."
@@ -106,7 +106,8 @@ def test_escalating_into_secrecy_removes_kundtjanst_access(app, login_as, org):
         ref = ticket.reference
     agent = login_as("agent")
     response = agent.post(
-        f"/arenden/{ref}/eskalera", data={"escalate-group": str(org.groups.social)}
+        f"/arenden/{ref}/eskalera",
+        data={"escalate-group": str(org.groups.social), **version_field(agent, ref, "escalate")},
     )
     assert response.status_code == 302
     assert ref not in response.headers["Location"]

@@ -12,7 +12,7 @@ from kundtjanst.stats.figures import clear_cache
 from kundtjanst.tickets import services
 from kundtjanst.tickets.models import Outcome
 
-from .factories import new_ticket
+from .factories import new_ticket, version_field
 
 SUBJECT = "Hemlig ansökan om försörjningsstöd"
 TEXT = "Jag heter Kim och saknar pengar till mat"
@@ -124,7 +124,7 @@ def test_status_changes_by_staff_reveal_no_contents(app, login_as, org, secret):
     agent = login_as("agent")
     response = agent.post(
         f"/arenden/{ref}/eskalera",
-        data={"escalate-group": str(org.groups.social)},
+        data={"escalate-group": str(org.groups.social), **version_field(agent, ref, "escalate")},
         follow_redirects=True,
     )
     html = response.get_data(as_text=True)

@@ -211,6 +211,43 @@ def test_daily_rows_give_identical_figures(app, world, first, last, filters):
     assert from_rows.weekly == live.weekly
     assert from_rows.answer_time == live.answer_time
     assert from_rows.median_minutes == live.median_minutes
+    assert from_rows.could_reasons == live.could_reasons
+
+
+def test_could_have_answered_reasons_match_sql(app, world):
+    """The learning loop's table (per subject area and reason), from the daily rows
+    and counted live, against a direct count over the tickets."""
+    from kundtjanst.stats.models import CouldReason
+
+    reason = CouldReason(name="Finns på webben")
+    db.session.add(reason)
+    db.session.flush()
+    marked = db.session.scalars(
+        text("SELECT id FROM tickets WHERE could_have_answered = :t ORDER BY id"), {"t": True}
+    ).all()
+    assert len(marked) >= 2
+    db.session.execute(
+        text("UPDATE tickets SET could_reason_id = :r WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        ),
+        {"r": reason.id, "ids": marked[::2]},
+    )
+    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
+        aggregate.build_day(day)
+    db.session.commit()
+    clear_cache()
+    start, end = local_day_bounds(DAYS[0], TODAY)
+    stmt = text(
+        "SELECT category_id, could_reason_id, count(*) FROM tickets WHERE status = 'resolved' "
+        "AND outcome <> 'withdrawn' AND answered_by = 'svarsgrupp' AND could_have_answered = :t "
+        "AND resolved_at >= :s AND resolved_at < :e GROUP BY category_id, could_reason_id"
+    ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime))
+    rows = db.session.execute(stmt, {"s": start, "e": end, "t": True})
+    expected = {(category, reason_id): n for category, reason_id, n in rows}
+    assert {reason_id for _, reason_id in expected} == {reason.id, None}
+    for use_rows in (True, False):
+        found = figures(Period(DAYS[0], TODAY), Filters(), use_rows=use_rows).could_reasons
+        assert found == expected
 
 
 def test_dst_days_have_the_right_length_and_tickets(app, world):
@@ -329,7 +366,9 @@ def test_json_bad_parameters_are_a_clear_400(app, world, login_as, query):
 def test_target_setting_is_used(app, world, login_as):
     from kundtjanst import settings
 
-    with app.test_request_context():
+    # Not a request context: the client's requests share the app context `world` holds,
+    # and would inherit the anonymous user loaded here (the setting is audited).
+    with app.app_context():
         settings.put("first_contact_target", 75)
         db.session.commit()
     body = login_as("manager").get(f"/statistik.json?from={TODAY}&to={TODAY}").get_json()

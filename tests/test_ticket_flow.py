@@ -14,7 +14,7 @@ from kundtjanst.tickets.models import (
     Ticket,
 )
 
-from .factories import new_ticket
+from .factories import new_ticket, version_field
 
 
 def make(app, **kw) -> str:
@@ -44,7 +44,11 @@ def kinds(app, reference) -> list[str]:
 def escalate(client, reference, group_id, note="Behöver bygglovshandläggare"):
     return client.post(
         f"/arenden/{reference}/eskalera",
-        data={"escalate-group": str(group_id), "escalate-note": note},
+        data={
+            "escalate-group": str(group_id),
+            "escalate-note": note,
+            **version_field(client, reference, "escalate"),
+        },
     )
 
 
@@ -139,7 +143,11 @@ def test_agent_replies_and_resolves_web_question_first_contact(app, login_as, or
 
     response = client.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "answered", "resolve-reply": "Tömning sker på torsdag."},
+        data={
+            "resolve-outcome": "answered",
+            "resolve-reply": "Tömning sker på torsdag.",
+            **version_field(client, ref, "resolve"),
+        },
     )
     assert response.status_code == 302
     ticket = load(app, ref)
@@ -154,11 +162,18 @@ def test_agent_replies_and_resolves_web_question_first_contact(app, login_as, or
 def test_two_replies_make_it_not_first_contact(app, login_as, org):
     ref = make(app)
     client = login_as("agent")
-    client.post(f"/arenden/{ref}/svara", data={"reply-body": "Kan du berätta adressen?"})
+    client.post(
+        f"/arenden/{ref}/svara",
+        data={"reply-body": "Kan du berätta adressen?", **version_field(client, ref, "reply")},
+    )
     assert load(app, ref).status == Status.WAITING
     client.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "answered", "resolve-reply": "Tack, nu är det ordnat."},
+        data={
+            "resolve-outcome": "answered",
+            "resolve-reply": "Tack, nu är det ordnat.",
+            **version_field(client, ref, "resolve"),
+        },
     )
     ticket = load(app, ref)
     assert ticket.status == Status.RESOLVED and ticket.first_contact is False
@@ -167,10 +182,8 @@ def test_two_replies_make_it_not_first_contact(app, login_as, org):
 def test_internal_note(app, login_as, org):
     ref = make(app)
     client = login_as("agent")
-    assert (
-        client.post(f"/arenden/{ref}/anteckning", data={"note-body": "Ringer tekniska"}).status_code
-        == 302
-    )
+    data = {"note-body": "Ringer tekniska", **version_field(client, ref, "note")}
+    assert client.post(f"/arenden/{ref}/anteckning", data=data).status_code == 302
     assert "Ringer tekniska" in client.get(f"/arenden/{ref}").get_data(as_text=True)
     assert kinds(app, ref)[-1] == "note"
 
@@ -196,8 +209,14 @@ def test_resolve_with_unknown_outcome_is_refused(app, login_as, org):
 def test_resolve_closed_ticket_again_is_refused(app, login_as, org):
     ref = make(app)
     client = login_as("agent")
-    client.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "withdrawn"})
-    response = client.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "answered"})
+    client.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "withdrawn", **version_field(client, ref, "resolve")},
+    )
+    response = client.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", **version_field(client, ref, "resolve")},
+    )
     assert response.status_code == 403
     assert load(app, ref).outcome == Outcome.WITHDRAWN
 
@@ -236,7 +255,11 @@ def test_full_escalation_path(app, login_as, org):
 
     response = member.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "answered", "resolve-reply": "Ja, upp till 15 kvm utan bygglov."},
+        data={
+            "resolve-outcome": "answered",
+            "resolve-reply": "Ja, upp till 15 kvm utan bygglov.",
+            **version_field(member, ref, "resolve"),
+        },
     )
     assert response.status_code == 302
     ticket = load(app, ref)
@@ -266,7 +289,8 @@ def test_release_puts_ticket_back_in_queue(app, login_as, org):
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
     assert login_as("member2").post(f"/arenden/{ref}/slapp").status_code == 403
-    assert member.post(f"/arenden/{ref}/slapp").status_code == 302
+    release = version_field(member, ref, "release")
+    assert member.post(f"/arenden/{ref}/slapp", data=release).status_code == 302
     ticket = load(app, ref)
     assert ticket.status == Status.OPEN and ticket.claimed_by_id is None
     assert ref in login_as("member2").get("/ko/bygglov").get_data(as_text=True)
@@ -279,7 +303,11 @@ def test_transfer_to_another_group(app, login_as, org):
     member.post(f"/arenden/{ref}/ta")
     response = member.post(
         f"/arenden/{ref}/overlamna",
-        data={"transfer-group": str(org.groups.miljo), "transfer-note": "Gäller buller"},
+        data={
+            "transfer-group": str(org.groups.miljo),
+            "transfer-note": "Gäller buller",
+            **version_field(member, ref, "transfer"),
+        },
     )
     assert response.status_code == 302
     ticket = load(app, ref)
@@ -295,7 +323,8 @@ def test_transfer_to_same_group_is_refused(app, login_as, org):
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
     response = member.post(
-        f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.bygg)}
+        f"/arenden/{ref}/overlamna",
+        data={"transfer-group": str(org.groups.bygg), **version_field(member, ref, "transfer")},
     )
     assert response.status_code == 400
     assert load(app, ref).group_id == org.groups.bygg
@@ -307,7 +336,8 @@ def test_transfer_into_confidential_group_redirects_away(app, login_as, org):
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
     response = member.post(
-        f"/arenden/{ref}/overlamna", data={"transfer-group": str(org.groups.social)}
+        f"/arenden/{ref}/overlamna",
+        data={"transfer-group": str(org.groups.social), **version_field(member, ref, "transfer")},
     )
     assert response.status_code == 302
     assert ref not in response.headers["Location"]
@@ -321,7 +351,11 @@ def test_forwarded_with_diarienummer(app, login_as, org):
     member.post(f"/arenden/{ref}/ta")
     member.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "forwarded", "resolve-diarienummer": "SBN 2026/123"},
+        data={
+            "resolve-outcome": "forwarded",
+            "resolve-diarienummer": "SBN 2026/123",
+            **version_field(member, ref, "resolve"),
+        },
     )
     ticket = load(app, ref)
     assert ticket.outcome == Outcome.FORWARDED
@@ -340,6 +374,7 @@ def test_referred_requires_destination(app, login_as, org):
             "resolve-outcome": "referred",
             "resolve-referred_to": "Försäkringskassan",
             "resolve-reply": "Vänd dig till Försäkringskassan.",
+            **version_field(client, ref, "resolve"),
         },
     )
     ticket = load(app, ref)
@@ -356,7 +391,11 @@ def test_phone_call_passed_live_answered_during_contact(app, login_as, org):
     assert "Svaret gavs under medborgarens samtal" in page
     member.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "answered", "resolve-during_contact": "y"},
+        data={
+            "resolve-outcome": "answered",
+            "resolve-during_contact": "y",
+            **version_field(member, ref, "resolve"),
+        },
     )
     ticket = load(app, ref)
     assert ticket.first_contact is True and ticket.answered_by == Stage.SVARSGRUPP
@@ -367,7 +406,10 @@ def test_phone_call_answered_by_call_back_is_not_first_contact(app, login_as, or
     escalate(login_as("agent"), ref, org.groups.bygg)
     member = login_as("member")
     member.post(f"/arenden/{ref}/ta")
-    member.post(f"/arenden/{ref}/avsluta", data={"resolve-outcome": "answered"})
+    member.post(
+        f"/arenden/{ref}/avsluta",
+        data={"resolve-outcome": "answered", **version_field(member, ref, "resolve")},
+    )
     assert load(app, ref).first_contact is False
 
 
@@ -375,9 +417,14 @@ def test_during_contact_is_ignored_for_web_questions(app, login_as, org):
     ref = make(app)
     page = login_as("agent").get(f"/arenden/{ref}").get_data(as_text=True)
     assert "Svaret gavs under medborgarens samtal" not in page
-    login_as("agent").post(
+    agent = login_as("agent")
+    agent.post(
         f"/arenden/{ref}/avsluta",
-        data={"resolve-outcome": "answered", "resolve-during_contact": "y"},
+        data={
+            "resolve-outcome": "answered",
+            "resolve-during_contact": "y",
+            **version_field(agent, ref, "resolve"),
+        },
     )
     assert load(app, ref).first_contact is False  # no reply was sent
 

@@ -160,6 +160,32 @@ def test_custom_week_and_errors():
         Hours(10 * 60, 9 * 60)
 
 
+def test_long_spans_on_a_reused_calendar_agree_with_walking_every_day():
+    """Whole days between two instants are summed from running totals the calendar
+    keeps, extended backwards and forwards as it is asked; a plain day-by-day sum
+    must give the same, in both directions."""
+    cal = Calendar(
+        closed_days=frozenset({date(2026, 5, 15)}), shortened_days={date(2026, 4, 30): 13 * 60}
+    )
+
+    def walked(a: datetime, b: datetime) -> timedelta:
+        total, day = timedelta(0), cal.local_date(a)
+        while day <= cal.local_date(b):
+            for opens, closes in cal.intervals(day):
+                total += max(min(closes, b) - max(opens, a), timedelta(0))
+            day += timedelta(days=1)
+        return total
+
+    middle = sthlm(2026, 6, 1, 9, 30)
+    moments = [
+        middle + timedelta(days=d, hours=h) for d in (0, -1, 2, -30, 45, -400, 380) for h in (0, 7)
+    ]
+    for a in moments:
+        for b in moments:
+            expected = walked(a, b) if a <= b else -walked(b, a)
+            assert working_time_between(a, b, cal) == expected, (a, b)
+
+
 def test_next_working_time():
     assert next_working_time(sthlm(2026, 6, 18, 17, 0)) == sthlm(2026, 6, 22, 8, 0)
     assert next_working_time(sthlm(2026, 6, 18, 9, 0)) == sthlm(2026, 6, 18, 9, 0)

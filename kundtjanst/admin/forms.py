@@ -20,7 +20,16 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from ..auth.models import Role
 from ..auth.services import UserError, check_password_strength
-from ..forms import BaseForm, IdSelectField, blank_to_none, choice, email_validator, strip
+from ..forms import (
+    MAX_ID,
+    BaseForm,
+    IdSelectField,
+    blank_to_none,
+    choice,
+    email_validator,
+    strip,
+    whole_number,
+)
 from ..labels import GROUP_KIND, ROLE
 from ..org.models import GroupKind
 
@@ -33,8 +42,8 @@ def _coerce_ids(value):
     """A checkbox value: a database id, or -1 for anything that cannot be one."""
     if isinstance(value, int):
         return value
-    text = str(value)
-    return int(text) if text.isdigit() and len(text) <= 9 else -1
+    number = whole_number(str(value), MAX_ID)
+    return -1 if number is None else number
 
 
 class CheckboxListField(SelectMultipleField):

@@ -49,15 +49,15 @@ def edit_reason(reason_id: int | None = None):
         if taken is not None:
             form.name.errors.append(_("There is already a reason with that name."))
         else:
+            audited = ("name", "active")
+            before = audit.fields(reason, audited) if reason else {}
             if reason is None:
                 reason = CouldReason()
                 db.session.add(reason)
             reason.name = form.name.data
             reason.active = form.active.data
             db.session.flush()
-            audit.record(
-                "admin.reason.save", target=str(reason.id), name=reason.name, active=reason.active
-            )
+            audit.record_change("reason", reason.id, before, audit.fields(reason, audited))
             db.session.commit()
             flash(_("The reason %(name)s was saved.", name=reason.name), "success")
             return redirect(url_for("admin.reasons"))

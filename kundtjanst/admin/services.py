@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
 
+from .. import audit
 from ..auth.models import User
 from ..extensions import db
 from ..org.models import Category, Department, Group, GroupKind
@@ -71,11 +72,13 @@ def save_department(department: Department | None, name: str) -> Department:
     """Create a department (``department`` None) or rename one."""
     if _name_taken(Department, name, department.id if department else None):
         raise AdminError(_l("There is already a department with that name."), "name")
+    before = audit.fields(department, ("name",)) if department else {}
     if department is None:
         department = Department(name=name)
         db.session.add(department)
     department.name = name
     db.session.flush()
+    audit.record_change("department", department.id, before, audit.fields(department, ("name",)))
     return department
 
 
@@ -89,6 +92,7 @@ def delete_department(department: Department) -> None:
                 groups=", ".join(g.name for g in department.groups),
             )
         )
+    audit.record_change("department", department.id, audit.fields(department, ("name",)), {})
     db.session.delete(department)
     db.session.flush()
 
@@ -155,6 +159,19 @@ def open_ticket_count(group: Group) -> int:
     )
 
 
+GROUP_FIELDS = (
+    "slug",
+    "name",
+    "kind",
+    "department_id",
+    "confidential",
+    "email",
+    "active",
+    "sla_hours",
+    "unclaimed_alert_hours",
+)
+
+
 def save_group(group: Group | None, data: GroupData) -> Group:
     """Create a group (``group`` None) or change one.
 
@@ -163,11 +180,13 @@ def save_group(group: Group | None, data: GroupData) -> Group:
     the group's tickets here, in the same transaction.
     """
     _check_group(group, data)
+    before = audit.fields(group, GROUP_FIELDS) if group else {}
+    retagged = None
     if group is None:
         group = Group()
         db.session.add(group)
     elif group.confidential != data.confidential:
-        db.session.execute(
+        retagged = db.session.execute(
             update(Ticket)
             .where(Ticket.group_id == group.id)
             .values(confidential=data.confidential, version=Ticket.version + 1)
@@ -185,6 +204,13 @@ def save_group(group: Group | None, data: GroupData) -> Group:
         data.unclaimed_alert_hours if data.kind == GroupKind.ANSWER else None
     )
     db.session.flush()
+    audit.record_change(
+        "group",
+        group.id,
+        before,
+        audit.fields(group, GROUP_FIELDS),
+        tickets_retagged=retagged.rowcount if retagged is not None else None,
+    )
     return group
 
 
@@ -218,6 +244,7 @@ def delete_group(group: Group) -> None:
                 **usage,
             )
         )
+    audit.record_change("group", group.id, audit.fields(group, GROUP_FIELDS), {})
     db.session.delete(group)  # its memberships go with it
     db.session.flush()
 
@@ -236,6 +263,17 @@ class CategoryData:
     answer_sla_hours: int = 24
 
 
+CATEGORY_FIELDS = (
+    "name",
+    "description",
+    "default_group_id",
+    "sla_hours",
+    "answer_sla_hours",
+    "retention_months",
+    "active",
+)
+
+
 def save_category(category: Category | None, data: CategoryData) -> Category:
     if _name_taken(Category, data.name, category.id if category else None):
         raise AdminError(_l("There is already a subject area with that name."), "name")
@@ -244,6 +282,7 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
         unchanged = category is not None and category.default_group_id == chosen.id
         if chosen.kind != GroupKind.ANSWER or not (chosen.active or unchanged):
             raise AdminError(_l("Choose an active answer group."), "default_group_id")
+    before = audit.fields(category, CATEGORY_FIELDS) if category else {}
     if category is None:
         category = Category()
         db.session.add(category)
@@ -255,6 +294,7 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
     category.retention_months = data.retention_months
     category.active = data.active
     db.session.flush()
+    audit.record_change("category", category.id, before, audit.fields(category, CATEGORY_FIELDS))
     return category
 
 
@@ -271,6 +311,7 @@ def delete_category(category: Category) -> None:
                 rules=rules,
             )
         )
+    audit.record_change("category", category.id, audit.fields(category, CATEGORY_FIELDS), {})
     db.session.delete(category)
     db.session.flush()
 
@@ -290,6 +331,19 @@ class RuleData:
     priority: Priority | None
 
 
+RULE_FIELDS = (
+    "name",
+    "active",
+    "position",
+    "channel",
+    "category_id",
+    "keywords",
+    "email_domain",
+    "group_id",
+    "priority",
+)
+
+
 def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
     """Create a rule (last in order) or change one. A rule must set a condition:
     one without would send every question to its group."""
@@ -305,6 +359,7 @@ def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
     unchanged = rule is not None and rule.group_id == data.group.id
     if not (data.group.active or unchanged):
         raise AdminError(_l("Choose an active group."), "group_id")
+    before = audit.fields(rule, RULE_FIELDS) if rule else {}
     if rule is None:
         rule = RoutingRule(position=RoutingRule.next_position())
         db.session.add(rule)
@@ -317,6 +372,7 @@ def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
     rule.group = data.group
     rule.priority = data.priority.value if data.priority else None
     db.session.flush()
+    audit.record_change("rule", rule.id, before, audit.fields(rule, RULE_FIELDS))
     return rule
 
 
@@ -338,9 +394,16 @@ def move_rule(rule: RoutingRule, step: int) -> bool:
     for number, each in enumerate(rules, start=1):
         each.position = number * 10
     db.session.flush()
+    audit.record(
+        "rule.move",
+        target=f"rule:{rule.id}",
+        changes={"place": [index + 1, target + 1]},
+        order=[each.id for each in rules],
+    )
     return True
 
 
 def delete_rule(rule: RoutingRule) -> None:
+    audit.record_change("rule", rule.id, audit.fields(rule, RULE_FIELDS), {})
     db.session.delete(rule)
     db.session.flush()

@@ -49,8 +49,8 @@ def new_user():
                 role=Role(form.role.data),
                 password=form.password.data,
                 groups=_groups(form.memberships.data),
+                active=form.active.data,
             )
-            user.active = form.active.data
         except UserError as error:
             # The form has checked everything else: what is left is the e-mail being taken.
             show_error(form, "email", str(error))

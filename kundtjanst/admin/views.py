@@ -1,4 +1,4 @@
-"""Administration screens: users, departments, groups, categories and routing rules.
+"""Administration screens: users, departments, groups, categories, routing rules, the audit log.
 
 The blueprint lives in ``blueprint.py`` and each section's routes in a module
 of their own; importing them here is what attaches their routes to it.
@@ -10,6 +10,7 @@ from flask import render_template
 
 from ..permissions import admin_required
 from . import (  # noqa: F401
+    audit_views,
     category_views,
     group_views,
     job_views,

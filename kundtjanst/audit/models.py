@@ -28,11 +28,12 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_entries_created_at", "created_at"),
         Index("ix_audit_entries_action", "action"),
+        Index("ix_audit_entries_user_id_created_at", "user_id", "created_at"),
     )
 
 
 class AuditLogIsAppendOnly(RuntimeError):
-    pass
+    """Raised by the ORM guards below; the database's trigger refuses the same in SQL."""
 
 
 @event.listens_for(AuditEntry, "before_update")

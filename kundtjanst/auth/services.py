@@ -8,6 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from .. import audit
 from ..extensions import db
 from ..org.models import Group
 from .models import Role, User
@@ -48,8 +49,22 @@ def groups_by_slug(slugs: Sequence[str]) -> list[Group]:
     return groups
 
 
+def audited_fields(user: User) -> dict:
+    """What the audit log compares when a user changes (never the password or its hash)."""
+    return {
+        **audit.fields(user, ("email", "name", "role", "active")),
+        "groups": sorted(g.slug for g in user.groups),
+    }
+
+
 def create_user(
-    *, email: str, name: str, role: Role, password: str, groups: Sequence[Group] = ()
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    groups: Sequence[Group] = (),
+    active: bool = True,
 ) -> User:
     email = normalise_email(email)
     if email_taken(email):
@@ -58,10 +73,11 @@ def create_user(
     if not name:
         raise UserError(_l("Enter a name."))
     check_password_strength(password)
-    user = User(email=email, name=name, role=Role(role), groups=list(groups))
+    user = User(email=email, name=name, role=Role(role), groups=list(groups), active=active)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record_change("user", user.id, {}, audited_fields(user))
     return user
 
 
@@ -100,12 +116,14 @@ def update_user(
             raise UserFieldError("active", _l("You cannot deactivate your own account."))
         if role != Role.ADMIN and user.role == Role.ADMIN:
             raise UserFieldError("role", _l("You cannot take away your own administrator role."))
+    before = audited_fields(user)
     user.email = email
     user.name = name
     user.role = role
     user.groups = list(groups)
     user.active = active
     db.session.flush()
+    audit.record_change("user", user.id, before, audited_fields(user))
     return user
 
 
@@ -117,3 +135,20 @@ def reset_password(user: User, password: str) -> None:
         raise UserFieldError("password", str(error)) from error
     user.set_password(password)
     db.session.flush()
+    audit.record("user.password", target=f"user:{user.id}")
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A user's own new password, given the current one. Every other session of the
+    user ends (the caller logs the current one in again)."""
+    if not user.check_password(current):
+        raise UserFieldError("current_password", _l("The current password is wrong."))
+    try:
+        check_password_strength(new)
+    except UserError as error:
+        raise UserFieldError("new_password", str(error)) from error
+    if new == current:
+        raise UserFieldError("new_password", _l("Choose a new password, not the one you have now."))
+    user.set_password(new)
+    db.session.flush()
+    audit.record("auth.password_changed", target=f"user:{user.id}")

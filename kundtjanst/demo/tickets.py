@@ -1,11 +1,11 @@
 """Demo tickets in bulk: a year of Sjöstad's questions with their timelines.
 
 `generate_tickets` lets a `TicketGenerator` plan and play each ticket and
-writes the rows with SQLAlchemy Core in batches, with ids assigned here so
-events can point at their tickets without a round trip. References are
-reserved a year's block at a time, so the counter stays right for the tickets
-staff create afterwards. `first_contact` comes from the real rule applied to
-each generated timeline.
+writes the rows in batches (COPY on PostgreSQL, SQLAlchemy Core elsewhere),
+with ids assigned here so events can point at their tickets without a round
+trip. References are reserved a year's block at a time, so the counter stays
+right for the tickets staff create afterwards. `first_contact` comes from the
+real rule applied to each generated timeline.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
+from ..bulk import insert_rows
 from ..extensions import db
 from ..officehours.services import current_calendar
 from ..stats.definitions import WORKING_DAY_MINUTES
@@ -130,8 +131,8 @@ def generate_tickets(
                 event_id += 1
             ticket_id += 1
             _tally(result, sim, first)
-        db.session.execute(insert(Ticket.__table__), tickets)
-        db.session.execute(insert(Event.__table__), events)
+        insert_rows(Ticket.__table__, tickets)
+        insert_rows(Event.__table__, events)
         result.events += len(events)
         if progress:
             progress(len(tickets))

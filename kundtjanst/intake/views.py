@@ -11,6 +11,7 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
@@ -18,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..forms import choice
@@ -71,12 +73,13 @@ def submitted():
     return _no_store(make_response(render_template("intake/submitted.html", receipt=receipt)))
 
 
-def _ticket_by_token(token: str) -> Ticket:
+def _ticket_by_token(token: str, *, for_update: bool = False) -> Ticket:
     if not _TOKEN.match(token):
         abort(404)
-    ticket = db.session.scalar(
-        select(Ticket).where(Ticket.status_token_hash == services.hash_token(token))
-    )
+    stmt = select(Ticket).where(Ticket.status_token_hash == services.hash_token(token))
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    ticket = db.session.scalar(stmt)
     if ticket is None:
         abort(404)
     return ticket
@@ -84,16 +87,34 @@ def _ticket_by_token(token: str) -> Ticket:
 
 @bp.route("/arende/<token>", methods=["GET", "POST"])
 def status(token: str):
-    ticket = _ticket_by_token(token)
+    # A message is added with the ticket locked (PostgreSQL), so it never crosses a
+    # change staff make at the same moment; the version it raises tells them of it.
+    ticket = _ticket_by_token(token, for_update=request.method == "POST")
     form = CitizenMessageForm()
+    crossed = False
     if form.validate_on_submit():
-        services.citizen_message(ticket, form.message.data)
-        db.session.commit()
-        flash(_("Thank you. Your message has been added to your question."), "success")
-        return redirect(url_for("intake.status", token=token))
+        try:
+            services.citizen_message(ticket, form.message.data)
+            db.session.commit()
+        except StaleDataError:
+            # Without row locks (SQLite) staff saved the ticket in the same instant.
+            db.session.rollback()
+            ticket = _ticket_by_token(token)
+            form.message.errors = [
+                *form.message.errors,
+                _(
+                    "Your question was updated at the same moment, so your message was not "
+                    "added. It is still here: send it again."
+                ),
+            ]
+            crossed = True
+        else:
+            flash(_("Thank you. Your message has been added to your question."), "success")
+            return redirect(url_for("intake.status", token=token))
     events = [e for e in timeline(ticket) if e.public]
     body = render_template("intake/status.html", ticket=ticket, events=events, form=form)
-    return _no_store(make_response(body, 400 if form.errors else 200))
+    code = 409 if crossed else 400 if form.errors else 200
+    return _no_store(make_response(body, code))
 
 
 @bp.route("/ny-kontakt", methods=["GET", "POST"])

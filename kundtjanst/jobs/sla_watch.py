@@ -71,7 +71,7 @@ def record_breaches(now: datetime) -> dict[int, list[Notice]]:
                 sla_breach_count=Ticket.sla_breach_count + 1,
                 version=Ticket.version + 1,
             )
-            .returning(Ticket.reference, Ticket.subject, Ticket.confidential)
+            .returning(Ticket.reference, Ticket.subject, Ticket.confidential, Ticket.version)
             .execution_options(synchronize_session=False)
         ).first()
         if marked is None:
@@ -83,7 +83,11 @@ def record_breaches(now: datetime) -> dict[int, list[Notice]]:
                 kind=EventKind.SLA_BREACHED,
                 group_id=group_id,
                 created_at=now,
-                data={"stage": stage.value, "due_at": due_at.isoformat()},
+                data={
+                    "stage": stage.value,
+                    "due_at": due_at.isoformat(),
+                    "version": marked.version,  # the ticket version this entry made
+                },
             )
         )
         by_group[group_id].append(

@@ -56,7 +56,13 @@ def record_alerts(now: datetime) -> dict[int, list[Notice]]:
                 update(Ticket)
                 .where(Ticket.id == ticket_id, *unclaimed)
                 .values(unclaimed_alerted_at=now, version=Ticket.version + 1)
-                .returning(Ticket.reference, Ticket.subject, Ticket.confidential, Ticket.due_at)
+                .returning(
+                    Ticket.reference,
+                    Ticket.subject,
+                    Ticket.confidential,
+                    Ticket.due_at,
+                    Ticket.version,
+                )
                 .execution_options(synchronize_session=False)
             ).first()
             if marked is None:
@@ -67,7 +73,8 @@ def record_alerts(now: datetime) -> dict[int, list[Notice]]:
                     kind=EventKind.UNCLAIMED_ALERT,
                     group_id=group.id,
                     created_at=now,
-                    data={"hours": group.unclaimed_alert_hours},
+                    # The ticket version this entry made (see tickets.services.record).
+                    data={"hours": group.unclaimed_alert_hours, "version": marked.version},
                 )
             )
             by_group[group.id].append(

@@ -116,7 +116,13 @@ def add_special_day(data: SpecialDayData, user_id: int | None = None) -> Special
 
 
 def remove_special_day(special: SpecialDay, user_id: int | None = None) -> None:
-    audit.record("calendar.day_removed", target=special.day.isoformat(), user_id=user_id)
+    audit.record(
+        "calendar.day_removed",
+        target=special.day.isoformat(),
+        user_id=user_id,
+        closes_minute=special.closes_minute,
+        note=special.note or None,
+    )
     db.session.delete(special)
     db.session.flush()
     forget_calendar()

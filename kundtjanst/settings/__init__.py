@@ -14,6 +14,7 @@ from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import audit
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Setting
@@ -77,12 +78,14 @@ def get(key: str) -> int:
 
 
 def put(key: str, value: int, user_id: int | None = None) -> None:
-    """Store a value (validated against the definition). Flushes, does not commit."""
+    """Store a value (validated against the definition). Flushes, does not commit.
+    A change is written to the audit log; storing the value in force is no change."""
     definition = REGISTRY[key]
     if not isinstance(value, int) or not definition.minimum <= value <= definition.maximum:
         raise ValueError(
             f"{key} must be an integer in [{definition.minimum}, {definition.maximum}]"
         )
+    old = get(key)
     row = db.session.get(Setting, key)
     if row is None:
         row = Setting(key=key)
@@ -92,3 +95,7 @@ def put(key: str, value: int, user_id: int | None = None) -> None:
     row.updated_by_id = user_id
     db.session.flush()
     g.pop("settings_cache", None)
+    if old != value:
+        audit.record(
+            "setting.update", target=f"setting:{key}", user_id=user_id, changes={key: [old, value]}
+        )

@@ -21,6 +21,7 @@ from ..org.models import Group
 from ..permissions import manager_required, ticket_scope
 from ..tickets.models import Channel, Ticket
 from ..timeutil import local, local_day_bounds
+from .forms import FIRST_DAY, LAST_DAY
 from .scope import Selection, select_from_request
 from .views import bp
 
@@ -53,7 +54,9 @@ def _rows(selection: Selection) -> Iterator[list]:
     return _generate(stmt, groups)
 
 
-def _query(selection: Selection):
+def _conditions(selection: Selection) -> list:
+    """The tickets received or resolved in the period that pass the filters and
+    that the user may read."""
     start, end = local_day_bounds(selection.period.first, selection.period.last)
     filters = selection.filters
     conditions = [
@@ -76,6 +79,11 @@ def _query(selection: Selection):
                 Ticket.resolved_group_id.in_(ids),
             )
         )
+    return conditions
+
+
+def _query(selection: Selection):
+    conditions = _conditions(selection)
     groups = {
         g.id: (g.name, g.department.name if g.department else "")
         for g in db.session.scalars(select(Group).options(joinedload(Group.department)))
@@ -124,7 +132,21 @@ def _swedish_csv_value(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
-    return str(value)
+    return as_text(str(value))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_LIKE = re.compile(r"^[+-]?[0-9 ()/.,-]*$")
+
+
+def as_text(value):
+    """A cell a spreadsheet shows as text. One that would start a formula (a subject
+    area named "=HYPERLINK(…)", an e-mail "=1+2@example.se") gets a leading
+    apostrophe, as OWASP advises against CSV injection; numbers like "+46 70…" stay."""
+    starts_formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    if starts_formula and not _NUMBER_LIKE.match(value):
+        return "'" + value
+    return value
 
 
 def _csv_stream(rows: Iterator[list]) -> Iterator[str]:
@@ -182,7 +204,7 @@ def export_xlsx():
     sheet = workbook.create_sheet(_("Questions"))
     sheet.append(list(COLUMNS))
     for row in _rows(selection):
-        sheet.append(row)
+        sheet.append([as_text(v) for v in row])
     data = io.BytesIO()
     workbook.save(data)
     response = Response(
@@ -196,7 +218,15 @@ def export_xlsx():
 
 
 def _audit_details(selection: Selection) -> dict:
+    """The filters, and the references of the confidential tickets the export holds
+    (its rows carry no free text, but they are still reads of secret matters)."""
+    confidential = db.session.scalars(
+        select(Ticket.reference)
+        .where(*_conditions(selection), Ticket.confidential.is_(True))
+        .order_by(Ticket.reference)
+    ).all()
     return {
+        "confidential": list(confidential) or None,
         "from": selection.period.first.isoformat(),
         "to": selection.period.last.isoformat(),
         "channel": selection.filters.channel,
@@ -209,7 +239,7 @@ def _audit_details(selection: Selection) -> dict:
 
 # --- SKR Servicemätning ---------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @bp.get("/statistik/kontaktlista.csv")
@@ -222,6 +252,8 @@ def contact_list():
         if not _DATE.match(raw):
             raise ValueError(raw)
         day = date.fromisoformat(raw)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(raw)
     except ValueError:
         return Response(
             _("Give the date as YYYY-MM-DD, e.g. ?date=2026-11-27.") + "\n",
@@ -250,8 +282,8 @@ def contact_list():
             [
                 local(created_at).isoformat(timespec="minutes"),
                 channel.value,
-                phone or "" if channel == Channel.PHONE else "",
-                email or "" if channel == Channel.EMAIL else "",
+                as_text(phone or "") if channel == Channel.PHONE else "",
+                as_text(email or "") if channel == Channel.EMAIL else "",
             ]
         )
     response = Response(buffer.getvalue(), mimetype="text/csv")

@@ -31,27 +31,53 @@ from .definitions import (
     percentile,
     shares,
 )
-from .models import StatsDaily, StatsDailyAnswerTime, StatsDay
+from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 
 # What the day-by-day series (the weekly chart) carries.
 WEEKLY_COUNTERS = ("received", "resolved", "first_contact")
 
 
+def _counters() -> defaultdict:
+    return defaultdict(Counters)
+
+
 @dataclass
 class Part:
-    """Counters of a stretch of days, broken down every way the dashboard shows."""
+    """Counters of a stretch of days, rolled up every way the dashboard shows.
 
-    by_key: dict[aggregate.Key, Counters] = field(default_factory=lambda: defaultdict(Counters))
-    by_day: dict[date, Counters] = field(default_factory=lambda: defaultdict(Counters))
+    Rolled up when read (not kept per channel, subject area and group together),
+    so merging a cached part into a view's figures costs a few hundred additions.
+    """
+
+    by_channel: dict[str, Counters] = field(default_factory=_counters)
+    by_group: dict[int | None, Counters] = field(default_factory=_counters)
+    by_category: dict[int | None, Counters] = field(default_factory=_counters)
+    by_day: dict[date, Counters] = field(default_factory=_counters)
     answer_time: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    # (subject area, reason) → tickets kundtjänst could have answered
+    could_reasons: dict[tuple[int | None, int | None], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+
+    def add_slice(self, key: aggregate.Key, counters: Counters) -> None:
+        channel, category_id, group_id = key
+        self.by_channel[channel].add(counters)
+        self.by_group[group_id].add(counters)
+        self.by_category[category_id].add(counters)
 
     def merge(self, other: Part) -> None:
-        for key, counters in other.by_key.items():
-            self.by_key[key].add(counters)
-        for day, counters in other.by_day.items():
-            self.by_day[day].add(counters)
+        for mine, theirs in (
+            (self.by_channel, other.by_channel),
+            (self.by_group, other.by_group),
+            (self.by_category, other.by_category),
+            (self.by_day, other.by_day),
+        ):
+            for key, counters in theirs.items():
+                mine[key].add(counters)
         for minutes, count in other.answer_time.items():
             self.answer_time[minutes] += count
+        for key, count in other.could_reasons.items():
+            self.could_reasons[key] += count
 
 
 def _daily_filters(filters: aggregate.Filters, model) -> list:
@@ -78,8 +104,9 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
         .where(*in_range)
         .group_by(StatsDaily.channel, StatsDaily.category_id, StatsDaily.group_id)
     ):
-        part.by_key[(row.channel, row.category_id, row.group_id)].add(
-            Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES})
+        part.add_slice(
+            (row.channel, row.category_id, row.group_id),
+            Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES}),
         )
     weekly = WEEKLY_COUNTERS
     for row in db.session.execute(
@@ -98,6 +125,20 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
         .group_by(StatsDailyAnswerTime.minutes)
     ):
         part.answer_time[minutes] += int(count)
+    for category_id, reason_id, count in db.session.execute(
+        select(
+            StatsDailyCouldReason.category_id,
+            StatsDailyCouldReason.reason_id,
+            func.sum(StatsDailyCouldReason.count),
+        )
+        .where(
+            StatsDailyCouldReason.day >= first,
+            StatsDailyCouldReason.day <= last,
+            *_daily_filters(filters, StatsDailyCouldReason),
+        )
+        .group_by(StatsDailyCouldReason.category_id, StatsDailyCouldReason.reason_id)
+    ):
+        part.could_reasons[(category_id, reason_id)] += int(count)
     return part
 
 
@@ -105,10 +146,12 @@ def _live(first: date, last: date, filters: aggregate.Filters) -> Part:
     part = Part()
     for day, slices in aggregate.count_days(first, last, filters).items():
         for key, counters in slices.counters.items():
-            part.by_key[key].add(counters)
+            part.add_slice(key, counters)
             part.by_day[day].add(Counters(**{n: getattr(counters, n) for n in WEEKLY_COUNTERS}))
         for (_key, minutes), count in slices.answer_time.items():
             part.answer_time[minutes] += count
+        for (key, reason_id), count in slices.could_reasons.items():
+            part.could_reasons[(key[1], reason_id)] += count
     return part
 
 
@@ -183,18 +226,13 @@ class Figures:
     by_category: dict[int | None, Counters]
     weekly: list[tuple[str, Counters]]
     answer_time: dict[int, int]
+    # (subject area, reason) → questions the svarsgrupp marked "kundtjänst could have answered"
+    could_reasons: dict[tuple[int | None, int | None], int]
 
 
 def figures(period: Period, filters: aggregate.Filters, *, use_rows: bool = True) -> Figures:
     part = collect(period, filters, use_rows=use_rows)
-    total = Counters.total(part.by_key.values())
-    by_channel: dict[str, Counters] = defaultdict(Counters)
-    by_group: dict[int | None, Counters] = defaultdict(Counters)
-    by_category: dict[int | None, Counters] = defaultdict(Counters)
-    for (channel, category_id, group_id), counters in part.by_key.items():
-        by_channel[channel].add(counters)
-        by_group[group_id].add(counters)
-        by_category[category_id].add(counters)
+    total = Counters.total(part.by_channel.values())
     weeks: dict[str, Counters] = {}
     for day in period.each_day():
         week = iso_week(day)
@@ -208,11 +246,12 @@ def figures(period: Period, filters: aggregate.Filters, *, use_rows: bool = True
         shares=shares(total),
         median_minutes=percentile(histogram, 0.5),
         p90_minutes=percentile(histogram, 0.9),
-        by_channel=dict(by_channel),
-        by_group=dict(by_group),
-        by_category=dict(by_category),
+        by_channel=dict(part.by_channel),
+        by_group=dict(part.by_group),
+        by_category=dict(part.by_category),
         weekly=list(weeks.items()),
         answer_time=histogram,
+        could_reasons=dict(part.could_reasons),
     )
 
 

@@ -23,6 +23,10 @@ PRESET_LABELS = {
 }
 
 MAX_DAYS = 3 * 366 + 1
+# Dates anyone may ask about; beyond them the day arithmetic (weeks, time zones)
+# would leave what a date can hold, and no ticket is that old or that new.
+FIRST_DAY = date(1990, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 class StatsFilterForm(BaseForm):
@@ -52,7 +56,14 @@ class StatsFilterForm(BaseForm):
         if self.period.data != "custom":
             return valid
         message = None
-        if self.start.data is None or self.end.data is None:
+        chosen = [d for d in (self.start.data, self.end.data) if d is not None]
+        if any(not FIRST_DAY <= d <= LAST_DAY for d in chosen):
+            message = _l(
+                "Choose dates from %(first)s to %(last)s.",
+                first=FIRST_DAY.isoformat(),
+                last=LAST_DAY.isoformat(),
+            )
+        elif self.start.data is None or self.end.data is None:
             if not (self.start.errors or self.end.errors):
                 message = _l("Give both dates for a chosen period.")
         elif self.end.data < self.start.data:

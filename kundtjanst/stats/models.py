@@ -67,6 +67,23 @@ class StatsDailyAnswerTime(db.Model):
     __table_args__ = (Index("ix_stats_daily_answer_time_day", "day"),)
 
 
+class StatsDailyCouldReason(db.Model):
+    """How many tickets resolved that day a svarsgrupp marked "kundtjänst could have
+    answered", per reason (the learning loop's table on the dashboard)."""
+
+    __tablename__ = "stats_daily_could_reason"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    reason_id: Mapped[int | None] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_daily_could_reason_day", "day"),)
+
+
 class StatsDay(db.Model):
     """A day whose rows are built; days not listed are read from the tickets."""
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import joinedload
 
-from .. import settings
+from .. import audit, settings
 from ..extensions import db
+from ..forms import whole_number
 from ..org.models import Category
 from ..permissions import ticket_scope
 from ..tickets.models import OPEN_STATUSES, Ticket
 from ..timeutil import utcnow
 from . import charts
 from .definitions import AGE_BUCKETS, shares
-from .figures import backlog, figures, group_names
+from .figures import Figures, backlog, figures, group_names
 from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
 from .scope import Selection, select_from_request
 
@@ -62,7 +65,7 @@ def dashboard():
         age_buckets=AGE_BUCKETS,
         backlog_bar=_backlog_bar,
         backlog_max=max((sum(b.values()) for b in queue.by_group.values()), default=0),
-        reasons=_could_reasons(selection),
+        reasons=_could_reasons(result, categories),
         query=_query_args(),
     ), (400 if selection.errors else 200)
 
@@ -91,24 +94,18 @@ def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
     return rows
 
 
-def _could_reasons(selection: Selection) -> list[tuple]:
-    """The learning loop: why kundtjänst could have answered, per subject area."""
+def _could_reasons(result: Figures, categories: dict[int, Category]) -> list[tuple]:
+    """The learning loop: why kundtjänst could have answered, per subject area
+    (counted with the other figures, from the daily rows), most frequent first."""
     from .models import CouldReason
 
-    conditions = [
-        MEASURES["could_have_answered"].condition,
-        *_period_filters(selection, "resolved"),
-    ]
-    rows = db.session.execute(
-        select(Category.name, CouldReason.name, func.count())
-        .select_from(Ticket)
-        .outerjoin(Category, Ticket.category_id == Category.id)
-        .outerjoin(CouldReason, Ticket.could_reason_id == CouldReason.id)
-        .where(*conditions)
-        .group_by(Category.name, CouldReason.name)
-        .order_by(func.count().desc(), Category.name)
-    )
-    return [(category or "–", reason or "–", count) for category, reason, count in rows]
+    reasons = {r.id: r.name for r in db.session.scalars(select(CouldReason))}
+    counts: dict[tuple[str | None, str | None], int] = defaultdict(int)
+    for (category_id, reason_id), count in result.could_reasons.items():
+        category = categories.get(category_id)
+        counts[(category.name if category else None, reasons.get(reason_id))] += count
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0] is None, item[0][0] or ""))
+    return [(category or "–", reason or "–", count) for (category, reason), count in rows]
 
 
 def _period_filters(selection: Selection, anchor: str) -> list:
@@ -196,19 +193,21 @@ def drilldown():
     page = db.paginate(
         stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
-    return render_template(
+    audit.confidential_listed(page.items)
+    html = render_template(
         "stats/tickets.html",
         sel=selection,
         measure=measure,
         page=page,
         hidden=all_count - page.total,
         query=_query_args(),
-    ), (400 if selection.errors else 200)
+    )
+    return audit.committed((html, 400 if selection.errors else 200))
 
 
 def _page() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= 100_000 else 1
+    return whole_number(raw, 100_000) or 1
 
 
 def _backlog_conditions(selection: Selection) -> list:

@@ -1,8 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from ..forms import BaseForm, EnumRadioField, IdSelectField, blank_to_none, choice, strip
+from ..forms import (
+    MAX_ID,
+    BaseForm,
+    EnumRadioField,
+    IdSelectField,
+    blank_to_none,
+    choice,
+    strip,
+    whole_number,
+)
 from ..labels import OUTCOME
 from .models import Outcome
 
@@ -10,10 +19,40 @@ TEXT_MAX = 10_000
 
 
 class ActionForm(BaseForm):
-    """A bare button (claim, release): only the CSRF token."""
+    """A bare button (claim): only the CSRF token."""
 
 
-class ReplyForm(BaseForm):
+class TicketActionForm(BaseForm):
+    """A change to a ticket. It carries the ticket version the page was shown with
+    (``<prefix>-version``): a form filled in on an older version is refused, and the
+    person is shown what changed (tickets.views)."""
+
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        """The version the form was filled in on; None when missing or no version."""
+        return whole_number(self.version.data, MAX_ID)
+
+    def unsaved_text(self) -> list[tuple[str, str]]:
+        """(label, text) of what the person wrote, to give back when it was not saved."""
+        return [
+            (str(field.label.text), field.data)
+            for field in self
+            if isinstance(field, StringField)
+            and not isinstance(field, HiddenField)
+            and isinstance(field.data, str)
+            and field.data.strip()
+        ]
+
+
+class ReleaseForm(TicketActionForm):
+    """Put a claimed ticket back in the queue: a button."""
+
+    default_prefix = "release"
+
+
+class ReplyForm(TicketActionForm):
     default_prefix = "reply"
 
     body = TextAreaField(
@@ -23,7 +62,7 @@ class ReplyForm(BaseForm):
     )
 
 
-class NoteForm(BaseForm):
+class NoteForm(TicketActionForm):
     default_prefix = "note"
 
     body = TextAreaField(
@@ -33,7 +72,7 @@ class NoteForm(BaseForm):
     )
 
 
-class EscalateForm(BaseForm):
+class EscalateForm(TicketActionForm):
     default_prefix = "escalate"
 
     group = IdSelectField(
@@ -44,14 +83,14 @@ class EscalateForm(BaseForm):
     )
 
 
-class TransferForm(BaseForm):
+class TransferForm(TicketActionForm):
     default_prefix = "transfer"
 
     group = IdSelectField(_l("To group"), required=True, required_message=_l("Choose a group."))
     note = TextAreaField(_l("Why"), filters=[strip], validators=[Length(max=TEXT_MAX)])
 
 
-class ResolveForm(BaseForm):
+class ResolveForm(TicketActionForm):
     default_prefix = "resolve"
 
     outcome = EnumRadioField(
@@ -92,12 +131,15 @@ class ResolveForm(BaseForm):
             raise StopValidation(_l("Choose why customer service could have answered."))
 
 
-class RepeatForm(BaseForm):
+class RepeatForm(TicketActionForm):
     """Confirm that this contact repeats an earlier one."""
 
     default_prefix = "repeat"
 
     earlier = StringField(validators=[DataRequired(), Length(max=20)])
+
+    def unsaved_text(self) -> list[tuple[str, str]]:
+        return []  # a button: nothing written to give back
 
 
 class InboxFilterForm(BaseForm):

@@ -124,7 +124,9 @@ def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -
         abort(404)
     stmt = visible(user).where(Ticket.reference == reference)
     if for_update:
-        stmt = stmt.with_for_update(of=Ticket)
+        # Locked until the request commits, and read afresh even if already loaded:
+        # the version check (tickets.views) compares with the row as it is now.
+        stmt = stmt.with_for_update(of=Ticket).execution_options(populate_existing=True)
     ticket = db.session.scalar(stmt.options(joinedload(Ticket.group), joinedload(Ticket.category)))
     if ticket is None:
         abort(404)

@@ -61,9 +61,17 @@ def record(
     at: datetime | None = None,
     **data: Any,
 ) -> Event:
-    """Append one entry to the ticket's timeline."""
+    """Append one entry to the ticket's timeline.
+
+    Every entry but those made as the ticket arrives is a change to the ticket: its
+    version goes up, and the entry keeps the version it made (``data["version"]``),
+    so a form filled in on an older version is refused and shown what came since.
+    """
     if ticket.id is None:
         db.session.flush()
+    if kind not in _ARRIVAL:
+        touch(ticket)
+        data["version"] = ticket.version
     entry = Event(
         ticket_id=ticket.id,
         kind=kind,
@@ -75,6 +83,21 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+# Entries made as a ticket arrives belong to its first version.
+_ARRIVAL = (EventKind.CREATED, EventKind.ROUTED)
+
+
+def touch(ticket: Ticket) -> None:
+    """Count a change to the ticket, also one that only adds to its timeline.
+
+    The ORM raises ``version`` by itself only when a column of the row changes; a
+    note or a citizen's message inserts an event and would leave it as it was. The
+    UPDATE this causes checks the version the ticket was loaded with (the mapper's
+    ``version_id_col``), so a simultaneous change is never overwritten silently.
+    """
+    ticket.version = (ticket.version or 1) + 1
 
 
 @dataclass

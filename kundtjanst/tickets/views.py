@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -19,9 +20,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
+from .. import audit
+from ..errors import render_error
 from ..extensions import db
-from ..forms import choice
+from ..forms import choice, whole_number
 from ..labels import CHANNEL, STATUS
 from ..org.models import Group, GroupKind
 from ..org.queries import category_choices, group_choices
@@ -34,15 +38,17 @@ from ..permissions import (
     frontline_required,
 )
 from ..stats.models import CouldReason
-from . import queries, repeat, services
+from . import conflicts, queries, repeat, services
 from .forms import (
     ActionForm,
     EscalateForm,
     InboxFilterForm,
     NoteForm,
+    ReleaseForm,
     RepeatForm,
     ReplyForm,
     ResolveForm,
+    TicketActionForm,
     TransferForm,
 )
 from .models import OPEN_STATUSES, Outcome, Status, Ticket
@@ -54,10 +60,7 @@ MAX_PAGE = 100_000
 
 def page_arg() -> int:
     """The ``page`` query parameter, or 1 when missing or nonsense."""
-    raw = request.args.get("page", "1")
-    if raw.isdigit() and 0 < int(raw) <= MAX_PAGE:
-        return int(raw)
-    return 1
+    return whole_number(request.args.get("page", "1"), MAX_PAGE) or 1
 
 
 def sort_arg() -> str:
@@ -94,8 +97,11 @@ def inbox():
             sort=sort,
         )
     page = paginate(queries.inbox(current_user, Group.frontline(), filters))
-    return render_template(
-        "tickets/inbox.html", form=form, page=page, action_form=ActionForm(), sort=sort
+    audit.confidential_listed(page.items)
+    return audit.committed(
+        render_template(
+            "tickets/inbox.html", form=form, page=page, action_form=ActionForm(), sort=sort
+        )
     )
 
 
@@ -131,8 +137,11 @@ def queue(slug: str):
         abort(403)
     sort = sort_arg()
     page = paginate(queries.queue(current_user, group, sort))
-    return render_template(
-        "tickets/queue.html", group=group, page=page, action_form=ActionForm(), sort=sort
+    audit.confidential_listed(page.items)
+    return audit.committed(
+        render_template(
+            "tickets/queue.html", group=group, page=page, action_form=ActionForm(), sort=sort
+        )
     )
 
 
@@ -140,7 +149,8 @@ def queue(slug: str):
 @login_required
 def mine():
     page = paginate(queries.mine(current_user))
-    return render_template("tickets/mine.html", page=page)
+    audit.confidential_listed(page.items)
+    return audit.committed(render_template("tickets/mine.html", page=page))
 
 
 @bp.get("/sok")
@@ -153,13 +163,30 @@ def search():
         reference = queries.normalise_reference(q)
         if reference and not page.items:
             restricted = queries.get_restricted(current_user, reference)
-    return render_template("tickets/search.html", q=q, page=page, restricted=restricted)
+        audit.confidential_listed(page.items)
+        if restricted is not None:
+            audit.confidential_metadata(restricted.reference)
+    return audit.committed(
+        render_template("tickets/search.html", q=q, page=page, restricted=restricted)
+    )
 
 
 # --- the ticket page -------------------------------------------------------
 
 
-def render_ticket(ticket: Ticket, status: int = 200, **forms):
+def render_ticket(
+    ticket: Ticket,
+    status: int = 200,
+    refused: tuple[str, TicketActionForm] | None = None,
+    **forms,
+):
+    """The ticket page. Showing a confidential ticket is recorded in the audit log
+    and committed with the page (also when a form is shown again with errors).
+
+    ``refused`` is (name, form) of a form not saved because the ticket changed since
+    it was shown (or it said no version): the page says so and lists what changed.
+    Every action form goes out carrying the ticket's current version.
+    """
     user = current_user
     escalate_form = forms.get("escalate_form") or EscalateForm(formdata=None)
     escalate_form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
@@ -171,24 +198,93 @@ def render_ticket(ticket: Ticket, status: int = 200, **forms):
     resolve_form.could_reason.choices = reason_choices()
     may_work = can_work(user, ticket)
     repeat_of = db.session.get(Ticket, ticket.repeat_of_id) if ticket.repeat_of_id else None
-    return render_template(
+    repeat_candidates = repeat.candidates(ticket, user) if may_work else []
+    audit.confidential_read(ticket)
+    audit.confidential_listed(repeat_candidates)
+    events = queries.timeline(ticket)
+    may_note = can_note(user, ticket)
+    refusal = _refusal(ticket, events, refused, may_work, may_note)
+    action_forms = {
+        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
+        "note_form": forms.get("note_form") or NoteForm(formdata=None),
+        "escalate_form": escalate_form,
+        "transfer_form": transfer_form,
+        "resolve_form": resolve_form,
+        "release_form": forms.get("release_form") or ReleaseForm(formdata=None),
+        "repeat_form": forms.get("repeat_form") or RepeatForm(formdata=None),
+    }
+    for form in action_forms.values():
+        form.version.data = str(ticket.version)
+    page = render_template(
         "tickets/ticket.html",
         ticket=ticket,
-        events=queries.timeline(ticket),
-        reply_form=forms.get("reply_form") or ReplyForm(formdata=None),
-        note_form=forms.get("note_form") or NoteForm(formdata=None),
-        escalate_form=escalate_form,
-        transfer_form=transfer_form,
-        resolve_form=resolve_form,
+        events=events,
+        **action_forms,
         action_form=ActionForm(formdata=None),
         may_work=may_work,
-        repeat_candidates=repeat.candidates(ticket, user) if may_work else [],
+        repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,
-        repeat_form=RepeatForm(formdata=None),
+        refusal=refusal,
         may_claim=can_claim(user, ticket),
-        may_note=can_note(user, ticket),
+        may_note=may_note,
         may_release=can_release(user, ticket),
-    ), status
+    )
+    return audit.committed((page, status))
+
+
+def _refusal(
+    ticket: Ticket,
+    events: list,
+    refused: tuple[str, TicketActionForm] | None,
+    may_work: bool,
+    may_note: bool,
+) -> conflicts.Refusal | None:
+    if refused is None:
+        return None
+    name, form = refused
+    frontline = ticket.group.is_frontline
+    still_shown = {
+        "reply_form": may_work,
+        "resolve_form": may_work,
+        "escalate_form": may_work and frontline,
+        "transfer_form": may_work and not frontline,
+        "note_form": may_note,
+    }.get(name, False)
+    return conflicts.Refusal(
+        missing=form.seen_version is None,
+        entries=conflicts.entries_since(events, form.seen_version),
+        # Text in a form the page no longer shows is given back in the notice.
+        unsaved=[] if still_shown else form.unsaved_text(),
+    )
+
+
+def _refuse_if_changed(ticket: Ticket, form: TicketActionForm, form_name: str):
+    """The page again, with 409 and nothing saved, when ``form`` was filled in on an
+    older version of the ticket; None when it was filled in on this one (or said none).
+
+    Answered before the permission check: what changed may be that this person can
+    no longer do it (closed, claimed by someone else), and they may read the ticket.
+    """
+    g.ticket_form = (form_name, form)  # for `changed_meanwhile`
+    seen = form.seen_version
+    if seen is not None and seen != ticket.version:
+        return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
+    return None
+
+
+@bp.errorhandler(StaleDataError)
+def changed_meanwhile(error: StaleDataError):
+    """Two saves of one ticket passed the version check at once. PostgreSQL never
+    lets them (the ticket is loaded FOR UPDATE); on SQLite the later one's UPDATE
+    finds a newer version than it loaded. Nothing was saved: told like any form
+    filled in on an older version."""
+    db.session.rollback()
+    reference = (request.view_args or {}).get("reference")
+    form_name, form = g.get("ticket_form", (None, None))
+    if reference is None or form is None:
+        return render_error(409)
+    ticket = queries.get_ticket_or_404(current_user, reference)
+    return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
 
 
 @bp.get("/arenden/<reference>")
@@ -201,7 +297,8 @@ def show(reference: str):
         restricted = queries.get_restricted(current_user, reference)
         if restricted is None:
             abort(404)
-        return render_template("tickets/restricted.html", ticket=restricted)
+        audit.confidential_metadata(restricted.reference)
+        return audit.committed(render_template("tickets/restricted.html", ticket=restricted))
     return render_ticket(ticket)
 
 
@@ -214,14 +311,21 @@ def _act(
     success: str,
     prepare: Callable | None = None,
 ):
-    """Load the ticket locked for update, check permission, validate, apply, commit once."""
+    """Load the ticket locked for update; refuse a form filled in on an older version
+    of it; check permission, validate, apply, commit once."""
     ticket = queries.get_ticket_or_404(current_user, reference, for_update=True)
+    form = form_cls()
+    changed = _refuse_if_changed(ticket, form, form_name)
+    if changed is not None:
+        return changed
     if not allowed(current_user, ticket):
         abort(403)
-    form = form_cls()
     if prepare is not None:
         prepare(form, ticket)
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.seen_version is None:
+        return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
+    if not valid:
         return render_ticket(ticket, 400, **{form_name: form})
     try:
         operation(ticket, form)
@@ -359,10 +463,13 @@ def reason_choices():
 def confirm_repeat(reference: str):
     """Staff confirm that this contact repeats an earlier one."""
     ticket = queries.get_ticket_or_404(current_user, reference, for_update=True)
+    form = RepeatForm()
+    changed = _refuse_if_changed(ticket, form, "repeat_form")
+    if changed is not None:
+        return changed
     if not can_work(current_user, ticket):
         abort(403)
-    form = RepeatForm()
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or form.seen_version is None:
         abort(400)
     earlier = next(
         (t for t in repeat.candidates(ticket, current_user) if t.reference == form.earlier.data),
@@ -412,8 +519,8 @@ def release(reference: str):
     return _act(
         reference,
         can_release,
-        ActionForm,
-        "action_form",
+        ReleaseForm,
+        "release_form",
         lambda t, f: services.release(t, current_user),
         _("The ticket is back in the queue."),
     )

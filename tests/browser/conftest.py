@@ -145,6 +145,13 @@ def new_page(browser, live_server) -> Iterator[Callable]:
     window size other than 1280×900.
     """
     contexts = []
+    # The application's Content-Security-Policy is enforced: whatever it refuses on
+    # any page (an inline style or script, another host) fails the test.
+    refused: list[str] = []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
     def make(*, javascript: bool = True, viewport: dict | None = None):
         context = browser.new_context(
@@ -152,16 +159,16 @@ def new_page(browser, live_server) -> Iterator[Callable]:
             locale="sv-SE",
             java_script_enabled=javascript,
             viewport=viewport or {"width": 1280, "height": 900},
-            # axe-core is injected as an inline script; a future CSP must not stop the checks.
-            bypass_csp=True,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 @pytest.fixture(scope="session")

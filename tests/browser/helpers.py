@@ -77,7 +77,9 @@ def tab_to(page, predicate: str, limit: int = 40) -> None:
 def check_accessibility(page, axe_source: str, what: str) -> None:
     """Run axe-core on the page with the WCAG 2.1 A and AA rules: no violation allowed."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source)
+        # Evaluated by the browser's debugging protocol, which the page's
+        # Content-Security-Policy does not govern (a <script> tag it would refuse).
+        page.evaluate(axe_source)
     result = page.evaluate(
         """(tags) => axe.run(document, {
             runOnly: {type: 'tag', values: tags},

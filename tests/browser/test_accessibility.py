@@ -95,6 +95,8 @@ CASES = [
     Case("ticket-errors", "agent", submit("/arenden/{s.inbox.reference}", "Skicka svar"), 400),
     Case("search", "agent", visit("/sok?q=Bygga")),
     Case("restricted", "agent", visit("/arenden/{s.secret.reference}")),
+    Case("password", "agent", visit("/konto/losenord")),
+    Case("password-errors", "agent", submit("/konto/losenord", "Byt lösenord"), 400),
     # A svarsgrupp member.
     Case("queue", "member", visit("/ko/bygglov")),
     Case("mine", "member", visit("/mina")),
@@ -126,6 +128,8 @@ CASES = [
     Case("admin-rule-new", "admin", visit("/admin/regler/ny")),
     Case("admin-rule-edit", "admin", visit("/admin/regler/{s.rule}/redigera")),
     Case("admin-settings", "admin", visit("/admin/installningar")),
+    Case("admin-audit-log", "admin", visit("/admin/logg?action=auth")),
+    Case("admin-audit-log-errors", "admin", visit("/admin/logg?from=igår&address=x"), 400),
 ]
 
 

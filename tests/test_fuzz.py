@@ -1,0 +1,973 @@
+"""Bad input (issue 6, item 6): hypothesis sends random and hostile data to every form
+and every query parameter, as the person allowed to use it. Very long text, NUL and
+other control characters, invalid UTF-8 and lone surrogates as raw bytes, right-to-left
+overrides, emoji, HTML and script, SQL fragments, LIKE wildcards, negative and huge
+ids, missing fields. For every answer:
+
+- never a 500: the status is one that form or page may answer with;
+- an error says what is wrong (the error summary, the notice, or the error page);
+- nothing is stored half-done: after an error every table but the audit log is
+  exactly as it was (a refused ticket action leaves the ticket and its timeline);
+- what is shown again is escaped: no HTML answer holds a payload's raw markup.
+
+Also: wrong methods get the 405 page, bodies over MAX_CONTENT_LENGTH the 413 page.
+``FUZZ_EXAMPLES`` (default 25) sets the examples per form or page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import SimpleNamespace
+from urllib.parse import quote, quote_from_bytes
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from kundtjanst.auth.models import User
+from kundtjanst.extensions import db
+from kundtjanst.main import local_path
+from kundtjanst.org.models import Department, Group
+from kundtjanst.routing.models import RoutingRule
+from kundtjanst.stats.models import CouldReason
+from kundtjanst.tickets import services
+from kundtjanst.tickets.models import Channel, Ticket
+
+from .conftest import login
+from .factories import PASSWORD, new_ticket
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "25")),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+    print_blob=True,
+)
+
+# --- hostile values -----------------------------------------------------------------
+
+# Markup that must never come back raw in an HTML page.
+XSS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>")
+PAYLOADS = (
+    *XSS,
+    '"><script>alert(1)</script>',
+    "' OR 1=1 --",
+    "'; DROP TABLE tickets; --",
+    "%",
+    "_",
+    "\\",
+    "%_\\'\"",
+    "\x00",
+    "a\x00b",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\u202eevil\u202c",
+    "\u200f\u05e9\u05dc\u05d5\u05dd",
+    "مرحبا",
+    "😀",
+    "👩‍👩‍👧‍👦",
+    "\ud800",
+    "\udfff",
+    "{{7*7}}",
+    "${7*7}",
+    "%(x)s",
+    "../../etc/passwd",
+    "KT-2026-000001",
+    "javascript:alert(1)",
+    "//evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "/a\r\nSet-Cookie: x=1",
+    '=HYPERLINK("http://evil.example")',
+    "null",
+    "true",
+    "",
+    " ",
+    "\r\n",
+)
+LONG = ("x" * 10_001, "å" * 201, "😀" * 121, "<b>" * 2000, "a@" * 200)
+IDS = (
+    "-1",
+    "0",
+    "1",
+    "2147483647",
+    "2147483648",
+    "9223372036854775808",
+    "9" * 5000,
+    "1e3",
+    "1.0",
+    " 1",
+    "0x1",
+    "abc",
+    "٣",
+    "²",
+    "",
+)
+DATES = (
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-02-30",
+    "2026-13-01",
+    "-2026-01-01",
+    "2026-1-1",
+    "٢٠٢٦-١١-٢٧",
+    "24:00",
+    "99:99",
+)
+# Raw bytes that are no UTF-8 at all: sent as they are, percent-encoded.
+INVALID_UTF8 = (b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"abc\x80def", b"\xf8\x88\x80\x80\x80")
+
+# Parameter names a view might pass on to url_for() or read by mistake.
+NAMES = ("endpoint", "_external", "_scheme", "_anchor", "_method", "values", "page", "q", "\x00")
+
+OMIT = object()  # the field is left out of the request
+
+_pieces = st.one_of(
+    st.sampled_from(PAYLOADS),
+    st.text(max_size=30),
+    st.text(st.characters(categories=("Cc", "Cf", "Cs", "Zs", "So", "Mn")), max_size=6),
+)
+hostile = st.one_of(
+    st.lists(_pieces, min_size=1, max_size=3).map("".join),
+    st.sampled_from(IDS),
+    st.sampled_from(DATES),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.sampled_from(LONG),
+    st.sampled_from(INVALID_UTF8),
+    st.binary(max_size=12),
+)
+
+
+def draw_values(data, fields: dict[str, tuple[str, ...]], multi=frozenset()) -> list:
+    """(name, value) pairs: one or two fields (sometimes all) get something hostile or
+    are left out; the others get a value that makes sense, so that the hostile one
+    reaches past the first check into the services, the database and the pages."""
+    names = sorted(fields)
+    attacked = data.draw(
+        st.one_of(st.sets(st.sampled_from(names), min_size=1, max_size=2), st.just(set(names))),
+        label="attacked",
+    )
+    pairs = []
+    for name in names:
+        if name in attacked:
+            strategy = st.one_of(hostile, st.just(OMIT))
+        elif fields[name]:
+            strategy = st.sampled_from(fields[name])
+        else:
+            strategy = st.just(OMIT)
+        if name in multi:
+            chosen = data.draw(st.lists(strategy, max_size=3), label=name)
+        else:
+            chosen = [data.draw(strategy, label=name)]
+        pairs += [(name, value) for value in chosen if value is not OMIT]
+    return pairs
+
+
+def encode(pairs: list[tuple[str, str | bytes]]) -> str:
+    """application/x-www-form-urlencoded, byte for byte: lone surrogates become the
+    invalid UTF-8 a broken client would send, raw bytes go as they are."""
+    out = []
+    for name, value in pairs:
+        raw = value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass")
+        out.append(f"{quote(name)}={quote_from_bytes(raw, safe='')}")
+    return "&".join(out)
+
+
+# --- what a response must be ------------------------------------------------------------
+
+# Swedish texts that say what is wrong, per kind of answer.
+CLEAR = {
+    400: (
+        'class="error-summary"',
+        'id="refusal"',
+        "Begäran kunde inte tolkas",
+    ),
+    403: ("Du har inte behörighet att göra det.",),
+    404: ("Det finns ingenting på den här adressen.",),
+    405: ("Det går inte att göra så på den här sidan.",),
+    409: ('id="refusal"', "Någon annan ändrade samtidigt."),
+    413: ("Det du skickade är för stort.",),
+}
+
+
+def check_answer(response, allowed: set[int]) -> None:
+    code = response.status_code
+    assert code != 500, "a 500"
+    assert code in allowed, f"{code}, expected one of {sorted(allowed)}"
+    if 300 <= code < 400:
+        assert local_path(response.headers["Location"]), response.headers["Location"]
+    if not response.mimetype.startswith("text/") and response.mimetype != "application/json":
+        assert code < 400, f"{code} as {response.mimetype}"
+        return  # a spreadsheet
+    body = response.get_data(as_text=True)
+    if response.mimetype == "text/html":
+        for markup in XSS:
+            assert markup not in body, f"raw {markup!r} in the page"
+    if code < 400:
+        return
+    if response.mimetype == "application/json":
+        assert response.get_json().get("error"), body
+    elif response.mimetype == "text/plain":
+        assert body.strip()
+    else:
+        assert any(text in body for text in CLEAR[code]), f"no clear message with the {code}"
+
+
+# Tables a refused request must leave as they were. The audit log may record the
+# attempt (a failed login, a read); job bookkeeping is not touched by requests.
+UNWATCHED = {"audit_entries", "job_runs", "scheduler_leases"}
+
+
+def snapshot(app) -> dict[str, list]:
+    with app.app_context():
+        tables = [t for t in db.metadata.sorted_tables if t.name not in UNWATCHED]
+        with db.engine.connect() as conn:
+            return {
+                t.name: sorted(map(repr, conn.execute(t.select()).all()), key=str) for t in tables
+            }
+
+
+def changed_tables(before: dict, after: dict) -> list[str]:
+    return [name for name in before if before[name] != after[name]]
+
+
+# --- the municipality the forms work on --------------------------------------------------
+
+
+@pytest.fixture
+def scene(app, org) -> SimpleNamespace:
+    """One of everything the forms edit, made once per test (examples accumulate)."""
+    with app.app_context():
+        reason = CouldReason(name="Finns på webben")
+        db.session.add(reason)
+        db.session.commit()
+        department = db.session.scalar(select(Department.id).order_by(Department.id))
+        rule = db.session.scalar(select(RoutingRule.id))
+        return SimpleNamespace(
+            org=org,
+            values={
+                "cat": str(org.categories.avfall),
+                "cat_bygglov": str(org.categories.bygglov),
+                "bygg": str(org.groups.bygg),
+                "miljo": str(org.groups.miljo),
+                "social": str(org.groups.social),
+                "kundtjanst": str(org.groups.kundtjanst),
+                "reason": str(reason.id),
+                "user_id": str(org.users.agent2),
+                "department_id": str(department),
+                "group_id": str(org.groups.miljo),
+                "category_id": str(org.categories.avfall),
+                "rule_id": str(rule),
+                "reason_id": str(reason.id),
+                "today": date.today().isoformat(),
+                "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
+                "agent_email": org.emails.agent,
+                "password": PASSWORD,
+            },
+        )
+
+
+def ticket_in_kundtjanst(app, scene) -> dict:
+    with app.app_context():
+        ticket, token = new_ticket(category_id=scene.org.categories.avfall)
+        return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
+
+
+def ticket_claimed(app, scene) -> dict:
+    """Escalated to Bygglov and claimed by "member"."""
+    with app.app_context():
+        ticket, token = new_ticket(channel=Channel.PHONE, citizen_email="eva@example.org")
+        agent = db.session.get(User, scene.org.users.agent)
+        services.escalate(ticket, agent, db.session.get(Group, scene.org.groups.bygg))
+        services.claim(ticket, db.session.get(User, scene.org.users.member))
+        db.session.commit()
+        return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
+
+
+def ticket_in_queue(app, scene) -> dict:
+    with app.app_context():
+        ticket, _ = new_ticket()
+        agent = db.session.get(User, scene.org.users.agent)
+        services.escalate(ticket, agent, db.session.get(Group, scene.org.groups.bygg))
+        db.session.commit()
+        return {"ref": ticket.reference}
+
+
+def repeat_pair(app, scene) -> dict:
+    with app.app_context():
+        kw = {"category_id": scene.org.categories.avfall, "citizen_email": "upprepad@example.org"}
+        earlier, _ = new_ticket(**kw)
+        later, _ = new_ticket(**kw)
+        return {"ref": later.reference, "earlier": earlier.reference, "version": "1"}
+
+
+# --- every form ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    """A form: who may use it, where it posts, its fields with sensible values, and
+    the answers it may give. ``setup`` makes what one example works on."""
+
+    url: str
+    who: str
+    fields: dict[str, tuple[str, ...]]
+    allowed: frozenset[int] = frozenset({302, 400})
+    setup: object = None
+    multi: frozenset[str] = field(default_factory=frozenset)  # fields sent several times
+
+
+TICKET_ACTION = frozenset({302, 400, 409})
+ADMIN = frozenset({302, 400, 409})  # 409: a constraint broken by a simultaneous change
+
+USER_FIELDS = {
+    "email": ("ny.person@sjostad.se", "{agent_email}"),
+    "name": ("Ny Person",),
+    "role": ("staff", "manager", "admin"),
+    "memberships": ("{bygg}", "{miljo}", "{kundtjanst}"),
+    "active": ("y",),
+}
+GROUP_FIELDS = {
+    "slug": ("ny-grupp", "bygglov"),
+    "name": ("Ny grupp",),
+    "kind": ("answer", "frontline"),
+    "department_id": ("{department_id}", ""),
+    "confidential": ("y",),
+    "email": ("grupp@sjostad.se", ""),
+    "sla_hours": ("8", ""),
+    "unclaimed_alert_hours": ("4", ""),
+    "active": ("y",),
+}
+CATEGORY_FIELDS = {
+    "name": ("Nytt område",),
+    "description": ("Beskrivning",),
+    "default_group_id": ("{bygg}", ""),
+    "sla_hours": ("16",),
+    "answer_sla_hours": ("24",),
+    "retention_months": ("24",),
+    "active": ("y",),
+}
+RULE_FIELDS = {
+    "name": ("Ny regel",),
+    "active": ("y",),
+    "channel": ("", "web", "phone"),
+    "category_id": ("", "{cat}"),
+    "keywords": ("altan, bygglov",),
+    "email_domain": ("skola.kommun.se", ""),
+    "group_id": ("{miljo}",),
+    "priority": ("", "high"),
+}
+WEEK_FIELDS = {
+    f"d{day}_{part}": values
+    for day in range(7)
+    for part, values in (("open", ("y",)), ("opens", ("08:00",)), ("closes", ("16:30",)))
+}
+
+FORMS = {
+    # the public
+    "question": Form(
+        "/fraga",
+        "anonymous",
+        {
+            "category": ("{cat}", "{cat_bygglov}"),
+            "subject": ("Soptunnan",),
+            "question": ("Den töms inte.",),
+            "name": ("Eva",),
+            "email": ("eva@example.org",),
+            "phone": ("070-123 45 67",),
+        },
+    ),
+    "status message": Form(
+        "/arende/{token}",
+        "anonymous",
+        {"message": ("Jag har ny information.",)},
+        setup=ticket_in_kundtjanst,
+    ),
+    "login": Form(
+        "/logga-in", "anonymous", {"email": ("{agent_email}",), "password": ("{password}",)}
+    ),
+    "language": Form("/sprak", "anonymous", {"lang": ("sv", "en"), "next": ("/fraga",)}),
+    "password": Form(
+        "/konto/losenord",
+        "agent",
+        {
+            "current_password": ("{password}",),
+            "new_password": ("ett nytt långt lösenord",),
+            "confirm": ("ett nytt långt lösenord",),
+        },
+    ),
+    # kundtjänst
+    "new contact": Form(
+        "/ny-kontakt",
+        "agent",
+        {
+            "channel": ("phone", "visit", "chat"),
+            "category": ("{cat}",),
+            "subject": ("Fråga om sophämtning",),
+            "notes": ("Ringde om tunnan",),
+            "name": ("Eva",),
+            "email": ("eva@example.org",),
+            "phone": ("070-123 45 67",),
+            "action": ("answered", "referred", "escalate", "open"),
+            "referred_to": ("Skatteverket",),
+            "group": ("{bygg}",),
+            "handoff_note": ("Kopplar",),
+        },
+    ),
+    # the actions on a ticket
+    "reply": Form(
+        "/arenden/{ref}/svara",
+        "agent",
+        {"reply-body": ("Svar till medborgaren",), "reply-version": ("{version}",)},
+        TICKET_ACTION,
+        ticket_in_kundtjanst,
+    ),
+    "note": Form(
+        "/arenden/{ref}/anteckning",
+        "agent",
+        {"note-body": ("Intern anteckning",), "note-version": ("{version}",)},
+        TICKET_ACTION,
+        ticket_in_kundtjanst,
+    ),
+    "escalate": Form(
+        "/arenden/{ref}/eskalera",
+        "agent",
+        {
+            "escalate-group": ("{bygg}", "{social}"),
+            "escalate-note": ("Till bygglov",),
+            "escalate-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_in_kundtjanst,
+    ),
+    "resolve": Form(
+        "/arenden/{ref}/avsluta",
+        "agent",
+        {
+            "resolve-outcome": ("answered", "forwarded", "referred", "withdrawn"),
+            "resolve-reply": ("Svar",),
+            "resolve-during_contact": ("y",),
+            "resolve-diarienummer": ("SBN 2026/1",),
+            "resolve-referred_to": ("Skatteverket",),
+            "resolve-note": ("Klart",),
+            "resolve-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_in_kundtjanst,
+    ),
+    "resolve in an answer group": Form(
+        "/arenden/{ref}/avsluta",
+        "member",
+        {
+            "resolve-outcome": ("answered",),
+            "resolve-reply": ("Svar",),
+            "resolve-during_contact": ("y",),
+            "resolve-could_have_answered": ("y",),
+            "resolve-could_reason": ("{reason}",),
+            "resolve-could_note": ("Finns på webben",),
+            "resolve-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_claimed,
+    ),
+    "transfer": Form(
+        "/arenden/{ref}/overlamna",
+        "member",
+        {
+            "transfer-group": ("{miljo}", "{kundtjanst}", "{social}"),
+            "transfer-note": ("Gäller buller",),
+            "transfer-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_claimed,
+    ),
+    "release": Form(
+        "/arenden/{ref}/slapp",
+        "member",
+        {"release-version": ("{version}",)},
+        TICKET_ACTION,
+        ticket_claimed,
+    ),
+    "claim": Form(
+        "/arenden/{ref}/ta", "member", {"from_queue": ("1",)}, frozenset({302}), ticket_in_queue
+    ),
+    "repeat": Form(
+        "/arenden/{ref}/upprepad",
+        "agent",
+        {"repeat-earlier": ("{earlier}",), "repeat-version": ("{version}",)},
+        TICKET_ACTION,
+        repeat_pair,
+    ),
+    # administration
+    "new user": Form(
+        "/admin/anvandare/ny",
+        "admin",
+        {**USER_FIELDS, "password": ("ett långt lösenord för test",)},
+        ADMIN,
+        multi=frozenset({"memberships"}),
+    ),
+    "edit user": Form(
+        "/admin/anvandare/{user_id}/redigera",
+        "admin",
+        USER_FIELDS,
+        ADMIN,
+        multi=frozenset({"memberships"}),
+    ),
+    "user password": Form(
+        "/admin/anvandare/{user_id}/losenord",
+        "admin",
+        {"password": ("ett långt lösenord för test",)},
+        ADMIN,
+    ),
+    "new department": Form("/admin/forvaltningar/ny", "admin", {"name": ("Ny förv",)}, ADMIN),
+    "edit department": Form(
+        "/admin/forvaltningar/{department_id}/redigera", "admin", {"name": ("Ny förv",)}, ADMIN
+    ),
+    "new group": Form("/admin/grupper/ny", "admin", GROUP_FIELDS, ADMIN),
+    "edit group": Form("/admin/grupper/{group_id}/redigera", "admin", GROUP_FIELDS, ADMIN),
+    "new category": Form("/admin/kategorier/ny", "admin", CATEGORY_FIELDS, ADMIN),
+    "edit category": Form(
+        "/admin/kategorier/{category_id}/redigera", "admin", CATEGORY_FIELDS, ADMIN
+    ),
+    "new rule": Form("/admin/regler/ny", "admin", RULE_FIELDS, ADMIN),
+    "edit rule": Form("/admin/regler/{rule_id}/redigera", "admin", RULE_FIELDS, ADMIN),
+    "new reason": Form(
+        "/admin/orsaker/ny", "admin", {"name": ("Ny orsak",), "active": ("y",)}, ADMIN
+    ),
+    "edit reason": Form(
+        "/admin/orsaker/{reason_id}/redigera",
+        "admin",
+        {"name": ("Ny orsak",), "active": ("y",)},
+        ADMIN,
+    ),
+    "settings": Form(
+        "/admin/installningar",
+        "admin",
+        {"first_contact_target": ("70", "100"), "repeat_contact_window_days": ("7", "90")},
+    ),
+    "office hours": Form("/admin/arbetstid/vecka", "admin", WEEK_FIELDS),
+    "closed day": Form(
+        "/admin/arbetstid/dagar",
+        "admin",
+        {
+            "special-day": ("{tomorrow}",),
+            "special-kind": ("closed", "shortened"),
+            "special-closes": ("13:00",),
+            "special-note": ("Personaldag",),
+        },
+    ),
+}
+
+
+def client_for(app, scene, who: str):
+    client = app.test_client()
+    if who != "anonymous":
+        login(client, getattr(scene.org.users, who))
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+@FUZZ
+@given(data=st.data())
+def test_every_form_survives_hostile_input(app, scene, name, data):
+    form = FORMS[name]
+    values = dict(scene.values)
+    if form.setup is not None:
+        values.update(form.setup(app, scene))
+    fields = {k: tuple(v.format(**values) for v in valid) for k, valid in form.fields.items()}
+    body = encode(draw_values(data, fields, form.multi))
+
+    client = client_for(app, scene, form.who)
+    before = snapshot(app)
+    response = client.post(
+        form.url.format(**values),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    check_answer(response, set(form.allowed))
+    if response.status_code >= 400:
+        changed = changed_tables(before, snapshot(app))
+        assert not changed, f"refused with {response.status_code}, yet changed {changed}"
+    elif response.status_code == 302 and response.location.startswith("/"):
+        # Saved: the page it leads to usually shows what was saved, escaped.
+        check_answer(client.get(response.location), {200, 302, 404})
+
+
+# --- every query parameter ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    who: str
+    params: dict[str, tuple[str, ...]]
+    allowed: frozenset[int] = frozenset({200})
+
+
+STATS = {
+    "period": ("today", "week", "month", "last_month", "year", "last_12_months", "custom"),
+    "from": ("2026-01-01", "2025-12-31"),
+    "to": ("2026-03-31", "2026-01-01"),
+    "channel": ("", "phone", "web"),
+    "group": ("", "{bygg}", "{social}"),
+    "department": ("", "{department_id}"),
+    "category": ("", "{cat}"),
+}
+PAGES = {
+    "inbox": Page(
+        "/inkorg",
+        "agent",
+        {
+            "q": ("soptunna", "KT-2026-1", ""),
+            "channel": ("", "phone", "web"),
+            "category": ("", "{cat}"),
+            "status": ("", "open", "waiting"),
+            "page": ("1", "2"),
+            "sort": ("oldest", "due"),
+        },
+    ),
+    "queue": Page("/ko/bygglov", "member", {"sort": ("oldest", "due"), "page": ("1", "2")}),
+    "mine": Page("/mina", "member", {"page": ("1",)}),
+    "search": Page("/sok", "agent", {"q": ("tunnan", "KT-2026-000001"), "page": ("1", "3")}),
+    "dashboard": Page(
+        "/statistik",
+        "manager",
+        {**STATS, "sort": ("name", "resolved", "first_contact")},
+        frozenset({200, 400}),
+    ),
+    "dashboard for staff": Page("/statistik", "member", STATS, frozenset({200, 400})),
+    "dashboard json": Page("/statistik.json", "manager", STATS, frozenset({200, 400})),
+    "drill-down": Page(
+        "/statistik/arenden",
+        "manager",
+        {
+            **STATS,
+            "measure": ("resolved", "first_contact", "backlog", "received"),
+            "page": ("1", "2"),
+            "age": ("0-2", "30+"),
+            "overdue": ("1",),
+        },
+        frozenset({200, 400, 404}),
+    ),
+    "export csv": Page("/statistik/export.csv", "manager", STATS, frozenset({200, 400})),
+    "export xlsx": Page("/statistik/export.xlsx", "manager", STATS, frozenset({200, 400})),
+    "contact list": Page(
+        "/statistik/kontaktlista.csv", "manager", {"date": ("{today}",)}, frozenset({200, 400})
+    ),
+    "audit log": Page(
+        "/admin/logg",
+        "admin",
+        {
+            "action": ("ticket.read", "auth."),
+            "user": ("", "{user_id}", "none"),
+            "text": ("KT-2026",),
+            "from": ("2026-01-01",),
+            "to": ("2026-12-31",),
+            "address": ("127.0.0.1", "10.1"),
+            "page": ("1", "2"),
+        },
+        frozenset({200, 400}),
+    ),
+    "login next": Page("/logga-in", "anonymous", {"next": ("/inkorg",)}),
+    "receipt": Page("/fraga/skickad", "anonymous", {"x": ()}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+@FUZZ
+@given(data=st.data())
+def test_every_query_parameter_survives_hostile_input(app, scene, name, data):
+    page = PAGES[name]
+    if name != "receipt":  # something to list
+        ticket_in_kundtjanst(app, scene)
+    params = {k: tuple(v.format(**scene.values) for v in valid) for k, valid in page.params.items()}
+    pairs = draw_values(data, params)
+    extra_name = st.one_of(st.sampled_from(NAMES), st.text(max_size=12))
+    pairs += data.draw(st.lists(st.tuples(extra_name, hostile), max_size=2), label="extra")
+    client = client_for(app, scene, page.who)
+    before = snapshot(app)
+    response = client.get(page.url, query_string=encode(pairs))
+    # NUL anywhere in a URL is refused before any view runs.
+    allowed = set(page.allowed) | {400}
+    check_answer(response, allowed)
+    changed = changed_tables(before, snapshot(app))
+    assert not changed, f"a GET changed {changed}"
+
+
+# --- hostile path segments: references, tokens, slugs, ids, days ---------------------------
+
+PATHS = {
+    "/arenden/{x}": ("GET", "agent", {404, 400}),
+    "/arenden/{x}/svara": ("POST", "agent", {404, 400}),
+    "/arende/{x}": ("GET", "anonymous", {404, 400}),
+    "/ko/{x}": ("GET", "member", {403, 404, 400}),
+    "/admin/grupper/{x}/redigera": ("GET", "admin", {404, 400}),
+    "/admin/anvandare/{x}/losenord": ("POST", "admin", {404, 400}),
+    "/admin/regler/{x}/ta-bort": ("POST", "admin", {404, 400}),
+    "/admin/arbetstid/dagar/{x}/ta-bort": ("POST", "admin", {404, 400}),
+}
+
+
+@FUZZ
+@given(data=st.data())
+def test_hostile_path_segments(app, scene, data):
+    template = data.draw(st.sampled_from(sorted(PATHS)), label="url")
+    method, who, allowed = PATHS[template]
+    segment = data.draw(
+        st.one_of(hostile, st.sampled_from(("KT-2026-999999", "a" * 43, "x" * 2000))),
+        label="segment",
+    )
+    raw = segment if isinstance(segment, bytes) else segment.encode("utf-8", "surrogatepass")
+    if not raw or raw in (b".", b".."):  # another page altogether, or a redirect to one
+        return
+    url = template.replace("{x}", quote_from_bytes(raw, safe=""))
+    client = client_for(app, scene, who)
+    before = snapshot(app)
+    response = client.open(url, method=method)
+    check_answer(response, allowed)
+    assert not changed_tables(before, snapshot(app))
+
+
+# --- wrong methods, oversized bodies --------------------------------------------------------
+
+SAMPLE_ARGS = {
+    "reference": "KT-2026-000001",
+    "token": "a" * 43,
+    "slug": "bygglov",
+    "day": "2026-12-24",
+    "filename": "css/app.css",
+}
+
+
+def test_wrong_methods_get_the_405_page(app, scene):
+    client = client_for(app, scene, "admin")
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<{arg}>", SAMPLE_ARGS.get(arg, "1")).replace(f"<int:{arg}>", "1")
+            url = url.replace(f"<path:{arg}>", SAMPLE_ARGS.get(arg, "x"))
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            if method in rule.methods:
+                continue
+            response = client.open(url, method=method)
+            assert response.status_code == 405, (method, url, response.status_code)
+            if rule.endpoint != "static" and response.mimetype == "text/html":
+                assert "Det går inte att göra så på den här sidan." in response.get_data(
+                    as_text=True
+                ), (method, url)
+            tried += 1
+    assert tried > 100
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("anonymous", "/fraga"),
+        ("anonymous", "/arende/{token}"),
+        ("anonymous", "/logga-in"),
+        ("agent", "/ny-kontakt"),
+        ("agent", "/arenden/{ref}/svara"),
+        ("admin", "/admin/grupper/ny"),
+    ],
+)
+def test_oversized_bodies_get_the_413_page(app, scene, who, url):
+    values = ticket_in_kundtjanst(app, scene)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    client = client_for(app, scene, who)
+    before = snapshot(app)
+    body = "subject=x&question=" + "x" * limit
+    response = client.post(
+        url.format(**values), data=body, content_type="application/x-www-form-urlencoded"
+    )
+    check_answer(response, {413})
+    assert not changed_tables(before, snapshot(app))
+    # The same as multipart, built by hand (the test client would spool it to a file).
+    part = 'Content-Disposition: form-data; name="question"\r\n\r\n' + "x" * limit
+    response = client.post(
+        url.format(**values),
+        data=f"--fuzz\r\n{part}\r\n--fuzz--\r\n",
+        content_type="multipart/form-data; boundary=fuzz",
+    )
+    check_answer(response, {413})
+    assert not changed_tables(before, snapshot(app))
+
+
+# --- integers PostgreSQL cannot hold, everywhere an id goes into a query -------------------
+
+
+@pytest.mark.parametrize("number", ["2147483648", "9223372036854775808", "-2147483649"])
+def test_ids_beyond_postgresql_integers_are_refused_not_crashed(app, scene, number):
+    values = ticket_in_kundtjanst(app, scene)
+    agent = client_for(app, scene, "agent")
+    admin = client_for(app, scene, "admin")
+    manager = client_for(app, scene, "manager")
+    before = snapshot(app)
+    answers = [
+        agent.get(f"/inkorg?category={number}"),
+        agent.post(
+            f"/arenden/{values['ref']}/eskalera",
+            data={"escalate-group": number, "escalate-version": values["version"]},
+        ),
+        agent.post(
+            f"/arenden/{values['ref']}/svara",
+            data={"reply-body": "x", "reply-version": number},
+        ),
+        agent.post(
+            "/ny-kontakt",
+            data={"channel": "phone", "category": number, "subject": "x", "action": "open"},
+        ),
+        admin.get(f"/admin/grupper/{number}/redigera"),
+        admin.post("/admin/regler/ny", data={"name": "x", "group_id": number}),
+        admin.post(
+            "/admin/anvandare/ny",
+            data={"email": "n@sjostad.se", "name": "N", "role": "staff", "memberships": number},
+        ),
+        manager.get(f"/statistik?group={number}&department={number}&category={number}"),
+        manager.get(f"/statistik/arenden?measure=backlog&page={number}"),
+        admin.get(f"/admin/logg?user={number}&page={number}"),
+    ]
+    for response in answers:
+        check_answer(response, {200, 400, 404, 409})
+    assert not changed_tables(before, snapshot(app))
+
+
+def test_stored_nothing_when_the_database_refuses_text(app, scene):
+    """PostgreSQL refuses NUL in text; every form refuses it first, with a message
+    next to the field, and stores nothing."""
+    client = client_for(app, scene, "anonymous")
+    before = snapshot(app)
+    response = client.post(
+        "/fraga",
+        data={"category": scene.values["cat"], "subject": "Hej\x00", "question": "Fråga"},
+    )
+    assert response.status_code == 400
+    assert "Innehåller tecken som inte är tillåtna." in response.get_data(as_text=True)
+    assert not changed_tables(before, snapshot(app))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+# --- what the fuzzing found, kept as plain regression tests --------------------------------
+
+STATS_OUT_OF_RANGE = (
+    "period=custom&from=9999-12-30&to=9999-12-31",
+    "period=custom&from=0001-01-01&to=0001-01-02",
+    "from=1989-12-31&to=1990-01-05",
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "allowed"),
+    [
+        # "²" passes str.isdigit() but not int(); and int() refuses over 4,300 digits.
+        ("agent", "/inkorg?page=%C2%B2", {200}),
+        ("agent", "/inkorg?page=" + "9" * 5000, {200}),
+        ("agent", "/inkorg?category=%C2%B2", {200}),
+        ("agent", "/sok?q=a&page=%C2%B2", {200}),
+        ("member", "/ko/bygglov?page=%D9%A3", {200}),
+        ("manager", "/statistik/arenden?measure=backlog&page=%C2%B2", {200}),
+        ("admin", "/admin/logg?page=%C2%B2", {200}),
+        # Query parameters were passed to url_for() as keywords by the pager and the
+        # sort links: "endpoint" or "_method" was a 500, "_external" rewrote the links.
+        ("agent", "/inkorg?endpoint=x", {200}),
+        ("agent", "/inkorg?_method=POST&_external=1&_anchor=%0aalert(1)", {200}),
+        # Years 1 and 9999 overflowed the day arithmetic (a 500 on every stats page).
+        *[("manager", f"/statistik?{q}", {400}) for q in STATS_OUT_OF_RANGE],
+        *[("manager", f"/statistik.json?{q}", {400}) for q in STATS_OUT_OF_RANGE],
+        *[("manager", f"/statistik/arenden?{q}", {400}) for q in STATS_OUT_OF_RANGE],
+        *[("manager", f"/statistik/export.csv?{q}", {400}) for q in STATS_OUT_OF_RANGE],
+        *[("manager", f"/statistik/export.xlsx?{q}", {400}) for q in STATS_OUT_OF_RANGE],
+        ("manager", "/statistik/kontaktlista.csv?date=9999-12-31", {400}),
+        ("manager", "/statistik/kontaktlista.csv?date=0001-01-01", {400}),
+        ("manager", "/statistik/kontaktlista.csv?date=%D9%A2%D9%A0%D9%A2%D9%A6-01-01", {400}),
+    ],
+)
+def test_found_by_fuzzing(app, scene, who, url, allowed):
+    check_answer(client_for(app, scene, who).get(url), allowed)
+
+
+def test_dates_out_of_range_are_explained(app, scene):
+    html = client_for(app, scene, "manager").get(
+        "/statistik?period=custom&from=9999-12-30&to=9999-12-31"
+    )
+    assert "Välj datum från 1990-01-01 till 2099-12-31." in html.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/a\r\nSet-Cookie: x=1", "//x"],
+)
+def test_redirect_targets_never_leave_the_site(app, scene, target):
+    """Browsers read "/\\host" and "/<tab>/host" as "//host"; a line break in a
+    Location header was a 500."""
+    response = client_for(app, scene, "anonymous").post(
+        "/sprak", data={"lang": "sv", "next": target}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    response = client_for(app, scene, "anonymous").post(
+        "/logga-in?next=" + quote(target, safe=""),
+        data={"email": scene.values["agent_email"], "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inkorg"  # the agent's start page instead
+
+
+def test_exports_hand_no_formula_to_a_spreadsheet(app, scene):
+    """A subject area named like a formula, a citizen e-mail that starts one: the
+    exports give them as text (OWASP's leading apostrophe), phone numbers stay."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from kundtjanst.org.models import Category
+
+    formula = '=HYPERLINK("http://evil.example","Klicka")'
+    with app.app_context():
+        category = Category(name=formula, sla_hours=8)
+        db.session.add(category)
+        db.session.commit()
+        for channel, email in ((Channel.EMAIL, "=1+2@example.org"), (Channel.PHONE, None)):
+            ticket, _ = new_ticket(channel=channel, category_id=category.id, citizen_email=email)
+            ticket.citizen_phone = "+46 70-123 45 67" if channel == Channel.PHONE else None
+        db.session.commit()
+    manager = client_for(app, scene, "manager")
+
+    csv_text = manager.get("/statistik/export.csv?period=today").get_data(as_text=True)
+    assert f"'{formula}" in csv_text.replace('""', '"')
+    assert ";=" not in csv_text and ';"=' not in csv_text
+
+    workbook = load_workbook(BytesIO(manager.get("/statistik/export.xlsx?period=today").data))
+    cells = [c for row in workbook.active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert f"'{formula}" in [c.value for c in cells]
+
+    contacts = manager.get(f"/statistik/kontaktlista.csv?date={scene.values['today']}")
+    text = contacts.get_data(as_text=True)
+    assert "'=1+2@example.org" in text and "+46 70-123 45 67" in text
+    assert "'+46" not in text
+
+
+def test_pager_and_sort_links_keep_parameters_out_of_url_for(app, scene):
+    with app.app_context():
+        for i in range(7):  # two pages of five
+            new_ticket(subject=f"Fråga {i}")
+    hostile_query = "endpoint=x&_method=POST&_external=1&_scheme=https&_anchor=%0aalert(1)"
+    for url in (f"/sok?q=Fr%C3%A5ga&{hostile_query}", f"/inkorg?{hostile_query}"):
+        response = client_for(app, scene, "agent").get(url)
+        check_answer(response, {200})
+        html = response.get_data(as_text=True)
+        next_link = re.search(r'<a href="([^"]*)" rel="next">', html).group(1)
+        assert next_link.startswith(url.split("?")[0] + "?") and "#" not in next_link
+        assert "endpoint=x" in next_link and "page=2" in next_link  # carried, as data
