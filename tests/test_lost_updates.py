@@ -418,3 +418,27 @@ def test_citizen_message_and_reply_at_once_both_kept_or_told(app, org, monkeypat
         assert kinds[-2:] == [EventKind.REPLY, EventKind.CITIZEN_MESSAGE]
     else:
         assert reply_code == 409 and EventKind.REPLY not in kinds
+
+
+def test_system_bookkeeping_meanwhile_does_not_refuse_a_reply(app, org, login_as):
+    """The SLA watch recording a breach raises the version, but a person's reply
+    written meanwhile is not refused because of it."""
+    from datetime import timedelta
+
+    from kundtjanst.jobs.sla_watch import record_breaches
+    from kundtjanst.timeutil import utcnow
+
+    reference, _ = claimed_by_member(app, org)
+    member = login_as("member")
+    seen = page_version(member.get(f"/arenden/{reference}").get_data(as_text=True), "reply")
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        ticket.due_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+        assert record_breaches(utcnow())
+        db.session.commit()
+    response = member.post(
+        f"/arenden/{reference}/svara", data={"reply-body": "Svar", "reply-version": seen}
+    )
+    assert response.status_code == 302
+    assert replies(app, reference) == ["Svar"]

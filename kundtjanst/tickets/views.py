@@ -267,9 +267,12 @@ def _refuse_if_changed(ticket: Ticket, form: TicketActionForm, form_name: str):
     """
     g.ticket_form = (form_name, form)  # for `changed_meanwhile`
     seen = form.seen_version
-    if seen is not None and seen != ticket.version:
-        return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
-    return None
+    if seen is None or seen == ticket.version:
+        return None
+    news = conflicts.entries_since(queries.timeline(ticket), seen)
+    if news and all(e.kind in conflicts.BOOKKEEPING for e in news):
+        return None  # only the system's own notes (an SLA breach): nothing to reconsider
+    return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
 
 
 @bp.errorhandler(StaleDataError)
