@@ -50,15 +50,23 @@ class Slices:
     )
 
 
-def _ticket_filters(filters: Filters, anchor: str) -> list:
+def filter_conditions(
+    filters: Filters, *, group, channel=Ticket.channel, category=Ticket.category_id
+) -> list:
+    """SQL conditions for the dashboard's filters, on the given columns (the tickets'
+    or a daily table's; ``group`` is the group column the figure counts on)."""
     conditions = []
     if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
+        conditions.append(channel == filters.channel)
     if filters.category_id:
-        conditions.append(Ticket.category_id == filters.category_id)
+        conditions.append(category == filters.category_id)
     if filters.group_ids is not None:
-        conditions.append(group_column(anchor).in_(filters.group_ids))
+        conditions.append(group.in_(filters.group_ids))
     return conditions
+
+
+def _ticket_filters(filters: Filters, anchor: str) -> list:
+    return filter_conditions(filters, group=group_column(anchor))
 
 
 def _utc_offset_spans(first: date, last: date) -> list[tuple[datetime, datetime, int]]:

@@ -81,14 +81,9 @@ class Part:
 
 
 def _daily_filters(filters: aggregate.Filters, model) -> list:
-    conditions = []
-    if filters.channel:
-        conditions.append(model.channel == filters.channel)
-    if filters.category_id:
-        conditions.append(model.category_id == filters.category_id)
-    if filters.group_ids is not None:
-        conditions.append(model.group_id.in_(filters.group_ids))
-    return conditions
+    return aggregate.filter_conditions(
+        filters, group=model.group_id, channel=model.channel, category=model.category_id
+    )
 
 
 def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
@@ -268,25 +263,36 @@ class Backlog:
         return sum(sum(b.values()) for b in self.by_group.values())
 
 
+def backlog_conditions(filters: aggregate.Filters) -> list:
+    """Open tickets, filtered on the group that has them now."""
+    return [
+        Ticket.status.in_(OPEN_STATUSES),
+        *aggregate.filter_conditions(filters, group=Ticket.group_id),
+    ]
+
+
+def age_condition(key: str, now: datetime):
+    """Open tickets of one age bucket (calendar days since they arrived)."""
+    low, high = next((lo, hi) for k, lo, hi in AGE_BUCKETS if k == key)
+    condition = Ticket.created_at <= now - timedelta(days=low)
+    if high is not None:
+        condition = and_(condition, Ticket.created_at > now - timedelta(days=high))
+    return condition
+
+
+def overdue_condition(now: datetime):
+    return and_(Ticket.due_at.is_not(None), Ticket.due_at < now)
+
+
 def backlog(filters: aggregate.Filters, now: datetime | None = None) -> Backlog:
     """Open tickets per current group and age (calendar days since arrival)."""
     now = now or utcnow()
-    conditions = [Ticket.status.in_(OPEN_STATUSES)]
-    if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
-    if filters.category_id:
-        conditions.append(Ticket.category_id == filters.category_id)
-    if filters.group_ids is not None:
-        conditions.append(Ticket.group_id.in_(filters.group_ids))
-    buckets = []
-    for key, low, high in AGE_BUCKETS:
-        cond = [Ticket.created_at <= now - timedelta(days=low)]
-        if high is not None:
-            cond.append(Ticket.created_at > now - timedelta(days=high))
-        buckets.append(func.sum(case((and_(*cond), 1), else_=0)).label(key))
-    overdue_sum = func.sum(
-        case((and_(Ticket.due_at.is_not(None), Ticket.due_at < now), 1), else_=0)
-    ).label("overdue")
+    conditions = backlog_conditions(filters)
+    buckets = [
+        func.sum(case((age_condition(key, now), 1), else_=0)).label(key)
+        for key, _low, _high in AGE_BUCKETS
+    ]
+    overdue_sum = func.sum(case((overdue_condition(now), 1), else_=0)).label("overdue")
     by_group: dict[int, dict[str, int]] = {}
     overdue: dict[int, int] = {}
     for row in db.session.execute(

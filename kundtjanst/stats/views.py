@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import audit, settings
@@ -15,11 +15,20 @@ from ..extensions import db
 from ..forms import whole_number
 from ..org.models import Category
 from ..permissions import ticket_scope
-from ..tickets.models import OPEN_STATUSES, Ticket
+from ..tickets.models import Ticket
 from ..timeutil import utcnow
 from . import charts
+from .aggregate import filter_conditions
 from .definitions import AGE_BUCKETS, shares
-from .figures import Figures, backlog, figures, group_names
+from .figures import (
+    Figures,
+    age_condition,
+    backlog,
+    backlog_conditions,
+    figures,
+    group_names,
+    overdue_condition,
+)
 from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
 from .scope import Selection, select_from_request
 
@@ -113,15 +122,11 @@ def _period_filters(selection: Selection, anchor: str) -> list:
 
     start, end = local_day_bounds(selection.period.first, selection.period.last)
     column = anchor_column(anchor)
-    conditions = [column >= start, column < end]
-    filters = selection.filters
-    if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
-    if filters.category_id:
-        conditions.append(Ticket.category_id == filters.category_id)
-    if filters.group_ids is not None:
-        conditions.append(group_column(anchor).in_(filters.group_ids))
-    return conditions
+    return [
+        column >= start,
+        column < end,
+        *filter_conditions(selection.filters, group=group_column(anchor)),
+    ]
 
 
 @bp.get("/statistik.json")
@@ -211,23 +216,11 @@ def _page() -> int:
 
 
 def _backlog_conditions(selection: Selection) -> list:
-    from datetime import timedelta
-
     now = utcnow()
-    conditions = [Ticket.status.in_(OPEN_STATUSES)]
-    filters = selection.filters
-    if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
-    if filters.category_id:
-        conditions.append(Ticket.category_id == filters.category_id)
-    if filters.group_ids is not None:
-        conditions.append(Ticket.group_id.in_(filters.group_ids))
+    conditions = backlog_conditions(selection.filters)
     age = request.args.get("age")
-    for key, low, high in AGE_BUCKETS:
-        if key == age:
-            conditions.append(Ticket.created_at <= now - timedelta(days=low))
-            if high is not None:
-                conditions.append(Ticket.created_at > now - timedelta(days=high))
+    if age in {key for key, _, _ in AGE_BUCKETS}:
+        conditions.append(age_condition(age, now))
     if request.args.get("overdue") == "1":
-        conditions.append(and_(Ticket.due_at.is_not(None), Ticket.due_at < now))
+        conditions.append(overdue_condition(now))
     return conditions
