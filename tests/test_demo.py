@@ -221,6 +221,14 @@ def test_every_ticket_agrees_with_its_timeline(app, runner):
             assert actual == expected, ticket.reference
             assert ticket.confidential == groups[ticket.group_id].confidential
 
+            # Every entry after the arrival raised the version and keeps the one it made,
+            # as `services.record` and the SLA jobs leave them.
+            arrival = (EventKind.CREATED, EventKind.ROUTED)
+            assert all("version" not in e.data for e in events if e.kind in arrival)
+            versions = [e.data.get("version") for e in events if e.kind not in arrival]
+            assert versions == list(range(2, len(versions) + 2)), ticket.reference
+            assert ticket.version == len(versions) + 1
+
             entries = [Entry(kind=e.kind, data=e.data) for e in events]
             if ticket.status == Status.RESOLVED:
                 assert ticket.first_contact == is_first_contact(ticket.channel, entries)

@@ -126,6 +126,13 @@ def assert_same(fig, expected: dict) -> None:
 # --- the tests ---------------------------------------------------------------------------
 
 
+def build_past_days() -> None:
+    """Write the daily rows of every whole day the test tickets span, and commit."""
+    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
+        aggregate.build_day(day)
+    db.session.commit()
+
+
 def test_scenarios_give_the_first_contact_we_expect(app, world):
     _clock, made = world
     tickets = tickets_by_reference()
@@ -198,9 +205,7 @@ def test_group_filter_counts_received_on_first_group_and_rest_on_resolving_group
 )
 @pytest.mark.parametrize("filters", [Filters(), Filters(channel="web"), Filters(category_id=1)])
 def test_daily_rows_give_identical_figures(app, world, first, last, filters):
-    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
-        aggregate.build_day(day)
-    db.session.commit()
+    build_past_days()
     clear_cache()
     live = figures(Period(first, last), filters, use_rows=False)
     from_rows = figures(Period(first, last), filters, use_rows=True)
@@ -232,9 +237,7 @@ def test_could_have_answered_reasons_match_sql(app, world):
         ),
         {"r": reason.id, "ids": marked[::2]},
     )
-    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
-        aggregate.build_day(day)
-    db.session.commit()
+    build_past_days()
     clear_cache()
     start, end = local_day_bounds(DAYS[0], TODAY)
     stmt = text(
@@ -290,9 +293,7 @@ def test_ticket_resolved_after_midnight_counts_on_the_next_day(app, org, monkeyp
 
 def test_reopening_a_ticket_of_a_built_day_updates_that_day(app, world, org):
     clock, made = world
-    for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
-        aggregate.build_day(day)
-    db.session.commit()
+    build_past_days()
     period = Period(DAYS[0], TODAY)
     before = figures(period, Filters()).total
     tickets = tickets_by_reference()
@@ -392,3 +393,227 @@ def test_nightly_snapshot_job_builds_missing_days_and_yesterday(app, world):
     clear_cache()
     period = Period(DAYS[0], TODAY)
     assert figures(period, Filters()).total == figures(period, Filters(), use_rows=False).total
+
+
+def test_an_sla_breach_in_any_stage_counts(app, org, monkeypatch, login_as):
+    """Late in kundtjänst, then answered in time by the svarsgrupp: one SLA breach, in
+    the figure (live and from the daily rows), its list and the export alike."""
+    from kundtjanst.auth.models import User
+    from kundtjanst.org.models import Category, Group
+    from kundtjanst.tickets import services
+    from kundtjanst.tickets.models import Channel, Outcome
+
+    monday = date(2026, 11, 16)
+    clear_cache()
+    with app.app_context():
+        clock = Clock(monkeypatch, local_moment(monday, 9))
+        agent = db.session.get(User, org.users.agent)
+        member = db.session.get(User, org.users.member)
+        avfall = db.session.get(Category, org.categories.avfall)
+        late, _ = services.create_ticket(
+            services.Contact(channel=Channel.WEB, subject="Sent", category=avfall)
+        )
+        on_time, _ = services.create_ticket(
+            services.Contact(channel=Channel.WEB, subject="I tid", category=avfall)
+        )
+        services.resolve(on_time, agent, Outcome.ANSWERED, reply_body="Svar")
+        clock.set(local_moment(monday + timedelta(days=3), 10))  # 16 working hours are gone
+        services.escalate(late, agent, db.session.get(Group, org.groups.bygg))
+        services.claim(late, member)
+        services.resolve(late, member, Outcome.ANSWERED, reply_body="Svar")
+        assert late.sla_breach_count == 1 and late.resolved_at < late.due_at
+        db.session.commit()
+        reference = late.reference
+
+        clock.set(local_moment(monday + timedelta(days=4), 9))
+        period = Period(monday, monday + timedelta(days=3))
+        assert figures(period, Filters(), use_rows=False).total.sla_breached == 1
+        aggregate.build_days(period.first, period.last)
+        db.session.commit()
+        clear_cache()
+        assert figures(period, Filters()).total.sla_breached == 1
+
+    client = login_as("manager")
+    query = f"from={period.first}&to={period.last}"
+    listed = client.get(f"/statistik/arenden?measure=sla_breached&{query}").get_data(as_text=True)
+    assert f">{reference}<" in listed and "1 ärende" in listed
+    assert client.get(f"/statistik.json?{query}").get_json()["sla_breached"] == 1
+    rows = client.get(f"/statistik/export.csv?{query}").get_data().decode("utf-8-sig").split()
+    header = rows[0].split(";")
+    breached = {
+        r.split(";")[0] for r in rows[1:] if r.split(";")[header.index("sla_breached")] == "true"
+    }
+    assert breached == {reference}
+
+
+def test_confirming_a_repeat_of_a_built_day_updates_that_day(app, world, org):
+    from kundtjanst.auth.models import User
+    from kundtjanst.tickets import repeat, services
+    from kundtjanst.tickets.models import Channel
+
+    _clock, made = world
+    build_past_days()
+    period = Period(DAYS[0], TODAY)
+    before = figures(period, Filters()).total
+    tickets = tickets_by_reference()
+    earlier = next(
+        tickets[m.reference]
+        for m in made
+        if m.expected_first_contact and tickets[m.reference].citizen_email
+    )
+    assert earlier.resolved_at.astimezone(STOCKHOLM).date() < TODAY
+    again, _ = services.create_ticket(
+        services.Contact(
+            channel=Channel.EMAIL,
+            subject="Igen",
+            category=earlier.category,
+            citizen_email=earlier.citizen_email,
+        )
+    )
+    repeat.confirm(again, earlier, db.session.get(User, org.users.agent))
+    db.session.commit()
+    after = figures(period, Filters())
+    assert after.total == figures(period, Filters(), use_rows=False).total
+    assert after.total.first_contact == before.first_contact - 1
+    assert after.total.received == before.received + 1
+
+
+def test_retention_and_a_confidential_flag_change_leave_every_figure(app, world, org):
+    """Gallring keeps every statistics column; a group's secrecy decides who may read its
+    tickets, never whether they count."""
+    from kundtjanst.admin.services import GroupData, save_group
+    from kundtjanst.org.models import Group
+    from kundtjanst.retention import anonymise_expired
+
+    build_past_days()
+    period = Period(DAYS[0], TODAY)
+
+    def everything():
+        clear_cache()
+        return [figures(period, Filters(), use_rows=use_rows) for use_rows in (True, False)]
+
+    before = everything()
+    result = anonymise_expired(datetime(2030, 1, 1, tzinfo=UTC))
+    db.session.commit()
+    assert result.tickets > 0
+    assert everything() == before
+
+    social = db.session.get(Group, org.groups.social)
+    data = GroupData(
+        slug=social.slug,
+        name=social.name,
+        kind=social.kind,
+        department=social.department,
+        confidential=False,
+        email=social.email,
+        active=social.active,
+        sla_hours=social.sla_hours,
+        unclaimed_alert_hours=social.unclaimed_alert_hours,
+    )
+    save_group(social, data)
+    db.session.commit()
+    assert everything() == before
+
+
+@pytest.mark.postgres
+def test_two_rebuilds_of_one_day_at_once_count_it_once(app, world):
+    """A reopen rebuilding a day while the nightly job rebuilds it: the second waits for
+    the first, instead of inserting its rows beside the first's."""
+    import threading
+    import time
+
+    day = DAYS[1]
+    aggregate.build_day(day)
+    db.session.commit()
+    expected = figures(Period(day, day), Filters(), use_rows=False).total
+    first_built, first_may_commit = threading.Event(), threading.Event()
+    errors = []
+
+    def first():
+        with app.app_context():
+            try:
+                aggregate.build_day(day)
+                first_built.set()
+                first_may_commit.wait(10)
+                db.session.commit()
+            except Exception as error:  # reported below
+                errors.append(error)
+                first_built.set()
+
+    def second():
+        first_built.wait(10)
+        with app.app_context():
+            try:
+                aggregate.build_day(day)
+                db.session.commit()
+            except Exception as error:
+                errors.append(error)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # the second is now waiting for the first, or inserting beside it
+    first_may_commit.set()
+    for thread in threads:
+        thread.join(20)
+    assert not errors
+    db.session.rollback()
+    clear_cache()
+    assert figures(Period(day, day), Filters()).total == expected
+
+
+@pytest.mark.postgres
+def test_rebuilds_of_two_days_committed_side_by_side_both_reach_the_cache(app, world):
+    """Two rebuilds that read the same highest revision before either commits: the
+    cache of daily rows must still see the second commit, not only the first."""
+    import threading
+
+    period = Period(DAYS[0], TODAY - timedelta(days=1))
+    aggregate.build_days(period.first, period.last)
+    db.session.commit()
+    days = (DAYS[1], DAYS[4])
+    for day in days:  # each day's figures move, behind its rows' back
+        start, end = local_day_bounds(day, day)
+        db.session.execute(
+            text(
+                "UPDATE tickets SET first_contact = :f WHERE id = (SELECT min(id) FROM tickets "
+                "WHERE first_contact = :t AND resolved_at >= :s AND resolved_at < :e)"
+            ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)),
+            {"f": False, "t": True, "s": start, "e": end},
+        )
+    db.session.commit()
+    built = [threading.Event() for _ in days]
+    may_commit = [threading.Event() for _ in days]
+    committed = [threading.Event() for _ in days]
+    errors = []
+
+    def rebuild(i: int) -> None:
+        with app.app_context():
+            try:
+                aggregate.build_day(days[i])
+                built[i].set()
+                may_commit[i].wait(10)
+                db.session.commit()
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                built[i].set()
+                committed[i].set()
+
+    threads = [threading.Thread(target=rebuild, args=(i,)) for i in range(len(days))]
+    for thread in threads:
+        thread.start()
+    for event in built:
+        assert event.wait(10)
+    seen = []
+    for i in range(len(days)):
+        may_commit[i].set()
+        assert committed[i].wait(10)
+        db.session.rollback()  # a new transaction sees the commit
+        seen.append(figures(Period(DAYS[0], TODAY), Filters()).total)
+    for thread in threads:
+        thread.join(10)
+    assert not errors
+    live = figures(Period(DAYS[0], TODAY), Filters(), use_rows=False).total
+    assert seen[-1] == live
+    assert seen[0].first_contact == live.first_contact + 1

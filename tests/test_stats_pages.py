@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from openpyxl import load_workbook
@@ -251,3 +255,48 @@ def test_stats_rebuild_command(app, world, runner):
     with app.app_context():
         days = db.session.query(StatsDay).count()
     assert days == (TODAY - DAYS[0]).days
+
+
+def _drill_links(html: str) -> list[dict[str, str]]:
+    """The query of every link from the page to a list of tickets."""
+    links = re.findall(r'href="(/statistik/arenden\?[^"]*)"', html)
+    return [dict(parse_qsl(urlsplit(unescape(link)).query)) for link in links]
+
+
+def test_dashboard_links_its_counts_and_orders_the_backlog_by_name(world, login_as, app, org):
+    from kundtjanst import settings
+    from kundtjanst.auth.models import User
+    from kundtjanst.org.models import Group
+    from kundtjanst.tickets import services
+
+    from .factories import new_ticket
+
+    with app.app_context():
+        late, _ = new_ticket(category_id=org.categories.avfall)
+        services.escalate(
+            late, db.session.get(User, org.users.agent), db.session.get(Group, org.groups.bygg)
+        )
+        late.due_at = late.created_at - timedelta(hours=1)
+        settings.put("repeat_contact_window_days", 10)
+        db.session.commit()
+    client = login_as("manager")
+    html = client.get(f"/statistik?{period_query()}").get_data(as_text=True)
+    links = _drill_links(html)
+    bygg, kundtjanst = str(org.groups.bygg), str(org.groups.kundtjanst)
+    assert any(link["measure"] == "resolved" and link.get("channel") == "phone" for link in links)
+    assert any(link["measure"] == "resolved" and link.get("group") == kundtjanst for link in links)
+    assert any(
+        link["measure"] == "resolved" and link.get("category") == str(org.categories.avfall)
+        for link in links
+    )
+    assert any(
+        link["measure"] == "backlog" and link.get("group") == bygg and link.get("overdue") == "1"
+        for link in links
+    )
+    backlog = html[html.index('id="backlog-title"') :]
+    assert backlog.index(">Bygglov<") < backlog.index(">Kundtjänst<")
+    assert "inom 10 dagar" in html  # the repeat-contact window in force, in the explanation
+
+    body = client.get(f"/statistik.json?{period_query()}").get_json()
+    assert body["backlog"]["overdue"] == 1
+    assert body["backlog"]["total"] >= 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import click
 from flask.cli import AppGroup
@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 from ..auth.models import User
 from ..extensions import db
 from ..org.models import Category, Group
+from ..stats.jobs import snapshot
 from ..tickets.models import Ticket
 from ..timeutil import utcnow
 from .municipality import DEMO_PASSWORD, build_municipality, demo_users
@@ -50,18 +51,9 @@ def seed_demo(
 
 
 def build_statistics(now: datetime | None) -> int:
-    """The daily statistics rows for every past day, as the nightly job keeps them."""
-    from ..stats.aggregate import build_all
-    from ..stats.cli import first_ticket_day
-    from ..timeutil import local
-
-    first = first_ticket_day()
-    if first is None:
-        return 0
-    yesterday = local(now or utcnow()).date() - timedelta(days=1)
-    days = [first + timedelta(days=n) for n in range((yesterday - first).days + 1)]
-    build_all(days)
-    return len(days)
+    """The daily statistics rows for every past day: what the nightly job, run now,
+    builds. Returns the number of days."""
+    return snapshot(now or utcnow())["days"]
 
 
 def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None:

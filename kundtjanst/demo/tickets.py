@@ -23,13 +23,13 @@ from ..bulk import insert_rows
 from ..extensions import db
 from ..officehours.services import current_calendar
 from ..stats.definitions import WORKING_DAY_MINUTES
-from ..tickets.models import Event, Outcome, Stage, Status, Ticket
+from ..tickets.models import Event, EventKind, Outcome, Stage, Status, Ticket
 from ..tickets.references import format_reference, reserve_block
 from ..workingtime import working_time_between
 from .generator import TicketGenerator
 from .municipality import Municipality
 from .sla import SlaPlanner
-from .timeline import TicketSim
+from .timeline import EventRow, TicketSim
 
 BATCH = 5000  # tickets per INSERT, with their events
 
@@ -114,6 +114,7 @@ def generate_tickets(
             )
             row.update(sla_columns)
             row.update(_statistics_columns(sim, row, planner.calendar, org, rng))
+            timeline, row["version"] = _numbered(timeline)
             tickets.append(row)
             for kind, at, actor, group, body, data in timeline:
                 events.append(
@@ -138,6 +139,25 @@ def generate_tickets(
             progress(len(tickets))
     _reset_id_sequences()
     return result
+
+
+# Entries made as a ticket arrives belong to its first version (as in `services.record`).
+_ARRIVAL = (EventKind.CREATED, EventKind.ROUTED)
+
+
+def _numbered(timeline: list[EventRow]) -> tuple[list[EventRow], int]:
+    """Every later entry raised the ticket's version and keeps the version it made
+    (`services.record`, and the SLA jobs' entries), so the ticket page's version
+    check and its list of what changed since work on demo tickets as on real ones.
+    Returns the timeline with the versions in the entries' data, and the last version."""
+    version = 1
+    numbered = []
+    for kind, at, actor, group, body, data in timeline:
+        if kind not in _ARRIVAL:
+            version += 1
+            data = {**data, "version": version}
+        numbered.append((kind, at, actor, group, body, data))
+    return numbered, version
 
 
 def _ticket_row(
@@ -172,7 +192,6 @@ def _ticket_row(
         "reopen_count": sim.reopen_count,
         "diarienummer": sim.diarienummer,
         "referred_to": sim.referred_to,
-        "version": 1,
     }
 
 

@@ -19,7 +19,7 @@ from ..bulk import insert_rows
 from ..extensions import db
 from ..tickets.models import Outcome, Status, Ticket
 from ..timeutil import STOCKHOLM, local_day_bounds, utcnow
-from .definitions import COUNTER_NAMES, Counters, answer_time_bucket
+from .definitions import COUNTER_NAMES, Counters, Period, answer_time_bucket
 from .measures import MEASURES, group_column
 from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 
@@ -220,7 +220,22 @@ def count_day(day: date, filters: Filters | None = None) -> Slices:
 
 def build_days(first: date, last: date) -> int:
     """(Re)write the daily rows of the Stockholm days ``first`` to ``last`` from the
-    tickets, in one pass. Flushes; returns the number of rows written."""
+    tickets, in one pass. Flushes; returns the number of rows written.
+
+    The days' markers are locked first: two rebuilds of one day at once (a reopen
+    while the nightly job runs) would otherwise each delete the rows they see and
+    both insert theirs, counting the day twice. The second now waits for the first
+    to commit, then counts, deletes and numbers its revision after it.
+    """
+    built = {
+        d.day: d
+        for d in db.session.scalars(
+            select(StatsDay)
+            .where(StatsDay.day >= first, StatsDay.day <= last)
+            .order_by(StatsDay.day)
+            .with_for_update()
+        )
+    }
     counted = count_days(first, last)
     db.session.execute(delete(StatsDaily).where(StatsDaily.day >= first, StatsDaily.day <= last))
     for model in (StatsDailyAnswerTime, StatsDailyCouldReason):
@@ -263,21 +278,13 @@ def build_days(first: date, last: date) -> int:
     insert_rows(StatsDailyAnswerTime.__table__, times)
     insert_rows(StatsDailyCouldReason.__table__, reasons)
     revision = (db.session.scalar(select(func.max(StatsDay.revision))) or 0) + 1
-    built = {
-        d.day: d
-        for d in db.session.scalars(
-            select(StatsDay).where(StatsDay.day >= first, StatsDay.day <= last)
-        )
-    }
     now = utcnow()
-    day = first
-    while day <= last:
+    for day in Period(first, last).each_day():
         marker = built.get(day)
         if marker is None:
             db.session.add(StatsDay(day=day, built_at=now, revision=revision))
         else:
             marker.built_at, marker.revision = now, revision
-        day += timedelta(days=1)
     db.session.flush()
     return len(rows)
 

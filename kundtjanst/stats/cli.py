@@ -12,6 +12,7 @@ from ..extensions import db
 from ..tickets.models import Ticket
 from ..timeutil import local, local_today
 from .aggregate import build_all
+from .definitions import Period
 
 stats_cli = AppGroup("stats", help="Daily statistics behind the dashboard.")
 
@@ -22,8 +23,7 @@ def first_ticket_day() -> date | None:
 
 
 def days_until_yesterday(start: date) -> list[date]:
-    yesterday = local_today() - timedelta(days=1)
-    return [start + timedelta(days=n) for n in range((yesterday - start).days + 1)]
+    return list(Period(start, local_today() - timedelta(days=1)).each_day())
 
 
 @stats_cli.command("rebuild")

@@ -88,10 +88,15 @@ class Share:
         return {"numerator": self.numerator, "denominator": self.denominator, "share": self.value}
 
 
+def first_contact_share(c: Counters) -> Share:
+    """The headline figure: answered at first contact, of the resolved (not withdrawn)."""
+    return Share(c.first_contact, c.resolved)
+
+
 def shares(c: Counters) -> dict[str, Share]:
     """The headline shares of a set of counters."""
     return {
-        "first_contact": Share(c.first_contact, c.resolved),
+        "first_contact": first_contact_share(c),
         "first_contact_by_kundtjanst": Share(c.first_contact_kundtjanst, c.resolved),
         "first_contact_by_svarsgrupp": Share(c.first_contact_svarsgrupp, c.resolved),
         "within_en_vag_in": Share(c.answered + c.referred, c.resolved),
@@ -138,6 +143,7 @@ def percentile(histogram: Mapping[int, int], fraction: float) -> int | None:
 
 # --- backlog ---------------------------------------------------------------------
 
+# Open tickets by days (of 24 hours) since they arrived: key, from, up to (not including).
 AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("lt1", 0, 1),
     ("1to3", 1, 3),
@@ -145,14 +151,6 @@ AGE_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
     ("7to30", 7, 30),
     ("gt30", 30, None),
 )
-
-
-def age_bucket(age_days: float) -> str:
-    """Open tickets by calendar days since they arrived."""
-    for key, low, high in AGE_BUCKETS:
-        if age_days >= low and (high is None or age_days < high):
-            return key
-    return AGE_BUCKETS[-1][0]
 
 
 # --- periods -----------------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from flask import Response, abort, request, stream_with_context
@@ -21,6 +22,7 @@ from ..org.models import Group
 from ..permissions import manager_required, ticket_scope
 from ..tickets.models import Channel, Ticket
 from ..timeutil import local, local_day_bounds
+from .aggregate import filter_conditions
 from .forms import FIRST_DAY, LAST_DAY
 from .scope import Selection, select_from_request
 from .views import bp
@@ -65,11 +67,10 @@ def _conditions(selection: Selection) -> list:
             and_(Ticket.resolved_at >= start, Ticket.resolved_at < end),
         ),
         ticket_scope(current_user),
+        # Channel and subject area as on the dashboard; a group filter keeps the
+        # tickets any of the group columns the figures count on names.
+        *filter_conditions(replace(filters, group_ids=None), group=Ticket.group_id),
     ]
-    if filters.channel:
-        conditions.append(Ticket.channel == filters.channel)
-    if filters.category_id:
-        conditions.append(Ticket.category_id == filters.category_id)
     if filters.group_ids is not None:
         ids = filters.group_ids
         conditions.append(
@@ -149,11 +150,13 @@ def as_text(value):
     return value
 
 
-def _csv_stream(rows: Iterator[list]) -> Iterator[str]:
+def _csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
+    """CSV for Swedish Excel: UTF-8 with BOM, semicolons, CRLF, decimal commas, and
+    no cell that would start a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     buffer.write("\ufeff")  # UTF-8 BOM: Swedish Excel then reads å, ä and ö right
-    writer.writerow(COLUMNS)
+    writer.writerow(header)
     for row in rows:
         writer.writerow([_swedish_csv_value(v) for v in row])
         if buffer.tell() > 64_000:
@@ -182,7 +185,7 @@ def export_csv():
     audit.record("stats.export", target="csv", **_audit_details(selection))
     db.session.commit()
     response = Response(
-        stream_with_context(_csv_stream(rows)),
+        stream_with_context(_csv_stream(COLUMNS, rows)),
         mimetype="text/csv",
     )
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -273,20 +276,17 @@ def contact_list():
     ).all()
     audit.record("stats.contact_list", target=day.isoformat(), rows=len(tickets))
     db.session.commit()
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["time", "channel", "phone", "email"])
-    for created_at, channel, phone, email in tickets:
-        writer.writerow(
-            [
-                local(created_at).isoformat(timespec="minutes"),
-                channel.value,
-                as_text(phone or "") if channel == Channel.PHONE else "",
-                as_text(email or "") if channel == Channel.EMAIL else "",
-            ]
-        )
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    rows = (
+        [
+            local(created_at).isoformat(timespec="minutes"),
+            channel.value,
+            phone if channel == Channel.PHONE else None,
+            email if channel == Channel.EMAIL else None,
+        ]
+        for created_at, channel, phone, email in tickets
+    )
+    body = "".join(_csv_stream(("time", "channel", "phone", "email"), rows))
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kontaktlista_{day}.csv"'
     return response

@@ -17,7 +17,6 @@ from flask import current_app
 from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
-from ..org.models import Group
 from ..tickets.models import OPEN_STATUSES, Ticket
 from ..timeutil import local_today, utcnow
 from . import aggregate
@@ -158,8 +157,11 @@ _LOCK = threading.Lock()
 
 
 def _rows_version() -> tuple:
-    count, latest = db.session.execute(select(func.count(), func.max(StatsDay.revision))).one()
-    return (db.engine.url.render_as_string(), count, latest)
+    """Changes with every committed rebuild. The sum, not the highest revision: two
+    rebuilds of different days committed side by side may number the same revision,
+    but each raises its own day's, so the sum moves with either."""
+    count, total = db.session.execute(select(func.count(), func.sum(StatsDay.revision))).one()
+    return (db.engine.url.render_as_string(), count, total)
 
 
 def _cached_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
@@ -272,7 +274,7 @@ def backlog_conditions(filters: aggregate.Filters) -> list:
 
 
 def age_condition(key: str, now: datetime):
-    """Open tickets of one age bucket (calendar days since they arrived)."""
+    """Open tickets of one age bucket (days of 24 hours since they arrived)."""
     low, high = next((lo, hi) for k, lo, hi in AGE_BUCKETS if k == key)
     condition = Ticket.created_at <= now - timedelta(days=low)
     if high is not None:
@@ -285,7 +287,7 @@ def overdue_condition(now: datetime):
 
 
 def backlog(filters: aggregate.Filters, now: datetime | None = None) -> Backlog:
-    """Open tickets per current group and age (calendar days since arrival)."""
+    """Open tickets per current group and age (days of 24 hours since arrival)."""
     now = now or utcnow()
     conditions = backlog_conditions(filters)
     buckets = [
@@ -301,7 +303,3 @@ def backlog(filters: aggregate.Filters, now: datetime | None = None) -> Backlog:
         by_group[row.group_id] = {key: int(getattr(row, key) or 0) for key, _, _ in AGE_BUCKETS}
         overdue[row.group_id] = int(row.overdue or 0)
     return Backlog(by_group=by_group, overdue=overdue)
-
-
-def group_names() -> dict[int, Group]:
-    return {g.id: g for g in db.session.scalars(select(Group))}

@@ -12,6 +12,7 @@ from ..jobs.registry import Daily, job
 from ..timeutil import local
 from .aggregate import build_all
 from .cli import first_ticket_day
+from .definitions import Period
 from .models import StatsDay
 
 
@@ -24,6 +25,5 @@ def snapshot(trigger_time: datetime) -> dict[str, int]:
     if first is None or first > yesterday:
         return {"days": 0, "rows": 0}
     built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= first)))
-    days = [first + timedelta(days=n) for n in range((yesterday - first).days + 1)]
-    todo = [d for d in days if d not in built or d == yesterday]
+    todo = [d for d in Period(first, yesterday).each_day() if d not in built or d == yesterday]
     return {"days": len(todo), "rows": build_all(todo)}

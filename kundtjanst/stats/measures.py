@@ -32,8 +32,9 @@ def _resolved(*conditions) -> ColumnElement[bool]:
 
 
 def sla_breached_condition() -> ColumnElement[bool]:
-    """Resolved after the ticket was due."""
-    return and_(Ticket.due_at.is_not(None), Ticket.resolved_at > Ticket.due_at)
+    """Overdue in any stage: kundtjänst's before a hand-off, a svarsgrupp's after it,
+    or one after a reopen (`tickets.sla` counts each stage that ran past its due time)."""
+    return Ticket.sla_breach_count > 0
 
 
 MEASURES: dict[str, Measure] = {

@@ -18,7 +18,7 @@ from ..forms import choice
 from ..org.models import Category, Department, Group
 from ..timeutil import local_today
 from .aggregate import Filters
-from .definitions import Period
+from .definitions import Period, preset_period
 from .forms import StatsFilterForm
 
 
@@ -28,6 +28,10 @@ class Selection:
     period: Period
     filters: Filters
     errors: list[str]
+    # Every group and subject area by id, as loaded for the filters (the dashboard
+    # names its rows with them).
+    groups: dict[int, Group]
+    categories: dict[int, Category]
 
 
 def allowed_group_ids(user) -> tuple[int, ...] | None:
@@ -49,25 +53,24 @@ def select_from_request(user) -> Selection:
     allowed = allowed_group_ids(user)
 
     groups = list(db.session.scalars(select(Group).order_by(Group.name)))
-    visible_groups = [g for g in groups if allowed is None or g.id in allowed]
     form.group.choices = [choice("", _l("All groups"))] + [
-        choice(g.id, g.name) for g in visible_groups
+        choice(g.id, g.name) for g in groups if allowed is None or g.id in allowed
     ]
-    departments = list(db.session.scalars(select(Department).order_by(Department.name)))
+    departments = db.session.scalars(select(Department).order_by(Department.name))
     form.department.choices = [choice("", _l("All departments"))] + [
         choice(d.id, d.name) for d in departments
     ]
+    categories = list(db.session.scalars(select(Category).order_by(Category.name)))
     form.category.choices = [choice("", _l("All subject areas"))] + [
-        choice(c.id, c.name) for c in db.session.scalars(select(Category).order_by(Category.name))
+        choice(c.id, c.name) for c in categories
     ]
+    by_id = {g.id: g for g in groups}, {c.id: c for c in categories}
 
-    errors: list[str] = []
     today = local_today()
     if not form.validate():
         errors = [str(message) for _, _, message in form.all_errors]
-        period = Period(today.replace(day=1), today)
-        group_ids = allowed
-        return Selection(form, period, Filters(group_ids=group_ids), errors)
+        period = preset_period("month", today)
+        return Selection(form, period, Filters(group_ids=allowed), errors, *by_id)
 
     group_ids = allowed
     if form.department.data:
@@ -84,4 +87,4 @@ def select_from_request(user) -> Selection:
         category_id=form.category.data,
         group_ids=group_ids,
     )
-    return Selection(form, form.chosen_period(today), filters, errors)
+    return Selection(form, form.chosen_period(today), filters, [], *by_id)

@@ -16,20 +16,21 @@ from ..forms import whole_number
 from ..org.models import Category
 from ..permissions import ticket_scope
 from ..tickets.models import Ticket
-from ..timeutil import utcnow
+from ..timeutil import local_day_bounds, utcnow
 from . import charts
 from .aggregate import filter_conditions
-from .definitions import AGE_BUCKETS, shares
+from .definitions import AGE_BUCKETS, first_contact_share
 from .figures import (
+    Backlog,
     Figures,
     age_condition,
     backlog,
     backlog_conditions,
     figures,
-    group_names,
     overdue_condition,
 )
 from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
+from .models import CouldReason
 from .scope import Selection, select_from_request
 
 bp = Blueprint("stats", __name__)
@@ -49,10 +50,9 @@ def dashboard():
     selection = _selection()
     result = figures(selection.period, selection.filters)
     queue = backlog(selection.filters)
-    names = group_names()
-    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    names, categories = selection.groups, selection.categories
     target = _target()
-    weekly = [(week, shares(c)["first_contact"].value) for week, c in result.weekly]
+    weekly = [(week, first_contact_share(c).value) for week, c in result.weekly]
     sort = request.args.get("sort", "resolved")
     if sort not in ("name", "resolved", "first_contact"):
         sort = "resolved"
@@ -61,22 +61,31 @@ def dashboard():
         sel=selection,
         fig=result,
         queue=queue,
-        names=names,
-        categories=categories,
         target=target,
-        weekly=weekly,
+        repeat_days=settings.get("repeat_contact_window_days"),
         chart=charts.share_line(weekly, target),
         bar_width=charts.bar_width,
-        first_contact_of=lambda counters: shares(counters)["first_contact"],
+        first_contact_of=first_contact_share,
         by_group=_sorted_rows(result.by_group, names, sort),
         by_category=_sorted_rows(result.by_category, categories, sort),
         sort=sort,
         age_buckets=AGE_BUCKETS,
+        backlog_rows=_backlog_rows(queue, names),
         backlog_bar=_backlog_bar,
         backlog_max=max((sum(b.values()) for b in queue.by_group.values()), default=0),
         reasons=_could_reasons(result, categories),
         query=_query_args(),
     ), (400 if selection.errors else 200)
+
+
+def _label(names: dict, key) -> str:
+    return str(names[key]) if key in names else "–"
+
+
+def _backlog_rows(queue: Backlog, names: dict) -> list[tuple]:
+    """(group id, name, tickets per age bucket), by the group's name."""
+    rows = [(key, _label(names, key), buckets) for key, buckets in queue.by_group.items()]
+    return sorted(rows, key=lambda row: row[1].casefold())
 
 
 def _backlog_bar(buckets: dict[str, int], maximum: int) -> list[charts.Segment]:
@@ -90,10 +99,10 @@ def _query_args() -> dict[str, str]:
 
 
 def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
-    rows = []
-    for key, counters in by.items():
-        label = str(names[key]) if key in names else "–"
-        rows.append((key, label, counters, shares(counters)["first_contact"].value))
+    rows = [
+        (key, _label(names, key), counters, first_contact_share(counters).value)
+        for key, counters in by.items()
+    ]
     if sort == "name":
         rows.sort(key=lambda r: r[1].casefold())
     elif sort == "first_contact":
@@ -106,8 +115,6 @@ def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
 def _could_reasons(result: Figures, categories: dict[int, Category]) -> list[tuple]:
     """The learning loop: why kundtjänst could have answered, per subject area
     (counted with the other figures, from the daily rows), most frequent first."""
-    from .models import CouldReason
-
     reasons = {r.id: r.name for r in db.session.scalars(select(CouldReason))}
     counts: dict[tuple[str | None, str | None], int] = defaultdict(int)
     for (category_id, reason_id), count in result.could_reasons.items():
@@ -118,8 +125,6 @@ def _could_reasons(result: Figures, categories: dict[int, Category]) -> list[tup
 
 
 def _period_filters(selection: Selection, anchor: str) -> list:
-    from ..timeutil import local_day_bounds
-
     start, end = local_day_bounds(selection.period.first, selection.period.last)
     column = anchor_column(anchor)
     return [
@@ -159,11 +164,12 @@ def dashboard_json():
     }
     body.update({name: share.as_dict() for name, share in result.shares.items()})
     body["weekly_first_contact"] = [
-        {"week": week, **shares(c)["first_contact"].as_dict()} for week, c in result.weekly
+        {"week": week, **first_contact_share(c).as_dict()} for week, c in result.weekly
     ]
     queue = backlog(selection.filters)
     body["backlog"] = {
         "total": queue.total,
+        "overdue": sum(queue.overdue.values()),
         "by_group": {str(g): buckets for g, buckets in queue.by_group.items()},
     }
     return jsonify(body)
