@@ -66,9 +66,10 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(session_id: str):
         from .auth.models import User
+        from .forms import MAX_ID
 
         user_id, _, version = session_id.partition(":")
-        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > 2**31 - 1:
+        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
             return None
         user = db.session.get(User, int(user_id))
         # A deactivated user's sessions end at once; so do all sessions from before

@@ -11,6 +11,7 @@ Environment variables win over everything but explicit test overrides:
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -126,12 +127,31 @@ def secure_cookies(config) -> bool:
     raise RuntimeError(f"SECURE_COOKIES must be on, off or auto, not {setting!r}.")
 
 
-def _coerce(value: str, current: Any) -> Any:
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def _coerce(name: str, value: str, current: Any) -> Any:
+    """An environment variable's text as the type of the setting it replaces; a value
+    that is no such thing stops the start with the variable's name, not a traceback
+    from deep inside (nor is "ja" quietly taken for off)."""
     if isinstance(current, bool):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
+        word = value.strip().lower()
+        if word in TRUE_WORDS | FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise RuntimeError(f"{name} must be on or off (1/0, true/false, yes/no), not {value!r}.")
     if isinstance(current, int):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            raise RuntimeError(f"{name} must be a whole number, not {value!r}.") from None
     return value
+
+
+def json_text(value: Any) -> str:
+    """JSON columns as the database keeps them: "förvaltning" as written, not
+    "f\\u00f6rvaltning", so a search in their text (the audit log's) finds å, ä and ö."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def load(app, overrides: dict[str, Any] | None = None) -> None:
@@ -145,7 +165,7 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
     for key in list(app.config):
         env_value = os.environ.get(f"KUNDTJANST_{key}")
         if env_value is not None:
-            app.config[key] = _coerce(env_value, app.config[key])
+            app.config[key] = _coerce(f"KUNDTJANST_{key}", env_value, app.config[key])
 
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
@@ -164,6 +184,10 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"timeout": 30, "check_same_thread": False}
         }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "json_serializer": json_text,
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
 
     secure = secure_cookies(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure

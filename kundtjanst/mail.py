@@ -18,10 +18,6 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 
-def configured() -> bool:
-    return bool(current_app.config.get("MAIL_SERVER"))
-
-
 def send(recipients: Iterable[str], subject: str, body: str) -> bool:
     """Send a plain-text message; True if it went to an SMTP server, False if only logged.
 

@@ -70,6 +70,14 @@ class Hours:
     def length(self) -> timedelta:
         return timedelta(minutes=self.closes - self.opens)
 
+    def __str__(self) -> str:
+        return f"{clock(self.opens)}–{clock(self.closes)}"
+
+
+def clock(minute: int | None) -> str:
+    """Minutes after midnight as a wall-clock time: 510 → "08:30" ("" for None)."""
+    return "" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
+
 
 DEFAULT_HOURS = Hours(8 * 60, 16 * 60 + 30)
 # Monday … Sunday; None: closed that weekday.

@@ -72,6 +72,11 @@ ADMIN_PAGES = [
     "/admin/regler",
     "/admin/regler/ny",
     "/admin/regler/{rule}/redigera",
+    # The pages that ask before deleting; the same addresses delete on POST.
+    "/admin/forvaltningar/{department}/ta-bort",
+    "/admin/grupper/{bygg}/ta-bort",
+    "/admin/kategorier/{avfall}/ta-bort",
+    "/admin/regler/{rule}/ta-bort",
 ]
 ADMIN_ACTIONS = [
     "/admin/forvaltningar/{department}/ta-bort",
@@ -128,7 +133,8 @@ def test_anonymous_visitors_are_sent_to_log_in(login_as, ids):
 
 def test_the_buttons_only_answer_post(admin, ids):
     for url in ADMIN_ACTIONS:
-        assert admin.get(url.format(**ids)).status_code == 405, url
+        if url not in ADMIN_PAGES:
+            assert admin.get(url.format(**ids)).status_code == 405, url
 
 
 def test_every_page_renders_for_an_administrator(admin, ids):
@@ -192,6 +198,16 @@ def test_the_index_links_every_section_with_counts(admin):
     assert "4 aktiva grupper" in page
     assert "3 aktiva ämnesområden" in page
     assert "1 aktiv regel" in page
+
+
+def test_the_index_has_a_card_for_every_section_of_the_menu(admin):
+    """The start page and the menu list the same sections, in the same order."""
+    page = text(admin.get("/admin/"))
+    menu = page.split('class="admin-nav"')[1].split("</nav>")[0]
+    cards = page.split('class="cards"')[1].split("</ul>")[0]
+    hrefs = [part.split('"')[0] for part in menu.split('href="')[2:]]  # after the start page
+    assert hrefs and [part.split('"')[0] for part in cards.split('href="')[1:]] == hrefs
+    assert "0 aktiva orsaker" in cards
 
 
 @pytest.fixture
@@ -1011,6 +1027,44 @@ def add_rules(app, org, *names: str) -> dict[str, int]:
         return dict(db.session.execute(select(RoutingRule.name, RoutingRule.id)).all())
 
 
+def queries_to_show(app, client, url) -> int:
+    """How many SQL statements the page takes."""
+    from sqlalchemy import event
+
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count_it(*args):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", count_it)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count_it)
+    return len(seen)
+
+
+def test_the_rule_list_takes_as_many_queries_for_many_rules_as_for_one(app, admin, org):
+    one_rule = queries_to_show(app, admin, "/admin/regler")
+    with app.app_context():
+        groups = [org.groups.bygg, org.groups.miljo, org.groups.social, org.groups.kundtjanst]
+        categories = [org.categories.avfall, org.categories.bygglov, org.categories.bistand]
+        for n in range(8):
+            db.session.add(
+                RoutingRule(
+                    position=100 + n,
+                    name=f"Regel {n}",
+                    keywords=f"ord{n}",
+                    group_id=groups[n % 4],
+                    category_id=categories[n % 3],
+                )
+            )
+        db.session.commit()
+    assert queries_to_show(app, admin, "/admin/regler") == one_rule
+
+
 def test_rules_move_up_and_down(app, admin, org):
     ids = add_rules(app, org, "Andra", "Tredje")
     first = "Ekonomiskt bistånd till socialtjänsten"
@@ -1046,6 +1100,44 @@ def test_admin_deletes_a_rule(app, admin, org):
     response = admin.post(f"/admin/regler/{ids['Andra']}/ta-bort", follow_redirects=True)
     assert "Styrningsregeln Andra togs bort." in text(response)
     assert rule_names(app) == ["Ekonomiskt bistånd till socialtjänsten"]
+
+
+# --- asking before deleting ------------------------------------------------------
+
+
+def test_delete_links_lead_to_a_page_that_asks_first(app, admin, org):
+    """No single click deletes: the edit page and the rule list link to a page that
+    asks, and only its button (a POST to the same address) deletes."""
+    group = org.groups.miljo
+    edit_page = text(admin.get(f"/admin/grupper/{group}/redigera"))
+    assert f'<a href="/admin/grupper/{group}/ta-bort" class="button button--danger">' in edit_page
+    asked = text(admin.get(f"/admin/grupper/{group}/ta-bort"))
+    assert "<h1>Vill du ta bort gruppen Miljö och hälsa?</h1>" in asked
+    assert "Det går inte att ångra." in asked
+    assert 'method="post"' in asked.split("<main")[1] and "Ja, ta bort" in asked
+    assert f'href="/admin/grupper/{group}/redigera">Avbryt</a>' in asked
+    assert count(app, Group) == 4  # asking deleted nothing
+    with app.app_context():
+        rule_id = db.session.scalar(select(RoutingRule.id))
+    assert f'href="/admin/regler/{rule_id}/ta-bort"' in text(admin.get("/admin/regler"))
+    assert "Vill du ta bort styrningsregeln" in text(admin.get(f"/admin/regler/{rule_id}/ta-bort"))
+    assert count(app, RoutingRule) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("/admin/grupper/{bygg}/ta-bort", "Bygglov används"),
+        ("/admin/grupper/{kundtjanst}/ta-bort", "Kundtjänstgruppen kan inte tas bort."),
+        ("/admin/kategorier/{bistand}/ta-bort", "används (ärenden: 0, styrningsregler: 1)"),
+        ("/admin/forvaltningar/{department}/ta-bort", "kan inte tas bort så länge grupper"),
+    ],
+)
+def test_the_page_says_why_when_something_cannot_be_deleted(admin, org, ids, url, reason):
+    values = {**ids, "kundtjanst": org.groups.kundtjanst, "bistand": org.categories.bistand}
+    page = text(admin.get(url.format(**values)))
+    assert reason in page
+    assert "Ja, ta bort" not in page and 'method="post"' not in page.split("<main")[1]
 
 
 def test_a_name_taken_at_the_same_moment_is_a_conflict_not_a_crash(app, admin, monkeypatch):
@@ -1098,3 +1190,56 @@ def test_settings_refuse_bad_values(app, login_as, value):
 def test_settings_are_admin_only(login_as, who):
     assert login_as(who).get("/admin/installningar").status_code == 403
     assert login_as(who).post("/admin/installningar", data={}).status_code == 403
+
+
+def test_saving_settings_unchanged_keeps_who_changed_them_last(app, login_as, org):
+    from kundtjanst.settings.models import Setting
+
+    client = login_as("admin")
+    data = {"first_contact_target": "75", "repeat_contact_window_days": "7"}
+    assert client.post("/admin/installningar", data=data).status_code == 302
+    with app.app_context():
+        # The window kept its default: no row for it.
+        assert [s.key for s in db.session.scalars(select(Setting))] == ["first_contact_target"]
+        before = db.session.get(Setting, "first_contact_target").updated_at
+    assert client.post("/admin/installningar", data=data).status_code == 302
+    with app.app_context():
+        assert db.session.get(Setting, "first_contact_target").updated_at == before
+        assert count(app, Setting) == 1
+
+
+# --- the learning loop's reasons --------------------------------------------------
+
+
+def test_reasons_list_create_and_edit(app, admin):
+    from kundtjanst.stats.models import CouldReason
+
+    assert "Det finns inga orsaker ännu." in text(admin.get("/admin/orsaker"))
+    data = {"name": "  Finns på webben ", "active": "y"}
+    response = admin.post("/admin/orsaker/ny", data=data, follow_redirects=True)
+    assert "Orsaken Finns på webben sparades." in text(response)
+    with app.app_context():
+        reason = db.session.scalar(select(CouldReason))
+        assert (reason.name, reason.active) == ("Finns på webben", True)
+    admin.post(f"/admin/orsaker/{reason.id}/redigera", data={"name": "Finns på webben"})
+    with app.app_context():
+        assert not db.session.get(CouldReason, reason.id).active
+    assert "Inaktiv" in text(admin.get("/admin/orsaker"))
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Skriv orsaken."),
+        ("x" * 121, "Fältet får inte vara längre än 120 tecken."),
+        ("ÅTGÄRD SOM KUNDTJÄNST FÅR GÖRA", "Det finns redan en orsak med det namnet."),
+    ],
+)
+def test_a_bad_reason_is_refused_and_nothing_stored(app, admin, name, message):
+    from kundtjanst.stats.models import CouldReason
+
+    admin.post("/admin/orsaker/ny", data={"name": "Åtgärd som kundtjänst får göra"})
+    response = admin.post("/admin/orsaker/ny", data={"name": name})
+    assert response.status_code == 400
+    assert message in text(response)
+    assert count(app, CouldReason) == 1

@@ -365,6 +365,38 @@ def test_working_calendar_changes(app, as_user):
     assert (removed.action, removed.details) == ("calendar.day_removed", {"note": "Personaldag"})
 
 
+def test_office_hours_are_recorded_readably_and_only_when_changed(app, as_user):
+    admin = as_user("admin")
+    week = {f"d{d}_open": "y" for d in range(5)}
+    week |= {f"d{d}_opens": "08:00" for d in range(5)} | {f"d{d}_closes": "16:30" for d in range(5)}
+    assert admin.post("/admin/arbetstid/vecka", data=week).status_code == 302
+    assert entries(app) == []  # the default week, saved as it is: no change
+    week["d4_closes"] = "15:00"
+    assert admin.post("/admin/arbetstid/vecka", data=week).status_code == 302
+    assert admin.post("/admin/arbetstid/vecka", data=week).status_code == 302
+    entry = one(app, "calendar.week")
+    assert entry.details["week"] == [*["08:00–16:30"] * 4, "08:00–15:00", None, None]
+    page = admin.get("/admin/logg?action=calendar").get_data(as_text=True)
+    assert "Kontorstid, måndag till söndag" in page and "08:00–15:00" in page
+
+    day = (local_today() + timedelta(days=30)).isoformat()
+    data = {"special-day": day, "special-kind": "shortened", "special-closes": "13:00"}
+    assert admin.post("/admin/arbetstid/dagar", data=data).status_code == 302
+    assert one(app, "calendar.day_added").details == {"closes": "13:00"}
+
+
+def test_a_search_finds_swedish_letters_in_the_details(app, org, as_user):
+    """JSON keeps å, ä and ö as they are, so the text filter finds them."""
+    admin = as_user("admin")
+    with app.app_context():
+        dept = db.session.scalar(select(Department.id).where(Department.name.like("Social%")))
+    url = f"/admin/forvaltningar/{dept}/redigera"
+    assert admin.post(url, data={"name": "Vård- och omsorgsförvaltningen"}).status_code == 302
+    for text_ in ("Socialförvaltningen", "omsorgsförvaltning", "vård- OCH"):
+        found = admin.get("/admin/logg", query_string={"text": text_})
+        assert shown_actions(found) == ["department.update"], text_
+
+
 def test_logins_and_logouts(app, org, client):
     client.environ_base["REMOTE_ADDR"] = ADDRESS
     client.post("/logga-in", data={"email": org.emails.member, "password": "fel lösenord!"})

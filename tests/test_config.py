@@ -46,3 +46,42 @@ def test_generated_secret_is_kept_in_instance_folder(monkeypatch, tmp_path):
 )
 def test_database_url_gets_psycopg_driver(given, expected):
     assert normalise_database_url(given) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("KUNDTJANST_PAGE_SIZE", "tjugo", "KUNDTJANST_PAGE_SIZE must be a whole number"),
+        ("KUNDTJANST_HSTS_MAX_AGE", "1.5", "KUNDTJANST_HSTS_MAX_AGE must be a whole number"),
+        ("KUNDTJANST_STATS_CACHE", "ja", "KUNDTJANST_STATS_CACHE must be on or off"),
+    ],
+)
+def test_a_setting_of_the_wrong_kind_stops_the_start_naming_it(
+    monkeypatch, tmp_path, name, value, message
+):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=message):
+        create_app()
+
+
+@pytest.mark.parametrize(("value", "expected"), [("off", False), ("0", False), ("YES", True)])
+def test_on_and_off_settings(monkeypatch, tmp_path, value, expected):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    monkeypatch.setenv("KUNDTJANST_STATS_CACHE", value)
+    assert create_app().config["STATS_CACHE"] is expected
+
+
+def test_json_columns_keep_swedish_letters_whatever_the_engine_options(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql://u@h/db",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3},
+        }
+    )
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_size"] == 3
+    assert options["json_serializer"]({"namn": "Förvaltning"}) == '{"namn": "Förvaltning"}'

@@ -21,6 +21,7 @@ from kundtjanst.extensions import db
 from kundtjanst.jobs import lease, registry, runner
 from kundtjanst.jobs.models import JobRun, SchedulerLease
 from kundtjanst.jobs.scheduler import SchedulerProcess
+from kundtjanst.jobs.status import active_lease
 from kundtjanst.timeutil import utcnow
 
 from .conftest import TEST_SECRET
@@ -44,6 +45,16 @@ def test_the_lease_goes_to_one_holder_and_passes_on_when_it_expires(app):
         assert lease.release("b", now=T0 + timedelta(seconds=50))
         assert not lease.release("a", now=T0 + timedelta(seconds=50))
         assert lease.acquire("a", 30, now=T0 + timedelta(seconds=51)) == lease.Taken.NEW
+
+
+def test_the_lease_counts_as_held_until_it_runs_out(app):
+    with app.app_context():
+        assert active_lease(T0) is None  # never taken
+        lease.acquire("a", 30, now=T0)
+        assert active_lease(T0 + timedelta(seconds=29)).holder == "a"
+        assert active_lease(T0 + timedelta(seconds=30)) is None
+        lease.release("a", now=T0 + timedelta(seconds=5))
+        assert active_lease(T0 + timedelta(seconds=5)) is None
 
 
 def test_leases_by_name_are_independent(app):

@@ -484,3 +484,21 @@ def test_the_login_helper_of_the_tests_follows_the_session_version(app, org, log
     plain = app.test_client()
     login(plain, org.users.agent)
     assert plain.get("/inkorg").status_code == 200
+
+
+def test_deactivation_ends_sessions_for_good_even_if_the_user_returns(app, org, login_as):
+    """A copy of the cookie from before the deactivation does not come back to life
+    when the account is activated again."""
+    with app.app_context():
+        db.session.get(User, org.users.member).email = "bo.bygg@kommun.se"
+        db.session.commit()
+    member = app.test_client()
+    assert form_login(member, "bo.bygg@kommun.se").status_code == 302
+    admin = login_as("admin")
+    url = f"/admin/anvandare/{org.users.member}/redigera"
+    form = {"email": "bo.bygg@kommun.se", "name": "Bo Bygg", "role": "staff"}
+    assert admin.post(url, data=form).status_code == 302  # not ticked: deactivated
+    assert member.get("/mina").status_code == 302
+    assert admin.post(url, data={**form, "active": "y"}).status_code == 302
+    assert member.get("/mina").status_code == 302  # the old session stays ended
+    assert form_login(app.test_client(), "bo.bygg@kommun.se").status_code == 302

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.services import MIN_PASSWORD_LENGTH
 from ..errors import render_error
 from ..extensions import db
+from ..forms import MAX_ID  # ids are PostgreSQL integers: a larger one is simply not there
+from .forms import ConfirmForm
+from .services import AdminError
 
 bp = Blueprint("admin", __name__)
-
-# Ids are PostgreSQL integers: a larger number in a URL is simply not there.
-MAX_ID = 2**31 - 1
 
 Model = TypeVar("Model")
 
@@ -43,6 +44,41 @@ def show_error(form, field_name: str | None, message) -> None:
     if field is None:
         field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
     field.errors = [*field.errors, message]
+
+
+def delete_view(
+    *,
+    question: str,
+    consequence: str,
+    back: str,
+    delete: Callable[[], None],
+    done: str,
+    after: str,
+    blocker: str | None = None,
+):
+    """A Delete address. GET: the question, what deleting means, a button that
+    deletes (a POST to the same address) and a way back; when something stops the
+    deletion (``blocker``), the page says what instead. POST: ``delete()``, commit,
+    flash ``done`` and go to ``after``; a refusal (`AdminError`) is flashed and
+    leads back, with nothing deleted."""
+    if request.method == "GET":
+        return render_template(
+            "admin/confirm_delete.html",
+            question=question,
+            consequence=consequence,
+            back=back,
+            blocker=blocker,
+        )
+    if ConfirmForm().validate_on_submit():
+        try:
+            delete()
+        except AdminError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(back)
+        db.session.commit()
+        flash(done, "success")
+    return redirect(after)
 
 
 def form_status() -> int:

@@ -11,9 +11,9 @@ from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import admin_required
 from . import services
-from .blueprint import bp, form_status, get_or_404, show_error
+from .blueprint import bp, delete_view, form_status, get_or_404, show_error
 from .choices import default_group_choices
-from .forms import CategoryForm, ConfirmForm
+from .forms import CategoryForm
 
 
 @bp.get("/kategorier")
@@ -58,21 +58,19 @@ def edit_category(category_id: int | None = None):
             db.session.commit()
             flash(_("The subject area %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("admin.categories"))
-    return render_template(
-        "admin/category_form.html", form=form, category=category, confirm=ConfirmForm()
-    ), form_status()
+    return render_template("admin/category_form.html", form=form, category=category), form_status()
 
 
-@bp.post("/kategorier/<int:category_id>/ta-bort")
+@bp.route("/kategorier/<int:category_id>/ta-bort", methods=["GET", "POST"])
 @admin_required
 def delete_category(category_id: int):
     category = get_or_404(Category, category_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_category(category)
-        except services.AdminError as error:
-            flash(str(error), "error")
-            return redirect(url_for("admin.edit_category", category_id=category.id))
-        db.session.commit()
-        flash(_("The subject area %(name)s was deleted.", name=category.name), "success")
-    return redirect(url_for("admin.categories"))
+    return delete_view(
+        question=_("Delete the subject area %(name)s?", name=category.name),
+        consequence=_("The subject area is deleted for good."),
+        back=url_for("admin.edit_category", category_id=category.id),
+        blocker=services.why_category_stays(category),
+        delete=lambda: services.delete_category(category),
+        done=_("The subject area %(name)s was deleted.", name=category.name),
+        after=url_for("admin.categories"),
+    )

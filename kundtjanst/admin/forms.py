@@ -32,6 +32,7 @@ from ..forms import (
 )
 from ..labels import GROUP_KIND, ROLE
 from ..org.models import GroupKind
+from ..routing.engine import parse_keywords
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -236,6 +237,18 @@ class CategoryForm(BaseForm):
     active = BooleanField(_l("Active"), default=True)
 
 
+# --- the learning loop's reasons ------------------------------------------------
+
+
+class ReasonForm(BaseForm):
+    name = StringField(
+        _l("Reason"),
+        filters=[strip],
+        validators=[DataRequired(_l("Write the reason.")), Length(max=120)],
+    )
+    active = BooleanField(_l("Active"), default=True)
+
+
 # --- routing rules ----------------------------------------------------------------
 
 
@@ -278,8 +291,7 @@ class RuleForm(BaseForm):
     priority = ChoiceField(_l("Priority"))
 
     def validate_keywords(self, field) -> None:
-        parts = [p.strip() for p in re.split(r"[,\n;]", field.data or "") if p.strip()]
-        if any(not re.search(r"\w", p) for p in parts):
+        if any(not re.search(r"\w", p) for p in parse_keywords(field.data)):
             raise ValidationError(_l("Every keyword needs at least one letter or digit."))
 
     def validate_email_domain(self, field) -> None:

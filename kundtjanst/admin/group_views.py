@@ -11,9 +11,9 @@ from ..extensions import db
 from ..org.models import Department, Group, GroupKind, membership
 from ..permissions import admin_required
 from . import services
-from .blueprint import bp, form_status, get_or_404, show_error
+from .blueprint import bp, delete_view, form_status, get_or_404, show_error
 from .choices import department_choices
-from .forms import ConfirmForm, DepartmentForm, GroupForm
+from .forms import DepartmentForm, GroupForm
 
 # --- departments ---------------------------------------------------------------
 
@@ -43,23 +43,23 @@ def edit_department(department_id: int | None = None):
             flash(_("The department %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("admin.departments"))
     return render_template(
-        "admin/department_form.html", form=form, department=department, confirm=ConfirmForm()
+        "admin/department_form.html", form=form, department=department
     ), form_status()
 
 
-@bp.post("/forvaltningar/<int:department_id>/ta-bort")
+@bp.route("/forvaltningar/<int:department_id>/ta-bort", methods=["GET", "POST"])
 @admin_required
 def delete_department(department_id: int):
     department = get_or_404(Department, department_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_department(department)
-        except services.AdminError as error:
-            flash(str(error), "error")
-            return redirect(url_for("admin.edit_department", department_id=department.id))
-        db.session.commit()
-        flash(_("The department %(name)s was deleted.", name=department.name), "success")
-    return redirect(url_for("admin.departments"))
+    return delete_view(
+        question=_("Delete the department %(name)s?", name=department.name),
+        consequence=_("The department is deleted for good."),
+        back=url_for("admin.edit_department", department_id=department.id),
+        blocker=services.why_department_stays(department),
+        delete=lambda: services.delete_department(department),
+        done=_("The department %(name)s was deleted.", name=department.name),
+        after=url_for("admin.departments"),
+    )
 
 
 # --- groups ---------------------------------------------------------------------
@@ -112,21 +112,19 @@ def edit_group(group_id: int | None = None):
             db.session.commit()
             flash(_("The group %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("admin.groups"))
-    return render_template(
-        "admin/group_form.html", form=form, group=group, confirm=ConfirmForm()
-    ), form_status()
+    return render_template("admin/group_form.html", form=form, group=group), form_status()
 
 
-@bp.post("/grupper/<int:group_id>/ta-bort")
+@bp.route("/grupper/<int:group_id>/ta-bort", methods=["GET", "POST"])
 @admin_required
 def delete_group(group_id: int):
     group = get_or_404(Group, group_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_group(group)
-        except services.AdminError as error:
-            flash(str(error), "error")
-            return redirect(url_for("admin.edit_group", group_id=group.id))
-        db.session.commit()
-        flash(_("The group %(name)s was deleted.", name=group.name), "success")
-    return redirect(url_for("admin.groups"))
+    return delete_view(
+        question=_("Delete the group %(name)s?", name=group.name),
+        consequence=_("The group is deleted for good, and its members leave it."),
+        back=url_for("admin.edit_group", group_id=group.id),
+        blocker=services.why_group_stays(group),
+        delete=lambda: services.delete_group(group),
+        done=_("The group %(name)s was deleted.", name=group.name),
+        after=url_for("admin.groups"),
+    )

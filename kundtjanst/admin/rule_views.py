@@ -12,7 +12,7 @@ from ..routing.engine import parse_keywords
 from ..routing.models import RoutingRule
 from ..tickets.models import Channel, Priority
 from . import services
-from .blueprint import bp, form_status, get_or_404, show_error
+from .blueprint import bp, delete_view, form_status, get_or_404, show_error
 from .choices import category_choices, channel_choices, priority_choices, target_group_choices
 from .forms import ConfirmForm, RuleForm
 
@@ -21,10 +21,7 @@ from .forms import ConfirmForm, RuleForm
 @admin_required
 def rules():
     return render_template(
-        "admin/rules.html",
-        rules=services.rules_in_order(),
-        parse_keywords=parse_keywords,
-        confirm=ConfirmForm(),
+        "admin/rules.html", rules=services.rules_in_order(), parse_keywords=parse_keywords
     )
 
 
@@ -61,9 +58,7 @@ def edit_rule(rule_id: int | None = None):
             db.session.commit()
             flash(_("The routing rule %(name)s was saved.", name=saved.name), "success")
             return redirect(url_for("admin.rules"))
-    return render_template(
-        "admin/rule_form.html", form=form, rule=rule, confirm=ConfirmForm()
-    ), form_status()
+    return render_template("admin/rule_form.html", form=form, rule=rule), form_status()
 
 
 def _move(rule_id: int, step: int):
@@ -86,12 +81,18 @@ def move_rule_down(rule_id: int):
     return _move(rule_id, +1)
 
 
-@bp.post("/regler/<int:rule_id>/ta-bort")
+@bp.route("/regler/<int:rule_id>/ta-bort", methods=["GET", "POST"])
 @admin_required
 def delete_rule(rule_id: int):
     rule = get_or_404(RoutingRule, rule_id)
-    if ConfirmForm().validate_on_submit():
-        services.delete_rule(rule)
-        db.session.commit()
-        flash(_("The routing rule %(name)s was deleted.", name=rule.name), "success")
-    return redirect(url_for("admin.rules"))
+    return delete_view(
+        question=_("Delete the routing rule %(name)s?", name=rule.name),
+        consequence=_(
+            "New questions are no longer routed by it; "
+            "tickets it already routed stay where they are."
+        ),
+        back=url_for("admin.rules", _anchor=f"rule-{rule.id}"),
+        delete=lambda: services.delete_rule(rule),
+        done=_("The routing rule %(name)s was deleted.", name=rule.name),
+        after=url_for("admin.rules"),
+    )

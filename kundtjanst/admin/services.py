@@ -1,6 +1,6 @@
 """Configuration changes made by administrators: departments, groups,
-categories and routing rules. (Users live in ``auth.services``, shared with
-the CLI.)
+categories, routing rules and the learning loop's reasons. (Users live in
+``auth.services``, shared with the CLI.)
 
 Each function takes objects and data, checks the domain rules, changes the
 database and flushes. None of them commits: the request commits once.
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..auth.models import User
@@ -22,6 +23,7 @@ from ..extensions import db
 from ..org.models import Category, Department, Group, GroupKind
 from ..routing.engine import parse_keywords
 from ..routing.models import RoutingRule
+from ..stats.models import CouldReason
 from ..tickets.models import OPEN_STATUSES, Channel, Event, Priority, Ticket
 from ..tickets.services import release_all_claimed_by
 
@@ -53,6 +55,7 @@ def counts() -> dict[str, int]:
         "groups": _count(select(func.count(Group.id)).where(Group.active.is_(True))),
         "categories": _count(select(func.count(Category.id)).where(Category.active.is_(True))),
         "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.active.is_(True))),
+        "reasons": _count(select(func.count(CouldReason.id)).where(CouldReason.active.is_(True))),
     }
 
 
@@ -82,16 +85,21 @@ def save_department(department: Department | None, name: str) -> Department:
     return department
 
 
+def why_department_stays(department: Department):
+    """Why the department cannot be deleted, or None when it can."""
+    if not department.groups:
+        return None
+    return _l(
+        "%(name)s cannot be deleted while groups belong to it (%(groups)s). "
+        "Move them to another department first.",
+        name=department.name,
+        groups=", ".join(g.name for g in department.groups),
+    )
+
+
 def delete_department(department: Department) -> None:
-    if department.groups:
-        raise AdminError(
-            _l(
-                "%(name)s cannot be deleted while groups belong to it (%(groups)s). "
-                "Move them to another department first.",
-                name=department.name,
-                groups=", ".join(g.name for g in department.groups),
-            )
-        )
+    if reason := why_department_stays(department):
+        raise AdminError(reason)
     audit.record_change("department", department.id, audit.fields(department, ("name",)), {})
     db.session.delete(department)
     db.session.flush()
@@ -231,19 +239,24 @@ def group_usage(group: Group) -> dict[str, int]:
     }
 
 
-def delete_group(group: Group) -> None:
+def why_group_stays(group: Group):
+    """Why the group cannot be deleted, or None when it can."""
     if group.kind == GroupKind.FRONTLINE:
-        raise AdminError(_l("The customer service group cannot be deleted."))
+        return _l("The customer service group cannot be deleted.")
     usage = group_usage(group)
-    if any(usage.values()):
-        raise AdminError(
-            _l(
-                "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d, "
-                "subject areas: %(categories)d) and cannot be deleted. Deactivate it instead.",
-                name=group.name,
-                **usage,
-            )
-        )
+    if not any(usage.values()):
+        return None
+    return _l(
+        "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d, "
+        "subject areas: %(categories)d) and cannot be deleted. Deactivate it instead.",
+        name=group.name,
+        **usage,
+    )
+
+
+def delete_group(group: Group) -> None:
+    if reason := why_group_stays(group):
+        raise AdminError(reason)
     audit.record_change("group", group.id, audit.fields(group, GROUP_FIELDS), {})
     db.session.delete(group)  # its memberships go with it
     db.session.flush()
@@ -298,19 +311,24 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
     return category
 
 
-def delete_category(category: Category) -> None:
+def why_category_stays(category: Category):
+    """Why the subject area cannot be deleted, or None when it can."""
     tickets = _count(select(func.count(Ticket.id)).where(Ticket.category_id == category.id))
     rules = _count(select(func.count(RoutingRule.id)).where(RoutingRule.category_id == category.id))
-    if tickets or rules:
-        raise AdminError(
-            _l(
-                "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d) "
-                "and cannot be deleted. Deactivate it instead.",
-                name=category.name,
-                tickets=tickets,
-                rules=rules,
-            )
-        )
+    if not (tickets or rules):
+        return None
+    return _l(
+        "%(name)s is in use (tickets: %(tickets)d, routing rules: %(rules)d) "
+        "and cannot be deleted. Deactivate it instead.",
+        name=category.name,
+        tickets=tickets,
+        rules=rules,
+    )
+
+
+def delete_category(category: Category) -> None:
+    if reason := why_category_stays(category):
+        raise AdminError(reason)
     audit.record_change("category", category.id, audit.fields(category, CATEGORY_FIELDS), {})
     db.session.delete(category)
     db.session.flush()
@@ -377,8 +395,14 @@ def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
 
 
 def rules_in_order() -> list[RoutingRule]:
+    """Every rule in the order they are tried, with the group and subject area each
+    names loaded in the same go (the list shows both)."""
     return list(
-        db.session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
+        db.session.scalars(
+            select(RoutingRule)
+            .options(selectinload(RoutingRule.group), selectinload(RoutingRule.category))
+            .order_by(RoutingRule.position, RoutingRule.id)
+        )
     )
 
 
@@ -407,3 +431,25 @@ def delete_rule(rule: RoutingRule) -> None:
     audit.record_change("rule", rule.id, audit.fields(rule, RULE_FIELDS), {})
     db.session.delete(rule)
     db.session.flush()
+
+
+# --- the learning loop's reasons (orsaker) --------------------------------------
+
+
+REASON_FIELDS = ("name", "active")
+
+
+def save_reason(reason: CouldReason | None, name: str, active: bool) -> CouldReason:
+    """Create a reason (``reason`` None) or change one. Reasons are never deleted:
+    closed tickets keep theirs; an unwanted one is deactivated."""
+    if _name_taken(CouldReason, name, reason.id if reason else None):
+        raise AdminError(_l("There is already a reason with that name."), "name")
+    before = audit.fields(reason, REASON_FIELDS) if reason else {}
+    if reason is None:
+        reason = CouldReason()
+        db.session.add(reason)
+    reason.name = name
+    reason.active = active
+    db.session.flush()
+    audit.record_change("reason", reason.id, before, audit.fields(reason, REASON_FIELDS))
+    return reason

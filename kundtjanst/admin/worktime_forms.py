@@ -33,10 +33,6 @@ def parse_minute(text: str | None) -> int | None:
     return minute if minute <= 24 * 60 else None
 
 
-def format_minute(minute: int | None) -> str:
-    return "" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
-
-
 def _time_field(label):
     return StringField(label, filters=[strip], validators=[Length(max=5)])
 

@@ -14,18 +14,18 @@ from ..officehours import services
 from ..officehours.models import SpecialDay
 from ..permissions import admin_required
 from ..timeutil import local_today
-from ..workingtime import Hours, swedish_holidays
+from ..workingtime import Hours, clock, swedish_holidays
 from .blueprint import bp, form_status, show_error
 from .forms import ConfirmForm
-from .worktime_forms import WEEKDAYS, SpecialDayForm, WeekForm, format_minute
+from .worktime_forms import WEEKDAYS, SpecialDayForm, WeekForm
 
 
 def _week_data() -> dict:
     data = {}
     for weekday, hours in enumerate(services.week()):
         data[f"d{weekday}_open"] = hours is not None
-        data[f"d{weekday}_opens"] = format_minute(hours.opens) if hours else ""
-        data[f"d{weekday}_closes"] = format_minute(hours.closes) if hours else ""
+        data[f"d{weekday}_opens"] = clock(hours.opens) if hours else ""
+        data[f"d{weekday}_closes"] = clock(hours.closes) if hours else ""
     return data
 
 
@@ -45,8 +45,7 @@ def _page(week_form: WeekForm, day_form: SpecialDayForm, status: int = 200):
         weekdays=WEEKDAYS,
         special_days=services.special_days(today),
         holidays=holidays,
-        format_minute=format_minute,
-        confirm=ConfirmForm(),
+        clock=clock,
     ), status
 
 

@@ -53,4 +53,6 @@ DETAILS = {
     "tickets_retagged": _l("Tickets whose confidentiality changed"),
     "order": _l("Order"),
     "note": _l("Note"),
+    "week": _l("Office hours, Monday to Sunday"),
+    "closes": _l("Closes at"),
 }

@@ -117,6 +117,9 @@ def update_user(
         if role != Role.ADMIN and user.role == Role.ADMIN:
             raise UserFieldError("role", _l("You cannot take away your own administrator role."))
     before = audited_fields(user)
+    if user.active and not active:
+        # Every session ends now, and stays ended if the account is reactivated.
+        user.end_sessions()
     user.email = email
     user.name = name
     user.role = role

@@ -28,10 +28,6 @@ def _dummy_hash() -> str:
     return generate_password_hash("no such user")
 
 
-def _safe_next(target: str | None) -> str | None:
-    return local_path(target)
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -52,7 +48,7 @@ def login():
             login_user(user)
             audit.record("auth.login", target=f"user:{user.id}")
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(local_path(request.args.get("next")) or home_for(user))
         password_failed()
         _record_failed_login(user)
         form.password.errors.append(_("Wrong e-mail or password."))

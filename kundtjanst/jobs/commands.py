@@ -12,7 +12,7 @@ from ..timeutil import local, utcnow
 from . import lease, runner
 from .registry import load
 from .scheduler import SchedulerProcess
-from .status import job_statuses, lease_holder
+from .status import active_lease, job_statuses
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler that runs the scheduled jobs.")
 
@@ -35,14 +35,15 @@ def run_command() -> None:
 @scheduler_cli.command("status")
 def status_command() -> None:
     """List the jobs with their last run, outcome, duration and next run."""
-    held = lease_holder()
-    if held is None or held.holder is None or held.expires_at < utcnow():
+    held = active_lease()
+    if held is None:
         click.echo("Lease: free (no scheduler is running jobs).")
     else:
         click.echo(f"Lease: held by {held.holder} until {_when(held.expires_at)}.")
     header = ("Job", "Schedule", "Last run", "Outcome", "Duration", "Counts", "Next run")
+    statuses = job_statuses(current_app.config)
     rows = []
-    for s in job_statuses(current_app.config):
+    for s in statuses:
         last = s.last
         rows.append(
             (
@@ -60,7 +61,7 @@ def status_command() -> None:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, tuple("-" * w for w in widths), *rows]:
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
-    for s in job_statuses(current_app.config):
+    for s in statuses:
         if s.last and s.last.outcome == "error" and s.last.error:
             click.echo(f"\n{s.job.name} failed: {s.last.error.strip().splitlines()[-1]}")
 

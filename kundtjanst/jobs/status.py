@@ -66,5 +66,9 @@ def recent_runs(limit: int = 20, *, failed_only: bool = False) -> list[JobRun]:
     return list(db.session.scalars(stmt))
 
 
-def lease_holder() -> SchedulerLease | None:
-    return lease.current()
+def active_lease(now: datetime | None = None) -> SchedulerLease | None:
+    """The lease while a scheduler holds it; None when it is free or has run out."""
+    held = lease.current()
+    if held is None or held.holder is None or held.expires_at <= (now or utcnow()):
+        return None
+    return held

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from ..timeutil import utcnow
-from ..workingtime import DEFAULT_WEEK, Calendar, Hours
+from ..workingtime import DEFAULT_WEEK, Calendar, Hours, clock
 from .models import OfficeHours, SpecialDay
 
 
@@ -63,11 +63,14 @@ def forget_calendar() -> None:
 
 
 def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
-    """Store all seven weekdays' hours."""
+    """Store all seven weekdays' hours. Saving the week in force changes nothing
+    and is not recorded."""
     if len(days) != 7:
         raise ValueError("seven days, Monday first")
     if all(d is None for d in days):
         raise CalendarError(_l("The office must be open on at least one weekday."))
+    if tuple(days) == week():
+        return
     stored = {row.weekday: row for row in db.session.scalars(select(OfficeHours))}
     for weekday, hours in enumerate(days):
         row = stored.get(weekday)
@@ -81,7 +84,7 @@ def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
     audit.record(
         "calendar.week",
         user_id=user_id,
-        week=[f"{h.opens}-{h.closes}" if h else None for h in days],
+        week=[str(h) if h else None for h in days],  # Monday first: "08:00–16:30"
     )
     db.session.flush()
     forget_calendar()
@@ -107,7 +110,7 @@ def add_special_day(data: SpecialDayData, user_id: int | None = None) -> Special
         "calendar.day_added",
         target=data.day.isoformat(),
         user_id=user_id,
-        closes_minute=data.closes_minute,
+        closes=clock(data.closes_minute) or None,
         note=data.note or None,
     )
     db.session.flush()
@@ -120,7 +123,7 @@ def remove_special_day(special: SpecialDay, user_id: int | None = None) -> None:
         "calendar.day_removed",
         target=special.day.isoformat(),
         user_id=user_id,
-        closes_minute=special.closes_minute,
+        closes=clock(special.closes_minute) or None,
         note=special.note or None,
     )
     db.session.delete(special)

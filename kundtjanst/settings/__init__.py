@@ -79,13 +79,16 @@ def get(key: str) -> int:
 
 def put(key: str, value: int, user_id: int | None = None) -> None:
     """Store a value (validated against the definition). Flushes, does not commit.
-    A change is written to the audit log; storing the value in force is no change."""
+    A change is written to the audit log; storing the value in force is no change,
+    and leaves the row (and who changed it last, when) as it was."""
     definition = REGISTRY[key]
     if not isinstance(value, int) or not definition.minimum <= value <= definition.maximum:
         raise ValueError(
             f"{key} must be an integer in [{definition.minimum}, {definition.maximum}]"
         )
     old = get(key)
+    if old == value:
+        return
     row = db.session.get(Setting, key)
     if row is None:
         row = Setting(key=key)
@@ -95,7 +98,6 @@ def put(key: str, value: int, user_id: int | None = None) -> None:
     row.updated_by_id = user_id
     db.session.flush()
     g.pop("settings_cache", None)
-    if old != value:
-        audit.record(
-            "setting.update", target=f"setting:{key}", user_id=user_id, changes={key: [old, value]}
-        )
+    audit.record(
+        "setting.update", target=f"setting:{key}", user_id=user_id, changes={key: [old, value]}
+    )
