@@ -143,6 +143,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/forvaltningar/<int:department_id>/redigera", "POST"): Case(
         "/admin/forvaltningar/{department_id}/redigera", ADMIN_EDIT_POST, {}
     ),
+    ("/admin/forvaltningar/<int:department_id>/ta-bort", "GET"): Case(
+        "/admin/forvaltningar/{department_id}/ta-bort", ADMIN_ONLY
+    ),
     ("/admin/forvaltningar/<int:department_id>/ta-bort", "POST"): Case(
         "/admin/forvaltningar/{department_id}/ta-bort", ADMIN_ACTION_POST, {}
     ),
@@ -155,6 +158,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/grupper/<int:group_id>/redigera", "POST"): Case(
         "/admin/grupper/{group_id}/redigera", ADMIN_EDIT_POST, {}
     ),
+    ("/admin/grupper/<int:group_id>/ta-bort", "GET"): Case(
+        "/admin/grupper/{group_id}/ta-bort", ADMIN_ONLY
+    ),
     ("/admin/grupper/<int:group_id>/ta-bort", "POST"): Case(
         "/admin/grupper/{group_id}/ta-bort", ADMIN_ACTION_POST, {}
     ),
@@ -166,6 +172,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("/admin/kategorier/<int:category_id>/redigera", "POST"): Case(
         "/admin/kategorier/{category_id}/redigera", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/kategorier/<int:category_id>/ta-bort", "GET"): Case(
+        "/admin/kategorier/{category_id}/ta-bort", ADMIN_ONLY
     ),
     ("/admin/kategorier/<int:category_id>/ta-bort", "POST"): Case(
         "/admin/kategorier/{category_id}/ta-bort", ADMIN_ACTION_POST, {}
@@ -184,6 +193,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("/admin/regler/<int:rule_id>/flytta-ned", "POST"): Case(
         "/admin/regler/{rule_id}/flytta-ned", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/regler/<int:rule_id>/ta-bort", "GET"): Case(
+        "/admin/regler/{rule_id}/ta-bort", ADMIN_ONLY
     ),
     ("/admin/regler/<int:rule_id>/ta-bort", "POST"): Case(
         "/admin/regler/{rule_id}/ta-bort", ADMIN_ACTION_POST, {}

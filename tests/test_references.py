@@ -31,3 +31,12 @@ def test_normalise_reference_accepts_sloppy_input():
     assert normalise_reference("KT-2026-000042") == "KT-2026-000042"
     assert normalise_reference("KT-26-1") is None
     assert normalise_reference("hello") is None
+
+
+def test_a_years_millionth_ticket_is_reachable_by_its_reference():
+    from kundtjanst.tickets.queries import CANONICAL_REFERENCE
+
+    reference = format_reference(2026, 1_000_000)
+    assert reference == "KT-2026-1000000"
+    assert CANONICAL_REFERENCE.match(reference)
+    assert normalise_reference("kt-2026-1000000") == reference

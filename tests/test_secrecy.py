@@ -114,3 +114,29 @@ def test_escalating_into_secrecy_removes_kundtjanst_access(app, login_as, org):
     page = agent.get(f"/arenden/{ref}").get_data(as_text=True)
     assert "Behöver hjälp med hyran" not in page
     assert ref in login_as("social").get("/ko/socialtjanst").get_data(as_text=True)
+
+
+def test_repeat_link_to_a_ticket_now_under_secrecy_is_not_shown(app, login_as, org):
+    """A later contact confirmed as a repeat links to the earlier one; once the earlier
+    one is in a confidential group, only those who may read it see the link."""
+    with app.app_context():
+        email = "hyra@example.org"
+        earlier, _ = new_ticket(category_id=org.categories.avfall, citizen_email=email)
+        later, _ = new_ticket(category_id=org.categories.avfall, citizen_email=email)
+        refs = earlier.reference, later.reference
+    agent = login_as("agent")
+    response = agent.post(
+        f"/arenden/{refs[1]}/upprepad",
+        data={"repeat-earlier": refs[0], **version_field(agent, refs[1], "repeat")},
+    )
+    assert response.status_code == 302
+    assert refs[0] in login_as("manager").get(f"/arenden/{refs[1]}").get_data(as_text=True)
+    agent.post(
+        f"/arenden/{refs[0]}/eskalera",
+        data={
+            "escalate-group": str(org.groups.social),
+            **version_field(agent, refs[0], "escalate"),
+        },
+    )
+    page = login_as("manager").get(f"/arenden/{refs[1]}").get_data(as_text=True)
+    assert refs[1] in page and refs[0] not in page

@@ -1,9 +1,12 @@
 """Kundtjänst inbox, svarsgrupp queues and the actions on a ticket, through HTTP."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from kundtjanst.auth.models import User
 from kundtjanst.extensions import db
+from kundtjanst.org.models import Group
+from kundtjanst.tickets import services
 from kundtjanst.tickets.models import (
     Channel,
     Event,
@@ -471,3 +474,158 @@ def test_routing_rule_priority_is_applied(app, org):
         ticket, _ = new_ticket(subject="Akut: vattenläcka")
         assert ticket.priority == Priority.HIGH
         assert ticket.group_id == org.groups.miljo
+
+
+# --- back in play: a reopen, or the citizen's answer -----------------------------
+
+
+def claimed_by_member(app, org, *, resolved: bool) -> tuple[str, str]:
+    """A web question in Bygglov claimed by "member", who replied (and closed it)."""
+    with app.app_context():
+        ticket, token = new_ticket()
+        member = db.session.get(User, org.users.member)
+        services.escalate(
+            ticket, db.session.get(User, org.users.agent), db.session.get(Group, org.groups.bygg)
+        )
+        services.claim(ticket, member)
+        if resolved:
+            services.resolve(ticket, member, Outcome.ANSWERED, reply_body="Ja, det går bra.")
+        else:
+            services.reply(ticket, member, "Vilken fastighet gäller det?")
+        db.session.commit()
+        return ticket.reference, token
+
+
+@pytest.mark.parametrize("resolved", [True, False], ids=["closed", "waiting"])
+def test_citizens_answer_goes_back_to_the_member_who_claimed_it(app, client, org, resolved):
+    ref, token = claimed_by_member(app, org, resolved=resolved)
+    assert client.post(f"/arende/{token}", data={"message": "En sak till."}).status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.CLAIMED and ticket.claimed_by_id == org.users.member
+
+
+@pytest.mark.parametrize("resolved", [True, False], ids=["closed", "waiting"])
+@pytest.mark.parametrize("gone", ["deactivated", "left the group"])
+def test_citizens_answer_goes_to_the_queue_when_the_claimant_is_gone(
+    app, client, login_as, org, resolved, gone
+):
+    """Nobody could work a ticket claimed by someone no longer in its group."""
+    ref, token = claimed_by_member(app, org, resolved=resolved)
+    with app.app_context():
+        member = db.session.get(User, org.users.member)
+        if gone == "deactivated":
+            member.active = False
+        else:
+            member.groups = []
+        db.session.commit()
+    assert client.post(f"/arende/{token}", data={"message": "En sak till."}).status_code == 302
+    ticket = load(app, ref)
+    assert ticket.status == Status.OPEN and ticket.claimed_by_id is None
+    colleague = login_as("member2")
+    assert ref in colleague.get("/ko/bygglov").get_data(as_text=True)
+    assert colleague.post(f"/arenden/{ref}/ta").status_code == 302
+    assert load(app, ref).claimed_by_id == org.users.member2
+
+
+def test_claiming_again_says_it_is_yours_already(app, login_as, org):
+    ref = make(app)
+    escalate(login_as("agent"), ref, org.groups.bygg)
+    member = login_as("member")
+    member.post(f"/arenden/{ref}/ta")
+    response = member.post(f"/arenden/{ref}/ta", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Du har redan tagit ärendet." in html and "Någon annan" not in html
+
+
+def test_claiming_a_closed_ticket_says_it_is_closed(app, login_as, org):
+    ref, _token = claimed_by_member(app, org, resolved=True)
+    response = login_as("member2").post(f"/arenden/{ref}/ta", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Ärendet är avslutat." in html and "Någon annan" not in html
+    assert load(app, ref).claimed_by_id == org.users.member
+
+
+def test_resolve_keeps_only_what_belongs_to_the_outcome(app, login_as, org):
+    """The resolve form has a field for the diarienummer and one for where the citizen
+    was referred; what is left in them from another choice is not stored."""
+    ref = make(app)
+    client = login_as("agent")
+    client.post(
+        f"/arenden/{ref}/avsluta",
+        data={
+            "resolve-outcome": "answered",
+            "resolve-reply": "Tömning sker på torsdag.",
+            "resolve-referred_to": "Skatteverket",
+            "resolve-diarienummer": "KS 2026/1",
+            **version_field(client, ref, "resolve"),
+        },
+    )
+    ticket = load(app, ref)
+    assert ticket.outcome == Outcome.ANSWERED
+    assert ticket.referred_to is None and ticket.diarienummer is None
+    page = client.get(f"/arenden/{ref}").get_data(as_text=True)
+    assert "Skatteverket" not in page and "KS 2026/1" not in page
+
+
+def test_kundtjanst_ticket_page_has_no_claim_row(app, login_as, org):
+    ref = make(app)
+    agent = login_as("agent")
+    assert "Tagen av" not in agent.get(f"/arenden/{ref}").get_data(as_text=True)
+    escalate(agent, ref, org.groups.bygg)
+    assert "Tagen av" in agent.get(f"/arenden/{ref}").get_data(as_text=True)
+
+
+# --- the database work behind a list ----------------------------------------------
+
+
+def statements_for(app, client, url: str) -> int:
+    """How many SQL statements answering ``url`` takes."""
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+@pytest.mark.parametrize(
+    ("url", "who"),
+    [
+        ("/inkorg", "agent"),
+        ("/ko/bygglov", "member"),
+        ("/mina", "member"),
+        ("/sok?q=Fr%C3%A5ga", "agent"),
+        ("/sok?q=Fr%C3%A5ga", "manager"),
+    ],
+)
+def test_a_full_page_of_tickets_takes_no_more_queries_than_one(app, login_as, org, url, who):
+    """Subject area, group and claimant come with the rows, never one query per row."""
+    client = login_as(who)
+
+    def add_tickets(count: int) -> None:
+        with app.app_context():
+            agent = db.session.get(User, org.users.agent)
+            member = db.session.get(User, org.users.member)
+            bygg = db.session.get(Group, org.groups.bygg)
+            for i in range(count):
+                category = (org.categories.avfall, org.categories.bygglov)[i % 2]
+                for place in ("inbox", "queue", "mine"):
+                    ticket, _ = new_ticket(subject=f"Fråga {place} {i}", category_id=category)
+                    if place != "inbox":
+                        services.escalate(ticket, agent, bygg)
+                    if place == "mine":
+                        services.claim(ticket, member)
+            db.session.commit()
+
+    add_tickets(1)
+    client.get(url)  # the first request of a client loads what every later one reuses
+    one = statements_for(app, client, url)
+    add_tickets(4)  # a full page (PAGE_SIZE is 5 in tests)
+    assert statements_for(app, client, url) == one

@@ -28,6 +28,9 @@ class TicketActionForm(BaseForm):
     person is shown what changed (tickets.views)."""
 
     version = HiddenField()
+    # False for a form that is only a button: the page has no field to show its
+    # errors beside, so they are flashed instead.
+    has_fields = True
 
     @property
     def seen_version(self) -> int | None:
@@ -50,6 +53,7 @@ class ReleaseForm(TicketActionForm):
     """Put a claimed ticket back in the queue: a button."""
 
     default_prefix = "release"
+    has_fields = False
 
 
 class ReplyForm(TicketActionForm):
@@ -135,6 +139,7 @@ class RepeatForm(TicketActionForm):
     """Confirm that this contact repeats an earlier one."""
 
     default_prefix = "repeat"
+    has_fields = False
 
     earlier = StringField(validators=[DataRequired(), Length(max=20)])
 

@@ -18,8 +18,10 @@ from .models import OPEN_STATUSES, Event, Status, Ticket
 if TYPE_CHECKING:
     from ..auth.models import User
 
-REFERENCE_PATTERN = re.compile(r"^\s*KT-(\d{4})-(\d{1,6})\s*$", re.IGNORECASE)
-CANONICAL_REFERENCE = re.compile(r"^KT-\d{4}-\d{6}$")
+# Six digits, zero-padded; a year's millionth ticket and later ones get more (and the
+# column holds twelve).
+REFERENCE_PATTERN = re.compile(r"^\s*KT-(\d{4})-(\d{1,12})\s*$", re.IGNORECASE)
+CANONICAL_REFERENCE = re.compile(r"^KT-\d{4}-\d{6,12}$")
 
 
 def normalise_reference(text: str) -> str | None:
@@ -118,16 +120,21 @@ def search(user: User, q: str) -> Select:
     return with_list_columns(stmt.order_by(Ticket.created_at.desc(), Ticket.id.desc()))
 
 
-def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -> Ticket:
-    """The ticket, if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+def find_visible(user: User, reference: str, *, for_update: bool = False) -> Ticket | None:
+    """The ticket, with what its page shows of it, if ``user`` may read it; else None."""
     if not CANONICAL_REFERENCE.match(reference):
-        abort(404)
-    stmt = visible(user).where(Ticket.reference == reference)
+        return None
+    stmt = with_list_columns(visible(user).where(Ticket.reference == reference))
     if for_update:
         # Locked until the request commits, and read afresh even if already loaded:
         # the version check (tickets.views) compares with the row as it is now.
         stmt = stmt.with_for_update(of=Ticket).execution_options(populate_existing=True)
-    ticket = db.session.scalar(stmt.options(joinedload(Ticket.group), joinedload(Ticket.category)))
+    return db.session.scalar(stmt)
+
+
+def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -> Ticket:
+    """The ticket, if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+    ticket = find_visible(user, reference, for_update=for_update)
     if ticket is None:
         abort(404)
     return ticket

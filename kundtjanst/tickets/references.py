@@ -22,14 +22,15 @@ def format_reference(year: int, number: int) -> str:
     return f"{PREFIX}-{year}-{number:06d}"
 
 
-def _bump(conn: Connection, year: int) -> int:
+def _bump(conn: Connection, year: int, count: int = 1) -> int:
+    """Raise the year's counter by ``count`` (creating it at ``count``); the new last value."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     table = TicketSequence.__table__
     stmt = (
         dialect.insert(table)
-        .values(year=year, last_value=1)
+        .values(year=year, last_value=count)
         .on_conflict_do_update(
-            index_elements=[table.c.year], set_={"last_value": table.c.last_value + 1}
+            index_elements=[table.c.year], set_={"last_value": table.c.last_value + count}
         )
         .returning(table.c.last_value)
     )
@@ -54,16 +55,4 @@ def reserve_block(year: int, count: int) -> int:
     The counter row stays locked until the caller commits, so commit before
     creating tickets one by one in the same year.
     """
-    conn = db.session.connection()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    table = TicketSequence.__table__
-    stmt = (
-        dialect.insert(table)
-        .values(year=year, last_value=count)
-        .on_conflict_do_update(
-            index_elements=[table.c.year], set_={"last_value": table.c.last_value + count}
-        )
-        .returning(table.c.last_value)
-    )
-    last = conn.execute(stmt).scalar_one()
-    return last - count + 1
+    return _bump(db.session.connection(), year, count) - count + 1

@@ -250,6 +250,10 @@ def claim(ticket: Ticket, actor: User) -> None:
     )
     if result.rowcount != 1:
         db.session.refresh(ticket)
+        if not ticket.is_open:
+            raise TicketError(_l("The ticket is closed."))
+        if ticket.claimed_by_id == actor.id:
+            raise TicketError(_l("You have already claimed this ticket."))
         raise TicketError(_l("Someone else has already claimed this ticket."))
     db.session.refresh(ticket)
     record(ticket, EventKind.CLAIMED, actor, group=ticket.group)
@@ -341,6 +345,9 @@ def resolve(
     if reply_body:
         _reply(ticket, actor, reply_body, now)
     during_contact = bool(during_contact and ticket.channel.synchronous)
+    # Each belongs to its outcome; left over in the form from another choice, it is not kept.
+    diarienummer = (diarienummer or None) if outcome == Outcome.FORWARDED else None
+    referred_to = (referred_to or None) if outcome == Outcome.REFERRED else None
     stage = Stage.KUNDTJANST if ticket.group.is_frontline else Stage.SVARSGRUPP
     record(
         ticket,
@@ -352,8 +359,8 @@ def resolve(
         outcome=outcome.value,
         stage=stage.value,
         during_contact=during_contact,
-        diarienummer=diarienummer or None,
-        referred_to=referred_to or None,
+        diarienummer=diarienummer,
+        referred_to=referred_to,
     )
     sla.end_stage(ticket, now)
     ticket.status = Status.RESOLVED
@@ -365,8 +372,8 @@ def resolve(
     ticket.could_have_answered = learning
     ticket.could_reason_id = could_reason_id if learning else None
     ticket.could_note = (could_note or None) if learning else None
-    ticket.diarienummer = diarienummer or None
-    ticket.referred_to = referred_to or None
+    ticket.diarienummer = diarienummer
+    ticket.referred_to = referred_to
     if during_contact:
         ticket.first_response_at = ticket.first_response_at or now
     _record_answer_time(ticket)
@@ -394,7 +401,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
         raise TicketError(_l("The ticket is already open."))
     resolved_at = ticket.resolved_at
     record(ticket, EventKind.REOPENED, actor, body=reason or None, group=ticket.group)
-    ticket.status = Status.CLAIMED if ticket.claimed_by_id else Status.OPEN
+    _back_in_play(ticket)
     ticket.resolved_at = None
     ticket.outcome = None
     ticket.answered_by = None
@@ -406,11 +413,22 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
     refresh_if_built(resolved_at)
 
 
+def _back_in_play(ticket: Ticket) -> None:
+    """Reopened, or the citizen answered: the ticket is worked on again in its group,
+    by whoever claimed it if they still can (active, still a member of the group);
+    otherwise it goes back to the group's queue, where someone can claim it."""
+    claimant = ticket.claimed_by
+    keeps_claim = claimant is not None and claimant.active and ticket.group_id in claimant.group_ids
+    if not keeps_claim:
+        ticket.claimed_by = None
+    ticket.status = Status.CLAIMED if keeps_claim else Status.OPEN
+
+
 def citizen_message(ticket: Ticket, body: str) -> None:
     """A message from the citizen: on the timeline, and the ticket back in play."""
     record(ticket, EventKind.CITIZEN_MESSAGE, None, body=body, group=ticket.group)
     if ticket.status == Status.RESOLVED:
         reopen(ticket, None)
     elif ticket.status == Status.WAITING:
-        ticket.status = Status.CLAIMED if ticket.claimed_by_id else Status.OPEN
+        _back_in_play(ticket)
     db.session.flush()

@@ -98,11 +98,7 @@ def inbox():
         )
     page = paginate(queries.inbox(current_user, Group.frontline(), filters))
     audit.confidential_listed(page.items)
-    return audit.committed(
-        render_template(
-            "tickets/inbox.html", form=form, page=page, action_form=ActionForm(), sort=sort
-        )
-    )
+    return audit.committed(render_template("tickets/inbox.html", form=form, page=page, sort=sort))
 
 
 @bp.get("/ko")
@@ -138,11 +134,7 @@ def queue(slug: str):
     sort = sort_arg()
     page = paginate(queries.queue(current_user, group, sort))
     audit.confidential_listed(page.items)
-    return audit.committed(
-        render_template(
-            "tickets/queue.html", group=group, page=page, action_form=ActionForm(), sort=sort
-        )
-    )
+    return audit.committed(render_template("tickets/queue.html", group=group, page=page, sort=sort))
 
 
 @bp.get("/mina")
@@ -173,6 +165,30 @@ def search():
 
 # --- the ticket page -------------------------------------------------------
 
+# The action forms on the ticket page, by the name the template knows each by.
+ACTION_FORMS: dict[str, type[TicketActionForm]] = {
+    "reply_form": ReplyForm,
+    "note_form": NoteForm,
+    "escalate_form": EscalateForm,
+    "transfer_form": TransferForm,
+    "resolve_form": ResolveForm,
+    "release_form": ReleaseForm,
+    "repeat_form": RepeatForm,
+}
+
+
+def _fill_choices(ticket: Ticket, forms: dict[str, TicketActionForm]) -> None:
+    """The options of the forms' selects; the subject area's usual answer group is
+    proposed for an escalation."""
+    escalate_form = forms["escalate_form"]
+    escalate_form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
+    if escalate_form.group.data is None and ticket.category and ticket.category.default_group_id:
+        escalate_form.group.data = ticket.category.default_group_id
+    forms["transfer_form"].group.choices = group_choices(
+        _l("Choose a group"), exclude_id=ticket.group_id
+    )
+    forms["resolve_form"].could_reason.choices = reason_choices()
+
 
 def render_ticket(
     ticket: Ticket,
@@ -188,39 +204,29 @@ def render_ticket(
     Every action form goes out carrying the ticket's current version.
     """
     user = current_user
-    escalate_form = forms.get("escalate_form") or EscalateForm(formdata=None)
-    escalate_form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
-    if escalate_form.group.data is None and ticket.category and ticket.category.default_group_id:
-        escalate_form.group.data = ticket.category.default_group_id
-    transfer_form = forms.get("transfer_form") or TransferForm(formdata=None)
-    transfer_form.group.choices = group_choices(_l("Choose a group"), exclude_id=ticket.group_id)
-    resolve_form = forms.get("resolve_form") or ResolveForm(formdata=None)
-    resolve_form.could_reason.choices = reason_choices()
     may_work = can_work(user, ticket)
-    repeat_of = db.session.get(Ticket, ticket.repeat_of_id) if ticket.repeat_of_id else None
-    repeat_candidates = repeat.candidates(ticket, user) if may_work else []
-    audit.confidential_read(ticket)
-    audit.confidential_listed(repeat_candidates)
-    events = queries.timeline(ticket)
     may_note = can_note(user, ticket)
+    # Before the forms are given the current version: what changed since theirs.
+    events = queries.timeline(ticket)
     refusal = _refusal(ticket, events, refused, may_work, may_note)
     action_forms = {
-        "reply_form": forms.get("reply_form") or ReplyForm(formdata=None),
-        "note_form": forms.get("note_form") or NoteForm(formdata=None),
-        "escalate_form": escalate_form,
-        "transfer_form": transfer_form,
-        "resolve_form": resolve_form,
-        "release_form": forms.get("release_form") or ReleaseForm(formdata=None),
-        "repeat_form": forms.get("repeat_form") or RepeatForm(formdata=None),
+        name: forms.get(name) or form_cls(formdata=None) for name, form_cls in ACTION_FORMS.items()
     }
     for form in action_forms.values():
         form.version.data = str(ticket.version)
+    if may_work:  # the forms only someone who may work the ticket is shown
+        _fill_choices(ticket, action_forms)
+    repeat_of = None
+    if ticket.repeat_of_id is not None:  # a link only if this user may read the earlier one
+        repeat_of = db.session.scalar(queries.visible(user).where(Ticket.id == ticket.repeat_of_id))
+    repeat_candidates = repeat.candidates(ticket, user) if may_work else []
+    audit.confidential_read(ticket)
+    audit.confidential_listed(repeat_candidates)
     page = render_template(
         "tickets/ticket.html",
         ticket=ticket,
         events=events,
         **action_forms,
-        action_form=ActionForm(formdata=None),
         may_work=may_work,
         repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,
@@ -293,9 +299,7 @@ def changed_meanwhile(error: StaleDataError):
 @bp.get("/arenden/<reference>")
 @login_required
 def show(reference: str):
-    if not queries.CANONICAL_REFERENCE.match(reference):
-        abort(404)
-    ticket = db.session.scalar(queries.visible(current_user).where(Ticket.reference == reference))
+    ticket = queries.find_visible(current_user, reference)
     if ticket is None:
         restricted = queries.get_restricted(current_user, reference)
         if restricted is None:
@@ -311,11 +315,15 @@ def _act(
     form_cls: type,
     form_name: str,
     operation: Callable,
-    success: str,
+    success: str | Callable,
     prepare: Callable | None = None,
 ):
     """Load the ticket locked for update; refuse a form filled in on an older version
-    of it; check permission, validate, apply, commit once."""
+    of it; check permission, validate, apply, commit once.
+
+    ``success`` is the message to flash, or a function of the form that gives it.
+    An operation the ticket's state does not allow raises `services.TicketError`:
+    its message is flashed and nothing is saved."""
     ticket = queries.get_ticket_or_404(current_user, reference, for_update=True)
     form = form_cls()
     changed = _refuse_if_changed(ticket, form, form_name)
@@ -329,6 +337,10 @@ def _act(
     if form.seen_version is None:
         return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
     if not valid:
+        if not form.has_fields:
+            for _field_id, _label, message in form.all_errors:
+                flash(message, "error")
+            return redirect(url_for("tickets.show", reference=reference))
         return render_ticket(ticket, 400, **{form_name: form})
     try:
         operation(ticket, form)
@@ -336,10 +348,11 @@ def _act(
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("tickets.show", reference=reference))
+    # Handed to a group whose tickets this user may not read (a confidential one)?
+    still_visible = can_view(current_user, ticket)
     db.session.commit()
-    flash(success, "success")
-    if not can_view(current_user, ticket):
-        # Handed to a group whose tickets this user may not read (a confidential one).
+    flash(success(form) if callable(success) else success, "success")
+    if not still_visible:
         return redirect(url_for("main.index"))
     return redirect(url_for("tickets.show", reference=reference))
 
@@ -465,33 +478,26 @@ def reason_choices():
 @login_required
 def confirm_repeat(reference: str):
     """Staff confirm that this contact repeats an earlier one."""
-    ticket = queries.get_ticket_or_404(current_user, reference, for_update=True)
-    form = RepeatForm()
-    changed = _refuse_if_changed(ticket, form, "repeat_form")
-    if changed is not None:
-        return changed
-    if not can_work(current_user, ticket):
-        abort(403)
-    if not form.validate_on_submit() or form.seen_version is None:
-        abort(400)
-    earlier = next(
-        (t for t in repeat.candidates(ticket, current_user) if t.reference == form.earlier.data),
-        None,
-    )
-    if earlier is None:
-        flash(_("That ticket is not a possible earlier contact."), "error")
-        return redirect(url_for("tickets.show", reference=reference))
-    repeat.confirm(ticket, earlier, current_user)
-    db.session.commit()
-    flash(
-        _(
+
+    def operation(ticket, form):
+        candidates = repeat.candidates(ticket, current_user)
+        earlier = next((t for t in candidates if t.reference == form.earlier.data), None)
+        if earlier is None:
+            raise services.TicketError(_l("That ticket is not a possible earlier contact."))
+        repeat.confirm(ticket, earlier, current_user)
+
+    return _act(
+        reference,
+        can_work,
+        RepeatForm,
+        "repeat_form",
+        operation,
+        lambda form: _(
             "%(reference)s is linked as a repeat of %(earlier)s.",
             reference=reference,
-            earlier=earlier.reference,
+            earlier=form.earlier.data,
         ),
-        "success",
     )
-    return redirect(url_for("tickets.show", reference=reference))
 
 
 @bp.post("/arenden/<reference>/ta")
@@ -507,8 +513,7 @@ def claim(reference: str):
     except services.TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
-        back = request.form.get("from_queue")
-        if back == "1" and not ticket.group.is_frontline:
+        if request.form.get("from_queue") == "1":
             return redirect(url_for("tickets.queue", slug=ticket.group.slug))
         return redirect(url_for("tickets.show", reference=reference))
     db.session.commit()

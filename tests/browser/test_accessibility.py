@@ -127,6 +127,10 @@ CASES = [
     Case("admin-rules", "admin", visit("/admin/regler")),
     Case("admin-rule-new", "admin", visit("/admin/regler/ny")),
     Case("admin-rule-edit", "admin", visit("/admin/regler/{s.rule}/redigera")),
+    Case("admin-rule-delete", "admin", visit("/admin/regler/{s.rule}/ta-bort")),
+    Case(
+        "admin-group-delete-refused", "admin", visit("/admin/grupper/{s.org.groups.social}/ta-bort")
+    ),
     Case("admin-settings", "admin", visit("/admin/installningar")),
     Case("admin-audit-log", "admin", visit("/admin/logg?action=auth")),
     Case("admin-audit-log-errors", "admin", visit("/admin/logg?from=igår&address=x"), 400),
