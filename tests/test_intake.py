@@ -93,6 +93,17 @@ def test_unmatched_question_goes_to_kundtjanst(app, client, org):
         assert db.session.scalar(select(Ticket)).group_id == org.groups.kundtjanst
 
 
+def test_the_timeline_names_the_citizen_as_the_one_who_asked(app, client, org, login_as):
+    client.post("/fraga", data=question(org))
+    with app.app_context():
+        reference = db.session.scalar(select(Ticket.reference))
+    html = login_as("agent").get(f"/arenden/{reference}").get_data(as_text=True)
+    created = re.search(r'<li class="event event--created">(.*?)</li>', html, re.S)
+    assert created is not None
+    assert "Medborgare" in created.group(1)
+    assert "Systemet" not in created.group(1)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
