@@ -4,6 +4,10 @@ The pages use no JavaScript, no inline styles and nothing from another host, so
 the Content-Security-Policy allows only this site's own files. A response that
 already chose a stricter value (the status page's ``Referrer-Policy: no-referrer``)
 keeps it.
+
+Every page but the static files is ``Cache-Control: no-store``: staff pages, exports
+and the citizen's status page carry personal data (and forms carry a CSRF token), and
+neither a shared computer's browser cache nor a proxy on the way should keep them.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ PROXY_FIX_SETTINGS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
     max_age = current_app.config["HSTS_MAX_AGE"]
     # Only over https: a browser ignores it over http, and a proxy may serve both. No
     # includeSubDomains: the municipality's other sites under the same name are not ours.

@@ -101,6 +101,24 @@ def test_headers_on_html_json_csv_errors_and_static_files(app, org, login_as):
     assert_security_headers(manager.get("/statistik.json?from=inte-ett-datum"))  # JSON 400
 
 
+def test_pages_are_not_kept_in_any_cache_but_static_files_are(app, org, login_as):
+    anonymous = app.test_client()
+    manager = login_as("manager")
+    for response in (
+        anonymous.get("/fraga"),
+        anonymous.get("/logga-in"),
+        anonymous.get("/finns-inte"),
+        login_as("agent").get("/inkorg"),
+        manager.get("/statistik"),
+        manager.get("/statistik.json"),
+        manager.get("/statistik/export.csv"),
+    ):
+        with response:
+            assert response.headers["Cache-Control"] == "no-store", response.request.path
+    with anonymous.get("/static/css/app.css") as static:
+        assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
 def test_headers_on_a_500(make):
     broken = make(PROPAGATE_EXCEPTIONS=False)
 
