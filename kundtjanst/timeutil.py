@@ -7,6 +7,12 @@ from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
+# The dates anyone may ask about (statistics, exports, the audit log); beyond them
+# the day arithmetic (weeks, time zones) would leave what a date can hold, and no
+# ticket or log entry is that old or that new.
+FIRST_DAY = date(1990, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+
 
 def utcnow() -> datetime:
     """The current time as an aware UTC datetime (use as a callable default)."""

@@ -669,3 +669,14 @@ def test_a_freshly_migrated_sqlite_database_refuses_too(tmp_path):
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 1
         assert db.session.scalar(select(AuditEntry.target)) == "KT-2026-000001"
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("day", "status"),
+    [("1989-12-31", 400), ("1990-01-01", 200), ("2099-12-31", 200), ("2100-01-01", 400)],
+)
+def test_the_log_and_the_dashboard_take_the_same_dates(login_as, day, status):
+    admin = login_as("admin")
+    log = admin.get(f"/admin/logg?from={day}&to={day}")
+    dashboard = admin.get(f"/statistik?period=custom&from={day}&to={day}")
+    assert (log.status_code, dashboard.status_code) == (status, status)

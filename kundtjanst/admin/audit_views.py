@@ -23,12 +23,12 @@ from ..auth.models import User
 from ..extensions import db
 from ..forms import BaseForm, IdSelectField, blank_to_none, choice, whole_number
 from ..permissions import admin_required
+from ..timeutil import FIRST_DAY, LAST_DAY
 from .blueprint import bp
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _USER_TARGET = re.compile(r"^user:(\d{1,9})$")
 MAX_PAGE = 100_000
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _day(text: str | None) -> date | None:
@@ -39,7 +39,7 @@ def _day(text: str | None) -> date | None:
         day = date.fromisoformat(text)
     except ValueError:
         return None
-    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _check_day(form, field) -> None:
@@ -47,8 +47,8 @@ def _check_day(form, field) -> None:
         raise ValidationError(
             _l(
                 "Enter a date like 2026-05-15, between the years %(first)d and %(last)d.",
-                first=FIRST_YEAR,
-                last=LAST_YEAR,
+                first=FIRST_DAY.year,
+                last=LAST_DAY.year,
             )
         )
 

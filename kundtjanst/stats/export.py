@@ -21,9 +21,8 @@ from ..extensions import db
 from ..org.models import Group
 from ..permissions import manager_required, ticket_scope
 from ..tickets.models import Channel, Ticket
-from ..timeutil import local, local_day_bounds
+from ..timeutil import FIRST_DAY, LAST_DAY, local, local_day_bounds
 from .aggregate import filter_conditions
-from .forms import FIRST_DAY, LAST_DAY
 from .scope import Selection, select_from_request
 from .views import bp
 

@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 
 from ..forms import BaseForm, IdSelectField, choice
 from ..labels import CHANNEL
+from ..timeutil import FIRST_DAY, LAST_DAY
 from .definitions import PRESETS, Period, preset_period
 
 PRESET_LABELS = {
@@ -23,10 +24,6 @@ PRESET_LABELS = {
 }
 
 MAX_DAYS = 3 * 366 + 1
-# Dates anyone may ask about; beyond them the day arithmetic (weeks, time zones)
-# would leave what a date can hold, and no ticket is that old or that new.
-FIRST_DAY = date(1990, 1, 1)
-LAST_DAY = date(2099, 12, 31)
 
 
 class StatsFilterForm(BaseForm):
