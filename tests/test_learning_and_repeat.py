@@ -218,3 +218,35 @@ def test_admin_manages_reasons(app, org, login_as):
     assert client.post("/admin/orsaker/ny", data={"name": ""}).status_code == 400
     assert client.get("/admin/orsaker/999999/redigera").status_code == 404
     assert login_as("manager").get("/admin/orsaker").status_code == 403
+
+
+def test_the_dashboard_shows_reasons_as_a_table_of_subject_areas_by_reason(app, org):
+    from types import SimpleNamespace
+
+    from kundtjanst.org.models import Category
+    from kundtjanst.stats.views import _could_reasons
+
+    with app.app_context():
+        web, rule = CouldReason(name="På webben"), CouldReason(name="Enkel regel")
+        db.session.add_all([web, rule])
+        db.session.flush()
+        categories = {c.id: c for c in db.session.scalars(select(Category))}
+        bygg, avfall = org.categories.bygglov, org.categories.avfall
+        result = SimpleNamespace(
+            could_reasons={
+                (bygg, web.id): 3,
+                (bygg, rule.id): 1,
+                (avfall, rule.id): 2,
+                (avfall, web.id): 0,  # a slice that counted nothing adds no cell
+                (None, web.id): 1,  # a ticket without a subject area
+            }
+        )
+        table = _could_reasons(result, categories)
+        assert table.reasons == ["På webben", "Enkel regel"]  # most frequent first
+        assert table.rows == [
+            (categories[bygg].name, [3, 1], 4),
+            (categories[avfall].name, [0, 2], 2),
+            ("–", [1, 0], 1),
+        ]
+        assert (table.totals, table.total) == ([4, 3], 7)
+        assert _could_reasons(SimpleNamespace(could_reasons={}), categories) is None

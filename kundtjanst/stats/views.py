@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -112,16 +113,44 @@ def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
     return rows
 
 
-def _could_reasons(result: Figures, categories: dict[int, Category]) -> list[tuple]:
-    """The learning loop: why kundtjänst could have answered, per subject area
-    (counted with the other figures, from the daily rows), most frequent first."""
-    reasons = {r.id: r.name for r in db.session.scalars(select(CouldReason))}
-    counts: dict[tuple[str | None, str | None], int] = defaultdict(int)
+@dataclass
+class ReasonTable:
+    """The learning loop as a table: a row per subject area, a column per reason,
+    each most frequent first; counts in cells, totals at the row ends and below."""
+
+    reasons: list[str]
+    rows: list[tuple[str, list[int], int]]  # subject area, count per reason, total
+    totals: list[int]
+    total: int
+
+
+def _could_reasons(result: Figures, categories: dict[int, Category]) -> ReasonTable | None:
+    """Why kundtjänst could have answered, per subject area (counted with the other
+    figures, from the daily rows); None when nothing was marked."""
+    names = {r.id: r.name for r in db.session.scalars(select(CouldReason))}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for (category_id, reason_id), count in result.could_reasons.items():
-        category = categories.get(category_id)
-        counts[(category.name if category else None, reasons.get(reason_id))] += count
-    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0][0] is None, item[0][0] or ""))
-    return [(category or "–", reason or "–", count) for (category, reason), count in rows]
+        if count:
+            category = categories.get(category_id)
+            counts[(category.name if category else "–", names.get(reason_id, "–"))] += count
+    if not counts:
+        return None
+    by_reason: dict[str, int] = defaultdict(int)
+    by_category: dict[str, int] = defaultdict(int)
+    for (category, reason), count in counts.items():
+        by_reason[reason] += count
+        by_category[category] += count
+    reasons = sorted(by_reason, key=lambda r: (-by_reason[r], r.casefold()))
+    rows = [
+        (category, [counts.get((category, r), 0) for r in reasons], by_category[category])
+        for category in sorted(by_category, key=lambda c: (-by_category[c], c.casefold()))
+    ]
+    return ReasonTable(
+        reasons=reasons,
+        rows=rows,
+        totals=[by_reason[r] for r in reasons],
+        total=sum(by_reason.values()),
+    )
 
 
 def _period_filters(selection: Selection, anchor: str) -> list:

@@ -11,7 +11,7 @@ from kundtjanst.auth.models import User
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Ticket
+from kundtjanst.tickets.models import Channel, Outcome, Ticket
 
 from ..factories import Org, new_ticket
 
@@ -72,5 +72,27 @@ def answered(org: Org, body: str = "Tömningen görs på torsdag.", **kwargs) ->
     made = web_question(org, **kwargs)
     ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
     services.reply(ticket, db.session.get(User, org.users.agent), body)
+    db.session.commit()
+    return made
+
+
+def could_have_answered(org: Org, reason: str = "Svaret finns på webben", **kwargs) -> Made:
+    """An escalated question the svarsgrupp answered, marking that kundtjänst could
+    have answered it (the dashboard's learning-loop table)."""
+    from kundtjanst.stats.models import CouldReason
+
+    made = claimed(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    marked = CouldReason(name=reason)
+    db.session.add(marked)
+    db.session.flush()
+    services.resolve(
+        ticket,
+        db.session.get(User, org.users.member),
+        Outcome.ANSWERED,
+        reply_body="Carport under 30 kvm kräver ingen bygglov.",
+        could_have_answered=True,
+        could_reason_id=marked.id,
+    )
     db.session.commit()
     return made
