@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -22,6 +23,7 @@ from .factories import PASSWORD
 
 TOO_MANY = "För många inloggningsförsök. Vänta en stund och försök igen."
 WRONG = "Fel e-postadress eller lösenord."
+NEW_PASSWORD = "ett helt nytt lösenord"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -228,29 +230,35 @@ def redis_url():
     return REDIS_URL
 
 
-def test_servers_sharing_redis_count_together(make_throttled, org, redis_url):
+@pytest.fixture
+def redis_servers(make_throttled, redis_url):
+    """Two applications counting in the machine's Redis under a key prefix of their
+    own, whose keys are removed afterwards."""
     prefix = f"test-{uuid.uuid4().hex}"
     servers = [
         make_throttled(RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_KEY_PREFIX=prefix)
         for _ in range(2)
     ]
-    first, second = (server.test_client() for server in servers)
-    try:
-        for client in (first, second, first, second, first):
-            assert attempt(client, org.emails.member).status_code == 400
-        locked = attempt(second, org.emails.member, PASSWORD)
-        assert locked.status_code == 429
-        assert TOO_MANY in text(locked)
-        assert attempt(first, org.emails.member, PASSWORD).status_code == 429
-        # What Redis holds: keyed hashes, never the e-mail typed.
-        client = redis.Redis.from_url(redis_url)
-        keys = [k.decode() for k in client.scan_iter(f"*{prefix}*")]
-        assert keys and not any("kommun.test" in k for k in keys)
-    finally:
-        client = redis.Redis.from_url(redis_url)
-        for key in client.scan_iter(f"*{prefix}*"):
-            client.delete(key)
-        client.close()
+    yield SimpleNamespace(apps=servers, prefix=prefix, url=redis_url)
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_servers_sharing_redis_count_together(redis_servers, org):
+    first, second = (server.test_client() for server in redis_servers.apps)
+    for client in (first, second, first, second, first):
+        assert attempt(client, org.emails.member).status_code == 400
+    locked = attempt(second, org.emails.member, PASSWORD)
+    assert locked.status_code == 429
+    assert TOO_MANY in text(locked)
+    assert attempt(first, org.emails.member, PASSWORD).status_code == 429
+    # What Redis holds: keyed hashes, never the e-mail typed.
+    client = redis.Redis.from_url(redis_servers.url)
+    keys = [k.decode() for k in client.scan_iter(f"*{redis_servers.prefix}*")]
+    client.close()
+    assert keys and not any("kommun.test" in k for k in keys)
 
 
 def test_memory_storage_is_per_server(make_throttled, org):
@@ -260,3 +268,41 @@ def test_memory_storage_is_per_server(make_throttled, org):
         attempt(first, org.emails.member)
     assert attempt(first, org.emails.member, PASSWORD).status_code == 429
     assert attempt(second, org.emails.member, PASSWORD).status_code == 302
+
+
+def lock_out(client, email) -> None:
+    for _ in range(5):
+        attempt(client, email)
+    assert attempt(client, email, PASSWORD).status_code == 429
+
+
+def reset_by_admin(server, org, password=NEW_PASSWORD) -> None:
+    admin = server.test_client()
+    login(admin, org.users.admin)
+    response = admin.post(
+        f"/admin/anvandare/{org.users.agent}/losenord", data={"password": password}
+    )
+    assert response.status_code == 302
+
+
+def test_an_administrators_password_reset_lifts_the_lock(throttled, org):
+    client = throttled.test_client()
+    lock_out(client, org.emails.agent)
+    lock_out(client, org.emails.agent2)
+    reset_by_admin(throttled, org)
+    assert attempt(client, org.emails.agent, NEW_PASSWORD).status_code == 302
+    # Only that account: the other stays locked.
+    assert attempt(client, org.emails.agent2, PASSWORD).status_code == 429
+
+
+def test_a_reset_lifts_the_lock_on_every_server_sharing_redis(redis_servers, org):
+    first, second = redis_servers.apps
+    lock_out(first.test_client(), org.emails.agent)
+    reset_by_admin(second, org)
+    assert attempt(first.test_client(), org.emails.agent, NEW_PASSWORD).status_code == 302
+
+
+def test_a_reset_with_the_throttle_storage_down_still_sets_the_password(make_throttled, org):
+    server = make_throttled(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    reset_by_admin(server, org)
+    assert attempt(server.test_client(), org.emails.agent, NEW_PASSWORD).status_code == 302

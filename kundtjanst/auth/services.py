@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..extensions import db
 from ..org.models import Group
+from . import throttle
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -131,7 +132,8 @@ def update_user(
 
 
 def reset_password(user: User, password: str) -> None:
-    """Give a user a new password (an administrator sets it)."""
+    """Give a user a new password (an administrator sets it); a lock-out after
+    failed logins is lifted with it."""
     try:
         check_password_strength(password)
     except UserError as error:
@@ -139,6 +141,7 @@ def reset_password(user: User, password: str) -> None:
     user.set_password(password)
     db.session.flush()
     audit.record("user.password", target=f"user:{user.id}")
+    throttle.unlock_account(user.email)
 
 
 def change_password(user: User, current: str, new: str) -> None:

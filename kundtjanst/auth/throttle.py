@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import time
 from collections.abc import Callable
 
@@ -28,10 +29,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
+from limits import parse_many
 
 from ..errors import render_error
 
 EXTENSION = "kundtjanst.limiter"
+ACCOUNT_SCOPE = "password-account"
+ADDRESS_SCOPE = "password-address"
+
+log = logging.getLogger(__name__)
 
 
 def client_address() -> str:
@@ -111,8 +117,8 @@ def init_app(app: Flask) -> None:
     for endpoint, (account_key, message) in THROTTLED.items():
         view = app.view_functions[endpoint]
         limits = (
-            ("password-account", _per_account, account_key),
-            ("password-address", _per_address, client_address),
+            (ACCOUNT_SCOPE, _per_account, account_key),
+            (ADDRESS_SCOPE, _per_address, client_address),
         )
         for scope, limit, key in limits:
             # Shared scopes: the login and the password change count in the same buckets.
@@ -126,6 +132,29 @@ def init_app(app: Flask) -> None:
             )(view)
         app.view_functions[endpoint] = view
     app.register_error_handler(RateLimitExceeded, too_many_attempts)
+
+
+def unlock_account(email: str) -> bool:
+    """Forget the failed attempts counted against ``email``: an administrator has
+    given the account a new password, so its owner may log in at once. With the
+    default ``memory://`` storage only this process's counts go (another worker's
+    stay until their window passes); with Redis, every server's. Counts per address
+    stay. False when the storage could not be reached (the new password still holds)."""
+    limiter = current_app.extensions[EXTENSION]
+    key = _account(email)
+    if not key or not limiter.enabled:
+        return True
+    # The identifiers Flask-Limiter counts a shared limit under: its key prefix (when
+    # set), the key, the scope.
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    identifiers = [prefix, key, ACCOUNT_SCOPE] if prefix else [key, ACCOUNT_SCOPE]
+    try:
+        for item in parse_many(_per_account()):
+            limiter.limiter.clear(item, *identifiers)
+    except Exception:  # a storage that is down must not undo the password reset
+        log.warning("Could not clear the login throttle of an account", exc_info=True)
+        return False
+    return True
 
 
 def reset(app: Flask) -> None:
