@@ -23,7 +23,7 @@ from ..bulk import insert_rows
 from ..extensions import db
 from ..officehours.services import current_calendar
 from ..stats.definitions import WORKING_DAY_MINUTES
-from ..tickets.models import Event, EventKind, Outcome, Stage, Status, Ticket
+from ..tickets.models import ARRIVAL_KINDS, Event, Outcome, Stage, Status, Ticket
 from ..tickets.references import format_reference, reserve_block
 from ..workingtime import working_time_between
 from .generator import TicketGenerator
@@ -141,10 +141,6 @@ def generate_tickets(
     return result
 
 
-# Entries made as a ticket arrives belong to its first version (as in `services.record`).
-_ARRIVAL = (EventKind.CREATED, EventKind.ROUTED)
-
-
 def _numbered(timeline: list[EventRow]) -> tuple[list[EventRow], int]:
     """Every later entry raised the ticket's version and keeps the version it made
     (`services.record`, and the SLA jobs' entries), so the ticket page's version
@@ -153,7 +149,7 @@ def _numbered(timeline: list[EventRow]) -> tuple[list[EventRow], int]:
     version = 1
     numbered = []
     for kind, at, actor, group, body, data in timeline:
-        if kind not in _ARRIVAL:
+        if kind not in ARRIVAL_KINDS:
             version += 1
             data = {**data, "version": version}
         numbered.append((kind, at, actor, group, body, data))

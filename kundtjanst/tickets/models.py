@@ -95,6 +95,11 @@ class EventKind(enum.StrEnum):
     UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
 
 
+# Entries made as a ticket arrives belong to its first version; every later entry
+# raises the version and keeps the one it made (`tickets.services.record`).
+ARRIVAL_KINDS = (EventKind.CREATED, EventKind.ROUTED)
+
+
 class TicketSequence(db.Model):
     """The last reference number handed out per year."""
 

@@ -30,7 +30,17 @@ from ..timeutil import local, utcnow
 from ..workingtime import working_time_between
 from . import sla
 from .firstcontact import Entry, is_first_contact
-from .models import Channel, Event, EventKind, Outcome, Priority, Stage, Status, Ticket
+from .models import (
+    ARRIVAL_KINDS,
+    Channel,
+    Event,
+    EventKind,
+    Outcome,
+    Priority,
+    Stage,
+    Status,
+    Ticket,
+)
 from .references import next_reference
 
 if TYPE_CHECKING:
@@ -69,7 +79,7 @@ def record(
     """
     if ticket.id is None:
         db.session.flush()
-    if kind not in _ARRIVAL:
+    if kind not in ARRIVAL_KINDS:
         touch(ticket)
         data["version"] = ticket.version
     entry = Event(
@@ -83,10 +93,6 @@ def record(
     )
     db.session.add(entry)
     return entry
-
-
-# Entries made as a ticket arrives belong to its first version.
-_ARRIVAL = (EventKind.CREATED, EventKind.ROUTED)
 
 
 def touch(ticket: Ticket) -> None:
