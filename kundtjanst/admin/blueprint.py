@@ -54,11 +54,11 @@ def delete_view(
     delete: Callable[[], None],
     done: str,
     after: str,
-    blocker: str | None = None,
+    blocker: Callable[[], str | None] | None = None,
 ):
     """A Delete address. GET: the question, what deleting means, a button that
     deletes (a POST to the same address) and a way back; when something stops the
-    deletion (``blocker``), the page says what instead. POST: ``delete()``, commit,
+    deletion (``blocker()`` says what), the page says that instead. POST: ``delete()``, commit,
     flash ``done`` and go to ``after``; a refusal (`AdminError`) is flashed and
     leads back, with nothing deleted."""
     if request.method == "GET":
@@ -67,7 +67,7 @@ def delete_view(
             question=question,
             consequence=consequence,
             back=back,
-            blocker=blocker,
+            blocker=blocker() if blocker else None,
         )
     if ConfirmForm().validate_on_submit():
         try:

@@ -69,7 +69,7 @@ def delete_category(category_id: int):
         question=_("Delete the subject area %(name)s?", name=category.name),
         consequence=_("The subject area is deleted for good."),
         back=url_for("admin.edit_category", category_id=category.id),
-        blocker=services.why_category_stays(category),
+        blocker=lambda: services.why_category_stays(category),
         delete=lambda: services.delete_category(category),
         done=_("The subject area %(name)s was deleted.", name=category.name),
         after=url_for("admin.categories"),
