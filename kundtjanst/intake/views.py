@@ -37,9 +37,9 @@ bp = Blueprint("intake", __name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
-def _no_store(response):
-    """Status pages carry a secret in the URL: never cache them, never leak it onward."""
-    response.headers["Cache-Control"] = "no-store"
+def _private(response):
+    """Status pages carry a secret in the URL: never leak it onward, never index it.
+    (No page is cached: `security.add_security_headers`.)"""
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -70,7 +70,7 @@ def ask():
 @bp.get("/fraga/skickad")
 def submitted():
     receipt = session.pop("submitted", None)
-    return _no_store(make_response(render_template("intake/submitted.html", receipt=receipt)))
+    return _private(make_response(render_template("intake/submitted.html", receipt=receipt)))
 
 
 def _ticket_by_token(token: str, *, for_update: bool = False) -> Ticket:
@@ -114,7 +114,7 @@ def status(token: str):
     events = [e for e in timeline(ticket) if e.public]
     body = render_template("intake/status.html", ticket=ticket, events=events, form=form)
     code = 409 if crossed else 400 if form.errors else 200
-    return _no_store(make_response(body, code))
+    return _private(make_response(body, code))
 
 
 @bp.route("/ny-kontakt", methods=["GET", "POST"])
