@@ -55,9 +55,9 @@ def create_user_command(
 
 
 def register(app: Flask) -> None:
-    from .demo.commands import register_demo_commands
-    from .jobs.commands import scheduler_cli
-    from .retention.commands import retention_cli
+    from .demo.cli import register_demo_commands
+    from .jobs.cli import scheduler_cli
+    from .retention.cli import retention_cli
     from .stats.cli import stats_cli
 
     register_demo_commands(demo_cli)

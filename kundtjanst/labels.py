@@ -3,8 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
-from .org.models import GroupKind
-from .tickets.models import Channel, EventKind, Outcome, Priority, Stage, Status
+from .core.vocabulary import Channel, EventKind, GroupKind, Outcome, Priority, Status
 
 CHANNEL = {
     Channel.PHONE: _l("Phone"),
@@ -39,7 +38,6 @@ OUTCOME = {
     Outcome.WITHDRAWN: _l("Withdrawn"),
 }
 
-STAGE = {Stage.KUNDTJANST: _l("Customer service"), Stage.SVARSGRUPP: _l("Answer group")}
 
 ROLE = {Role.STAFF: _l("Staff"), Role.MANAGER: _l("Manager"), Role.ADMIN: _l("Administrator")}
 

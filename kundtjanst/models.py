@@ -2,19 +2,14 @@
 
 from .audit.models import AuditEntry
 from .auth.models import Role, User
+from .core.vocabulary import GroupKind
 from .jobs.models import JobRun, SchedulerLease
-from .officehours.models import OfficeHours, SpecialDay
-from .org.models import Category, Department, Group, GroupKind, membership
+from .org.models import Category, CouldReason, Department, Group, membership
 from .routing.models import RoutingRule
 from .settings.models import Setting
-from .stats.models import (
-    CouldReason,
-    StatsDaily,
-    StatsDailyAnswerTime,
-    StatsDailyCouldReason,
-    StatsDay,
-)
+from .stats.models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 from .tickets.models import Event, Ticket, TicketSequence
+from .worktime.models import OfficeHours, SpecialDay
 
 __all__ = [
     "AuditEntry",

@@ -19,7 +19,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, or_
 
 from .auth.models import Role
-from .tickets.models import Status, Ticket
+from .core.vocabulary import Status
+from .tickets.models import Ticket
 
 if TYPE_CHECKING:
     from .auth.models import User

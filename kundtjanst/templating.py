@@ -12,8 +12,8 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 
 from . import labels
+from .core.timeutil import local
 from .tickets.sla import clock as sla_clock
-from .timeutil import local
 
 
 def localtime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from kundtjanst.auth.models import Role, User
+from kundtjanst.core.vocabulary import Channel, GroupKind
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Category, Department, Group, GroupKind
+from kundtjanst.org.models import Category, Department, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Ticket
+from kundtjanst.tickets.models import Ticket
 
 PASSWORD = "correct horse battery"
 

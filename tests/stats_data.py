@@ -7,12 +7,13 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kundtjanst import timeutil
 from kundtjanst.auth.models import User
+from kundtjanst.core import timeutil
+from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Outcome, Ticket
+from kundtjanst.tickets.models import Ticket
 
 
 class Clock:

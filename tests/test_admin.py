@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from kundtjanst.auth.models import Role, User
+from kundtjanst.core.vocabulary import GroupKind
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Category, Department, Group, GroupKind
+from kundtjanst.org.models import Category, Department, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services as ticket_services
 from kundtjanst.tickets.models import Ticket
@@ -1156,7 +1157,7 @@ def test_a_name_taken_at_the_same_moment_is_a_conflict_not_a_crash(app, admin, m
 
 
 def test_settings_page_shows_defaults_and_saves(app, login_as):
-    from kundtjanst import settings
+    from kundtjanst.settings import services as settings
 
     client = login_as("admin")
     html = client.get("/admin/installningar").get_data(as_text=True)
@@ -1173,7 +1174,7 @@ def test_settings_page_shows_defaults_and_saves(app, login_as):
 
 @pytest.mark.parametrize("value", ["", "0", "101", "abc", "7.5", "-3", "99999999999999999999"])
 def test_settings_refuse_bad_values(app, login_as, value):
-    from kundtjanst import settings
+    from kundtjanst.settings import services as settings
 
     client = login_as("admin")
     response = client.post(
@@ -1212,7 +1213,7 @@ def test_saving_settings_unchanged_keeps_who_changed_them_last(app, login_as, or
 
 
 def test_reasons_list_create_and_edit(app, admin):
-    from kundtjanst.stats.models import CouldReason
+    from kundtjanst.org.models import CouldReason
 
     assert "Det finns inga orsaker ännu." in text(admin.get("/admin/orsaker"))
     data = {"name": "  Finns på webben ", "active": "y"}
@@ -1236,7 +1237,7 @@ def test_reasons_list_create_and_edit(app, admin):
     ],
 )
 def test_a_bad_reason_is_refused_and_nothing_stored(app, admin, name, message):
-    from kundtjanst.stats.models import CouldReason
+    from kundtjanst.org.models import CouldReason
 
     admin.post("/admin/orsaker/ny", data={"name": "Åtgärd som kundtjänst får göra"})
     response = admin.post("/admin/orsaker/ny", data={"name": name})

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from kundtjanst.audit.models import AuditEntry
+from kundtjanst.core.timeutil import local_today
+from kundtjanst.core.workingtime import DEFAULT_WEEK, Hours
 from kundtjanst.extensions import db
-from kundtjanst.officehours.models import OfficeHours, SpecialDay
-from kundtjanst.officehours.services import build_calendar
 from kundtjanst.org.models import Category, Group
-from kundtjanst.timeutil import local_today
-from kundtjanst.workingtime import DEFAULT_WEEK, Hours
+from kundtjanst.worktime.models import OfficeHours, SpecialDay
+from kundtjanst.worktime.services import build_calendar
 
 PAGES = ["/admin/arbetstid", "/admin/jobb"]
 POSTS = ["/admin/arbetstid/vecka", "/admin/arbetstid/dagar", "/admin/arbetstid/dagar/{day}/ta-bort"]

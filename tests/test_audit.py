@@ -13,17 +13,16 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from kundtjanst.audit import record
 from kundtjanst.audit.models import AuditEntry, AuditLogIsAppendOnly
+from kundtjanst.audit.services import record
 from kundtjanst.auth.models import User
+from kundtjanst.core.timeutil import local_today
+from kundtjanst.core.vocabulary import Channel
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Category, Department, Group
-from kundtjanst.retention import anonymise_expired
+from kundtjanst.org.models import Category, CouldReason, Department, Group
+from kundtjanst.retention.services import anonymise_expired
 from kundtjanst.routing.models import RoutingRule
-from kundtjanst.stats.models import CouldReason
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel
-from kundtjanst.timeutil import local_today
 
 from .conftest import make_app
 from .factories import PASSWORD, new_ticket

@@ -17,12 +17,11 @@ from datetime import date, timedelta
 import pytest
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Channel
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Group
+from kundtjanst.org.models import CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
-from kundtjanst.stats.models import CouldReason
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel
 
 from .factories import new_ticket
 

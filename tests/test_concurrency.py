@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
+from kundtjanst.core.vocabulary import Channel, EventKind
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Event, EventKind, Ticket
+from kundtjanst.tickets.models import Event, Ticket
 from kundtjanst.tickets.references import next_reference
 
 from .conftest import login

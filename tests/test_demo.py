@@ -15,23 +15,15 @@ import pytest
 from sqlalchemy import select
 
 from kundtjanst.auth.models import Role, User
+from kundtjanst.core.firstcontact import Entry, is_first_contact
+from kundtjanst.core.timeutil import STOCKHOLM, local, utcnow
+from kundtjanst.core.vocabulary import Channel, EventKind, GroupKind, Outcome, Status
 from kundtjanst.demo.municipality import DEMO_PASSWORD, USERS
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Category, Group, GroupKind
+from kundtjanst.org.models import Category, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
-from kundtjanst.tickets.firstcontact import Entry, is_first_contact
-from kundtjanst.tickets.models import (
-    Channel,
-    Event,
-    EventKind,
-    Outcome,
-    Stage,
-    Status,
-    Ticket,
-    TicketSequence,
-)
-from kundtjanst.timeutil import STOCKHOLM, local, utcnow
+from kundtjanst.tickets.models import Event, Ticket, TicketSequence
 
 NOW = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 REFERENCE = re.compile(r"^KT-(\d{4})-(\d{6})$")
@@ -172,7 +164,7 @@ def replay(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> dic
             state["first_response_at"] = state["first_response_at"] or event.created_at
             state["status"] = Status.WAITING
         elif kind == EventKind.RESOLVED:
-            stage = Stage.KUNDTJANST if state["group_id"] == frontline else Stage.SVARSGRUPP
+            stage = GroupKind.FRONTLINE if state["group_id"] == frontline else GroupKind.ANSWER
             assert event.data["stage"] == stage.value
             state.update(
                 status=Status.RESOLVED,
@@ -264,8 +256,8 @@ def test_tickets_cover_every_channel_outcome_and_state(app, runner):
     channels = Counter(t.channel for t in tickets)
     assert channels.most_common(1)[0][0] == Channel.PHONE
     assert {t.outcome for t in tickets if t.outcome} == set(Outcome)
-    assert {t.answered_by for t in tickets if t.answered_by} == set(Stage)
-    assert any(t.first_contact for t in tickets if t.answered_by == Stage.SVARSGRUPP)
+    assert {t.answered_by for t in tickets if t.answered_by} == set(GroupKind)
+    assert any(t.first_contact for t in tickets if t.answered_by == GroupKind.ANSWER)
     assert any(t.reopen_count for t in tickets)
     assert any(t.confidential for t in tickets)
     assert any(t.citizen_name for t in tickets) and any(not t.citizen_name for t in tickets)

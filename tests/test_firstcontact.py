@@ -2,8 +2,8 @@
 
 import pytest
 
-from kundtjanst.tickets.firstcontact import Entry, is_first_contact
-from kundtjanst.tickets.models import Channel, EventKind
+from kundtjanst.core.firstcontact import Entry, is_first_contact
+from kundtjanst.core.vocabulary import Channel, EventKind
 
 CREATED = Entry(EventKind.CREATED)
 REPLY = Entry(EventKind.REPLY)

@@ -29,13 +29,13 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Channel
 from kundtjanst.extensions import db
-from kundtjanst.main import local_path
-from kundtjanst.org.models import Department, Group
+from kundtjanst.org.models import CouldReason, Department, Group
 from kundtjanst.routing.models import RoutingRule
-from kundtjanst.stats.models import CouldReason
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Ticket
+from kundtjanst.tickets.models import Ticket
+from kundtjanst.web import local_path
 
 from .conftest import login
 from .factories import PASSWORD, new_ticket

@@ -5,8 +5,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from kundtjanst.core.vocabulary import Channel, EventKind, Outcome, Status
 from kundtjanst.extensions import db
-from kundtjanst.tickets.models import Channel, Event, EventKind, Outcome, Status, Ticket
+from kundtjanst.tickets.models import Event, Ticket
 from kundtjanst.tickets.services import hash_token
 
 from .factories import new_ticket

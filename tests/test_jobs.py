@@ -14,6 +14,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select, update
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.timeutil import utcnow
+from kundtjanst.core.vocabulary import EventKind, Status
 from kundtjanst.extensions import db
 from kundtjanst.jobs import registry, runner
 from kundtjanst.jobs.models import JobRun
@@ -21,8 +23,7 @@ from kundtjanst.jobs.sla_watch import record_breaches
 from kundtjanst.jobs.unclaimed import record_alerts
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Event, EventKind, Status, Ticket
-from kundtjanst.timeutil import utcnow
+from kundtjanst.tickets.models import Event, Ticket
 
 from .factories import new_ticket
 
@@ -95,7 +96,7 @@ def test_sla_watch_records_each_breach_once_and_mails_the_group(app, org, smtp):
     with app.app_context():
         breaches = events(EventKind.SLA_BREACHED)
         assert len(breaches) == 1
-        assert breaches[0].data["stage"] == "kundtjanst"
+        assert breaches[0].data["stage"] == "frontline"
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == late_ref))
         assert ticket.sla_breached_at is not None and ticket.sla_breach_count == 1
         runs = db.session.scalars(select(JobRun).order_by(JobRun.trigger_time)).all()

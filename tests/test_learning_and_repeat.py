@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Channel, EventKind, Outcome
 from kundtjanst.extensions import db
-from kundtjanst.org.models import Group
-from kundtjanst.stats.models import CouldReason
+from kundtjanst.org.models import CouldReason, Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, EventKind, Outcome, Ticket
+from kundtjanst.tickets.models import Ticket
 
 from .factories import new_ticket, version_field
 
@@ -166,7 +166,7 @@ def test_repeat_contact_is_suggested_and_confirmed(app, org, login_as):
 def test_repeat_outside_the_window_is_not_suggested(app, org, login_as, monkeypatch):
     from datetime import timedelta
 
-    from kundtjanst.timeutil import utcnow
+    from kundtjanst.core.timeutil import utcnow
 
     with app.app_context():
         first, _ = new_ticket(category_id=org.categories.avfall, citizen_email="o@example.org")

@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy import select, update
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import EventKind, Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Event, EventKind, Outcome, Status, Ticket
+from kundtjanst.tickets.models import Event, Ticket
 
 from .conftest import login
 from .factories import new_ticket, version_field
@@ -425,8 +426,8 @@ def test_system_bookkeeping_meanwhile_does_not_refuse_a_reply(app, org, login_as
     written meanwhile is not refused because of it."""
     from datetime import timedelta
 
+    from kundtjanst.core.timeutil import utcnow
     from kundtjanst.jobs.sla_watch import record_breaches
-    from kundtjanst.timeutil import utcnow
 
     reference, _ = claimed_by_member(app, org)
     member = login_as("member")

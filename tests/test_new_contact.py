@@ -3,18 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from kundtjanst.core.vocabulary import Channel, EventKind, GroupKind, Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.routing.models import RoutingRule
-from kundtjanst.tickets.models import (
-    Channel,
-    Event,
-    EventKind,
-    Outcome,
-    Stage,
-    Status,
-    Ticket,
-)
+from kundtjanst.tickets.models import Event, Ticket
 
 
 def contact(org, **overrides):
@@ -59,7 +52,7 @@ def test_phone_call_answered_now_in_one_submit(app, login_as, org):
     assert ticket.channel == Channel.PHONE
     assert ticket.status == Status.RESOLVED
     assert ticket.outcome == Outcome.ANSWERED
-    assert ticket.answered_by == Stage.KUNDTJANST
+    assert ticket.answered_by == GroupKind.FRONTLINE
     assert ticket.first_contact is True
     assert ticket.created_by_id == org.users.agent
     assert ticket.status_token_hash is None

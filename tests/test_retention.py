@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from kundtjanst.audit.models import AuditEntry
+from kundtjanst.core.vocabulary import Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category
-from kundtjanst.retention import MARKER, anonymise_expired, months_before
-from kundtjanst.tickets.models import Event, Outcome, Status, Ticket
+from kundtjanst.retention.services import MARKER, anonymise_expired, months_before
+from kundtjanst.tickets.models import Event, Ticket
 
 # Demo tickets from the year before 1 March 2025; retention judged on 27 November 2026.
 SEEDED_AT = "2025-03-01T12:00:00+00:00"

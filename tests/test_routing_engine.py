@@ -1,6 +1,6 @@
 """The pure routing decision (kundtjanst/routing/engine.py)."""
 
-from kundtjanst.routing.engine import RuleSpec, TicketFacts, first_match, matches, parse_keywords
+from kundtjanst.core.routing import RuleSpec, TicketFacts, first_match, matches, parse_keywords
 
 
 def facts(**kw):

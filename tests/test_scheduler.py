@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kundtjanst.core.timeutil import utcnow
 from kundtjanst.extensions import db
 from kundtjanst.jobs import lease, registry, runner
 from kundtjanst.jobs.models import JobRun, SchedulerLease
 from kundtjanst.jobs.scheduler import SchedulerProcess
 from kundtjanst.jobs.status import active_lease
-from kundtjanst.timeutil import utcnow
 
 from .conftest import TEST_SECRET
 

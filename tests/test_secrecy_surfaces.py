@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Outcome
 from kundtjanst.extensions import db
 from kundtjanst.stats.figures import clear_cache
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Outcome
 
 from .factories import new_ticket, version_field
 

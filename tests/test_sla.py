@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import select, update
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.firstcontact import Entry, is_first_contact
+from kundtjanst.core.timeutil import utcnow
+from kundtjanst.core.vocabulary import Channel, EventKind, Outcome, Status
+from kundtjanst.core.workingtime import add_working_time, working_time_between
 from kundtjanst.extensions import db
-from kundtjanst.officehours.models import SpecialDay
 from kundtjanst.org.models import Category, Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.firstcontact import Entry, is_first_contact
-from kundtjanst.tickets.models import Channel, Event, EventKind, Outcome, Status, Ticket
+from kundtjanst.tickets.models import Event, Ticket
 from kundtjanst.tickets.sla import clock, target_hours
-from kundtjanst.timeutil import utcnow
-from kundtjanst.workingtime import add_working_time, working_time_between
+from kundtjanst.worktime.models import SpecialDay
 
 from .factories import new_ticket
 
@@ -111,7 +112,7 @@ def test_the_calendar_from_the_database_moves_due_times(app, org):
 def test_new_event_kinds_do_not_change_first_contact():
     timeline = [
         Entry(EventKind.CREATED),
-        Entry(EventKind.SLA_BREACHED, {"stage": "kundtjanst"}),
+        Entry(EventKind.SLA_BREACHED, {"stage": "frontline"}),
         Entry(EventKind.UNCLAIMED_ALERT, {"hours": 4}),
         Entry(EventKind.REPLY),
         Entry(EventKind.RESOLVED, {"outcome": "answered"}),

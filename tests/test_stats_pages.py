@@ -264,9 +264,9 @@ def _drill_links(html: str) -> list[dict[str, str]]:
 
 
 def test_dashboard_links_its_counts_and_orders_the_backlog_by_name(world, login_as, app, org):
-    from kundtjanst import settings
     from kundtjanst.auth.models import User
     from kundtjanst.org.models import Group
+    from kundtjanst.settings import services as settings
     from kundtjanst.tickets import services
 
     from .factories import new_ticket

@@ -4,18 +4,11 @@ import pytest
 from sqlalchemy import event, select
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Channel, GroupKind, Outcome, Priority, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import (
-    Channel,
-    Event,
-    Outcome,
-    Priority,
-    Stage,
-    Status,
-    Ticket,
-)
+from kundtjanst.tickets.models import Event, Ticket
 
 from .factories import new_ticket, version_field
 
@@ -156,7 +149,7 @@ def test_agent_replies_and_resolves_web_question_first_contact(app, login_as, or
     ticket = load(app, ref)
     assert ticket.status == Status.RESOLVED
     assert ticket.outcome == Outcome.ANSWERED
-    assert ticket.answered_by == Stage.KUNDTJANST
+    assert ticket.answered_by == GroupKind.FRONTLINE
     assert ticket.first_contact is True
     assert ticket.first_response_at is not None
     assert kinds(app, ref) == ["created", "reply", "resolved"]
@@ -267,7 +260,7 @@ def test_full_escalation_path(app, login_as, org):
     assert response.status_code == 302
     ticket = load(app, ref)
     assert ticket.status == Status.RESOLVED
-    assert ticket.answered_by == Stage.SVARSGRUPP
+    assert ticket.answered_by == GroupKind.ANSWER
     assert ticket.first_contact is True  # web question, one reply
     assert kinds(app, ref) == ["created", "escalated", "claimed", "reply", "resolved"]
     assert ref not in member.get("/mina").get_data(as_text=True)
@@ -401,7 +394,7 @@ def test_phone_call_passed_live_answered_during_contact(app, login_as, org):
         },
     )
     ticket = load(app, ref)
-    assert ticket.first_contact is True and ticket.answered_by == Stage.SVARSGRUPP
+    assert ticket.first_contact is True and ticket.answered_by == GroupKind.ANSWER
 
 
 def test_phone_call_answered_by_call_back_is_not_first_contact(app, login_as, org):

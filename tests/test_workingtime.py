@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kundtjanst.timeutil import STOCKHOLM
-from kundtjanst.workingtime import (
+from kundtjanst.core.timeutil import STOCKHOLM
+from kundtjanst.core.workingtime import (
     DEFAULT_CALENDAR,
     Calendar,
     Hours,

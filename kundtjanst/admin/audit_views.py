@@ -17,13 +17,14 @@ from sqlalchemy import select
 from wtforms import StringField, ValidationError
 from wtforms.validators import Length, Optional, Regexp
 
+from .. import choices
 from ..audit.actions import ACTIONS, DETAILS
 from ..audit.queries import NO_USER, AuditFilter, entries
 from ..auth.models import User
+from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..extensions import db
 from ..forms import BaseForm, IdSelectField, blank_to_none, choice, whole_number
 from ..permissions import admin_required
-from ..timeutil import FIRST_DAY, LAST_DAY
 from .blueprint import bp
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -111,17 +112,6 @@ class AuditFilterForm(BaseForm):
         )
 
 
-def _user_choices() -> list:
-    users = db.session.execute(select(User.id, User.name, User.active).order_by(User.name)).all()
-    return [
-        choice("", _l("Everybody")),
-        choice(NO_USER, _l("Nobody logged in (jobs, the command line)")),
-    ] + [
-        choice(id_, name if active else _("%(name)s (inactive)", name=name))
-        for id_, name, active in users
-    ]
-
-
 def _page_arg() -> int:
     return whole_number(request.args.get("page", "1"), MAX_PAGE) or 1
 
@@ -172,7 +162,10 @@ def _user_names(page_items) -> dict[str, str]:
 @admin_required
 def audit_log():
     form = AuditFilterForm(formdata=request.args)
-    form.user.choices = _user_choices()
+    form.user.choices = choices.users(
+        choice("", _l("Everybody")),
+        choice(NO_USER, _l("Nobody logged in (jobs, the command line)")),
+    )
     if not form.validate():
         return render_template("admin/audit.html", form=form, page=None, actions=ACTIONS), 400
     page = db.paginate(

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import choices
+from ..core.vocabulary import GroupKind
 from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import admin_required
 from . import services
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .choices import default_group_choices
 from .forms import CategoryForm
 
 
@@ -46,8 +48,10 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
 def edit_category(category_id: int | None = None):
     category = get_or_404(Category, category_id) if category_id is not None else None
     form = CategoryForm(obj=category)
-    form.default_group_id.choices = default_group_choices(
-        category.default_group_id if category else None
+    form.default_group_id.choices = choices.groups(
+        _l("None"),
+        kind=GroupKind.ANSWER,
+        current_id=category.default_group_id if category else None,
     )
     if form.validate_on_submit():
         try:

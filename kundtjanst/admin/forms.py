@@ -20,6 +20,8 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from ..auth.models import Role
 from ..auth.services import UserError, check_password_strength
+from ..core.routing import parse_keywords
+from ..core.vocabulary import GroupKind
 from ..forms import (
     MAX_ID,
     BaseForm,
@@ -31,8 +33,6 @@ from ..forms import (
     whole_number,
 )
 from ..labels import GROUP_KIND, ROLE
-from ..org.models import GroupKind
-from ..routing.engine import parse_keywords
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")

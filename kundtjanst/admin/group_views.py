@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import choices
+from ..core.vocabulary import GroupKind
 from ..extensions import db
-from ..org.models import Department, Group, GroupKind, membership
+from ..org.models import Department, Group, membership
 from ..permissions import admin_required
 from . import services
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .choices import department_choices
 from .forms import DepartmentForm, GroupForm
 
 # --- departments ---------------------------------------------------------------
@@ -102,7 +104,7 @@ def _group_data(form: GroupForm) -> services.GroupData:
 def edit_group(group_id: int | None = None):
     group = get_or_404(Group, group_id) if group_id is not None else None
     form = GroupForm(obj=group)
-    form.department_id.choices = department_choices()
+    form.department_id.choices = choices.departments(_l("No department"))
     if form.validate_on_submit():
         try:
             saved = services.save_group(group, _group_data(form))

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..org.models import CouldReason
 from ..permissions import admin_required
-from ..stats.models import CouldReason
 from . import services
 from .blueprint import bp, form_status, get_or_404, show_error
 from .forms import ReasonForm

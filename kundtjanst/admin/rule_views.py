@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from .. import choices
+from ..core.routing import parse_keywords
+from ..core.vocabulary import Channel, Priority
 from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import admin_required
-from ..routing.engine import parse_keywords
 from ..routing.models import RoutingRule
-from ..tickets.models import Channel, Priority
 from . import services
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .choices import category_choices, channel_choices, priority_choices, target_group_choices
 from .forms import ConfirmForm, RuleForm
 
 
@@ -45,10 +46,14 @@ def _rule_data(form: RuleForm) -> services.RuleData:
 def edit_rule(rule_id: int | None = None):
     rule = get_or_404(RoutingRule, rule_id) if rule_id is not None else None
     form = RuleForm(obj=rule)
-    form.channel.choices = channel_choices()
-    form.priority.choices = priority_choices()
-    form.category_id.choices = category_choices(rule.category_id if rule else None)
-    form.group_id.choices = target_group_choices(rule.group_id if rule else None)
+    form.channel.choices = choices.channels(_l("Any channel"))
+    form.priority.choices = choices.priorities(_l("Keep the ticket's priority"))
+    form.category_id.choices = choices.categories(
+        _l("Any subject area"), current_id=rule.category_id if rule else None
+    )
+    form.group_id.choices = choices.groups(
+        _l("Choose a group"), current_id=rule.group_id if rule else None
+    )
     if form.validate_on_submit():
         try:
             saved = services.save_rule(rule, _rule_data(form))

@@ -17,14 +17,14 @@ from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from ..audit import services as audit
 from ..auth.models import User
+from ..core.routing import parse_keywords
+from ..core.vocabulary import OPEN_STATUSES, Channel, GroupKind, Priority
 from ..extensions import db
-from ..org.models import Category, Department, Group, GroupKind
-from ..routing.engine import parse_keywords
+from ..org.models import Category, CouldReason, Department, Group
 from ..routing.models import RoutingRule
-from ..stats.models import CouldReason
-from ..tickets.models import OPEN_STATUSES, Channel, Event, Priority, Ticket
+from ..tickets.models import Event, Ticket
 from ..tickets.services import release_all_claimed_by
 
 

@@ -8,10 +8,10 @@ from flask_login import current_user
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from .. import settings
 from ..extensions import db
 from ..forms import BaseForm
 from ..permissions import admin_required
+from ..settings import services as settings
 from .blueprint import bp, form_status
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import choices
 from ..auth.models import Role, User
 from ..auth.services import UserError, UserFieldError, create_user, reset_password, update_user
 from ..extensions import db
@@ -19,7 +20,6 @@ from ..org.models import Group
 from ..permissions import admin_required
 from . import services
 from .blueprint import bp, form_status, get_or_404, show_error
-from .choices import membership_choices
 from .forms import NewUserForm, PasswordForm, UserForm
 
 
@@ -40,7 +40,7 @@ def users():
 @admin_required
 def new_user():
     form = NewUserForm()
-    form.memberships.choices = membership_choices()
+    form.memberships.choices = choices.every_group()
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -66,7 +66,7 @@ def new_user():
 def edit_user(user_id: int):
     user = get_or_404(User, user_id)
     form = UserForm(obj=user, memberships=[g.id for g in user.groups])
-    form.memberships.choices = membership_choices()
+    form.memberships.choices = choices.every_group()
     if form.validate_on_submit():
         was_active = user.active
         try:

@@ -9,15 +9,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.timeutil import local_today
+from ..core.workingtime import Hours, clock, swedish_holidays
 from ..extensions import db
-from ..officehours import services
-from ..officehours.models import SpecialDay
 from ..permissions import admin_required
-from ..timeutil import local_today
-from ..workingtime import Hours, clock, swedish_holidays
+from ..worktime import services
+from ..worktime.forms import WEEKDAYS, SpecialDayForm, WeekForm
+from ..worktime.models import SpecialDay
 from .blueprint import bp, form_status, show_error
 from .forms import ConfirmForm
-from .worktime_forms import WEEKDAYS, SpecialDayForm, WeekForm
 
 
 def _week_data() -> dict:

@@ -7,9 +7,9 @@ from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
+from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
-from ..timeutil import utcnow
 
 
 class AuditEntry(db.Model):

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..timeutil import local_day_bounds
+from ..core.timeutil import local_day_bounds
 from .models import AuditEntry
 
 NO_USER = 0  # the user filter's value for entries without a user (jobs, the command line)

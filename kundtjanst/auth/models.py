@@ -11,10 +11,11 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.timeutil import utcnow
+from ..core.vocabulary import GroupKind
 from ..dbtypes import UTCDateTime, str_enum
 from ..extensions import db
-from ..org.models import GroupKind, membership
-from ..timeutil import utcnow
+from ..org.models import membership
 
 if TYPE_CHECKING:
     from ..org.models import Group

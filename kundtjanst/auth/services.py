@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import audit
+from ..audit import services as audit
 from ..extensions import db
 from ..org.models import Group
 from . import throttle

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit
+from ..audit import services as audit
 from ..extensions import db
-from ..main import home_for, local_path
+from ..web import home_for, local_path
 from .forms import ChangePasswordForm, LoginForm
 from .models import User
 from .services import MIN_PASSWORD_LENGTH, UserFieldError

@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from ..routing.engine import TicketFacts, first_match
-from ..tickets.models import Channel, Outcome, Status
-from ..timeutil import STOCKHOLM
+from ..core.routing import TicketFacts, first_match
+from ..core.timeutil import STOCKHOLM
+from ..core.vocabulary import Channel, Outcome, Status
 from . import topics as T
 from .municipality import FALLBACK_GROUP, HOUSING_DOMAIN, Municipality, ascii_slug
 from .officetime import MIDNIGHT, OfficeCalendar, awake

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..auth.models import Role, User
+from ..core.routing import RuleSpec
+from ..core.vocabulary import GroupKind
 from ..extensions import db
-from ..org.models import Category, Department, Group, GroupKind
-from ..routing.engine import RuleSpec
+from ..org.models import Category, CouldReason, Department, Group
 from ..routing.models import RoutingRule
-from ..stats.models import CouldReason
 
 DEMO_PASSWORD = "demo-1234!"
 STAFF_DOMAIN = "sjostad.se"

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import holidays
 from holidays.constants import DE_FACTO, PUBLIC
 
-from ..timeutil import STOCKHOLM
+from ..core.timeutil import STOCKHOLM
 
 OPENS = 8 * 60  # minutes after midnight
 CLOSES = 16 * 60 + 30

@@ -23,12 +23,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..core.timeutil import STOCKHOLM
+from ..core.vocabulary import EventKind, GroupKind
+from ..core.workingtime import Calendar, add_working_time, working_time_between
 from ..extensions import db
 from ..org.models import Category, Group
-from ..tickets.models import EventKind
 from ..tickets.sla import DEFAULT_ANSWER_HOURS, DEFAULT_FRONTLINE_HOURS
-from ..timeutil import STOCKHOLM
-from ..workingtime import Calendar, add_working_time, working_time_between
 from .timeline import EventRow, TicketSim
 
 _LEAVES = (EventKind.ESCALATED, EventKind.TRANSFERRED, EventKind.RESOLVED)
@@ -141,8 +141,8 @@ class _Stages:
             return []
         self.breached_at = self.due
         self.breaches += 1
-        stage = "kundtjanst" if self.group == self.p.frontline_id else "svarsgrupp"
-        data = {"stage": stage, "due_at": self.p.to_utc(self.due).isoformat()}
+        stage = GroupKind.FRONTLINE if self.group == self.p.frontline_id else GroupKind.ANSWER
+        data = {"stage": stage.value, "due_at": self.p.to_utc(self.due).isoformat()}
         return [(EventKind.SLA_BREACHED, self.due, None, self.group, None, data)]
 
     def claim(self, at: datetime) -> list[EventRow]:

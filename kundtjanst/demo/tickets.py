@@ -20,12 +20,13 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from ..bulk import insert_rows
+from ..core.statistics import WORKING_DAY_MINUTES
+from ..core.vocabulary import ARRIVAL_KINDS, GroupKind, Outcome, Status
+from ..core.workingtime import working_time_between
 from ..extensions import db
-from ..officehours.services import current_calendar
-from ..stats.definitions import WORKING_DAY_MINUTES
-from ..tickets.models import ARRIVAL_KINDS, Event, Outcome, Stage, Status, Ticket
+from ..tickets.models import Event, Ticket
 from ..tickets.references import format_reference, reserve_block
-from ..workingtime import working_time_between
+from ..worktime.services import current_calendar
 from .generator import TicketGenerator
 from .municipality import Municipality
 from .sla import SlaPlanner
@@ -213,7 +214,7 @@ def _statistics_columns(
     else:
         columns["answered_within_day"] = False
     if (
-        sim.answered_by == Stage.SVARSGRUPP
+        sim.answered_by == GroupKind.ANSWER
         and sim.outcome == Outcome.ANSWERED
         and org.reason_ids
         and rng.random() < COULD_HAVE_ANSWERED
@@ -232,7 +233,7 @@ def _tally(result: SeedResult, sim: TicketSim, first: bool | None) -> None:
     if sim.outcome == Outcome.WITHDRAWN:
         result.withdrawn += 1
         return
-    stage = sim.answered_by or Stage.KUNDTJANST
+    stage = sim.answered_by or GroupKind.FRONTLINE
     result.by_stage[stage] += 1
     if first:
         result.first_contact += 1

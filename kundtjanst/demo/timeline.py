@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ..routing.engine import RuleSpec
-from ..tickets.firstcontact import Entry, is_first_contact
-from ..tickets.models import Channel, EventKind, Outcome, Stage, Status
+from ..core.firstcontact import Entry, is_first_contact
+from ..core.routing import RuleSpec
+from ..core.vocabulary import Channel, EventKind, GroupKind, Outcome, Status
 
 # One timeline entry: kind, time, actor id, group id, body, data.
 EventRow = tuple[EventKind, datetime, int | None, int | None, str | None, dict[str, Any]]
@@ -39,7 +39,7 @@ class TicketSim:
         self.escalated_at: datetime | None = None
         self.resolved_at: datetime | None = None
         self.outcome: Outcome | None = None
-        self.answered_by: Stage | None = None
+        self.answered_by: GroupKind | None = None
         self.reopen_count = 0
         self.diarienummer: str | None = None
         self.referred_to: str | None = None
@@ -143,7 +143,7 @@ class TicketSim:
         if reply_body:
             self._reply(at, actor, reply_body)
         during_contact = bool(during_contact and self.channel.synchronous)
-        stage = Stage.KUNDTJANST if self.in_frontline else Stage.SVARSGRUPP
+        stage = GroupKind.FRONTLINE if self.in_frontline else GroupKind.ANSWER
         self._record(
             EventKind.RESOLVED,
             at,

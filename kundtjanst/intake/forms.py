@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from ..core.vocabulary import Channel
 from ..forms import (
     BaseForm,
     EnumRadioField,
@@ -12,7 +13,6 @@ from ..forms import (
     phone_number,
     strip,
 )
-from ..tickets.models import Channel
 
 SUBJECT_MAX = 200
 TEXT_MAX = 10_000

@@ -21,14 +21,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import choices
+from ..core.vocabulary import Channel, GroupKind, Outcome
 from ..extensions import db
-from ..forms import choice
-from ..labels import CHANNEL
-from ..org.models import Category, Group, GroupKind
-from ..org.queries import category_choices, group_choices
+from ..org.models import Category, Group
 from ..permissions import frontline_required
 from ..tickets import services
-from ..tickets.models import Channel, Outcome, Ticket
+from ..tickets.models import Ticket
 from ..tickets.queries import timeline
 from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
 
@@ -48,7 +47,7 @@ def _private(response):
 @bp.route("/fraga", methods=["GET", "POST"])
 def ask():
     form = QuestionForm()
-    form.category.choices = category_choices(_l("Choose a subject area"))
+    form.category.choices = choices.categories(_l("Choose a subject area"))
     if form.validate_on_submit():
         contact = services.Contact(
             channel=Channel.WEB,
@@ -121,9 +120,9 @@ def status(token: str):
 @frontline_required
 def new_contact():
     form = NewContactForm()
-    form.channel.choices = [choice(c.value, CHANNEL[c]) for c in NEW_CONTACT_CHANNELS]
-    form.category.choices = category_choices(_l("Choose a subject area"))
-    form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
+    form.channel.choices = choices.channels(only=NEW_CONTACT_CHANNELS)
+    form.category.choices = choices.categories(_l("Choose a subject area"))
+    form.group.choices = choices.groups(_l("Choose an answer group"), kind=GroupKind.ANSWER)
     if form.validate_on_submit():
         contact = services.Contact(
             channel=Channel(form.channel.data),

@@ -24,8 +24,8 @@ from enum import StrEnum
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..core.timeutil import utcnow
 from ..extensions import db
-from ..timeutil import utcnow
 from .models import SchedulerLease
 
 SCHEDULER = "scheduler"

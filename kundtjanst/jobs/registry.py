@@ -28,12 +28,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask_babel import lazy_gettext as _l
 
-from ..timeutil import STOCKHOLM
+from ..core.timeutil import STOCKHOLM
 
 MODULES = (
     "kundtjanst.jobs.sla_watch",
     "kundtjanst.jobs.unclaimed",
-    "kundtjanst.jobs.retention_job",
+    "kundtjanst.retention.jobs",
     "kundtjanst.jobs.heartbeat",
 )
 # Loaded when present: the dashboard's nightly statistics snapshot ("stats.snapshot").

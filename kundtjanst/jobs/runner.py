@@ -21,8 +21,8 @@ from flask import Flask
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core.timeutil import utcnow
 from ..extensions import db
-from ..timeutil import utcnow
 from .models import JobRun
 from .registry import Job
 

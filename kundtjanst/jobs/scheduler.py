@@ -31,7 +31,7 @@ from apscheduler.executors.base import BaseExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from ..timeutil import utcnow
+from ..core.timeutil import utcnow
 from . import lease, runner
 from .registry import Job, enabled
 

@@ -18,10 +18,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from ..core.timeutil import utcnow
+from ..core.vocabulary import OPEN_STATUSES, EventKind, GroupKind
 from ..extensions import db
-from ..org.models import Group, GroupKind
-from ..tickets.models import OPEN_STATUSES, Event, EventKind, Stage, Ticket
-from ..timeutil import utcnow
+from ..org.models import Group
+from ..tickets.models import Event, Ticket
 from .notify import Notice, notify
 from .registry import Every, job
 
@@ -76,7 +77,7 @@ def record_breaches(now: datetime) -> dict[int, list[Notice]]:
         ).first()
         if marked is None:
             continue
-        stage = Stage.KUNDTJANST if group_id in frontline else Stage.SVARSGRUPP
+        stage = GroupKind.FRONTLINE if group_id in frontline else GroupKind.ANSWER
         db.session.add(
             Event(
                 ticket_id=ticket_id,

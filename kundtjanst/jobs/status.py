@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..core.timeutil import utcnow
 from ..extensions import db
-from ..timeutil import utcnow
 from . import lease
 from .models import JobRun, SchedulerLease
 from .registry import Job, enabled, load

@@ -15,12 +15,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from ..core.timeutil import utcnow
+from ..core.vocabulary import EventKind, GroupKind, Status
+from ..core.workingtime import working_time_between
 from ..extensions import db
-from ..officehours.services import current_calendar
-from ..org.models import Group, GroupKind
-from ..tickets.models import Event, EventKind, Status, Ticket
-from ..timeutil import utcnow
-from ..workingtime import working_time_between
+from ..org.models import Group
+from ..tickets.models import Event, Ticket
+from ..worktime.services import current_calendar
 from .notify import Notice
 from .registry import Every, job
 from .sla_watch import send_notices

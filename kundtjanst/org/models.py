@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -19,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.vocabulary import GroupKind
 from ..dbtypes import str_enum
 from ..extensions import db
 
@@ -31,11 +31,6 @@ membership = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("group_id", ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
-
-
-class GroupKind(enum.StrEnum):
-    FRONTLINE = "frontline"  # kundtjänst: the one way in
-    ANSWER = "answer"  # a department's svarsgrupp
 
 
 class Department(db.Model):
@@ -113,6 +108,20 @@ class Category(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     default_group: Mapped[Group | None] = relationship()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouldReason(db.Model):
+    """Why kundtjänst could have answered: the learning loop's reasons, an
+    administrator's list (a svarsgrupp picks one when closing an escalation)."""
+
+    __tablename__ = "could_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def __str__(self) -> str:
         return self.name

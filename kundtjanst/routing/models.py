@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.routing import RuleSpec, parse_keywords
 from ..extensions import db
 from ..org.models import Category, Group
-from .engine import RuleSpec, parse_keywords
 
 
 class RoutingRule(db.Model):

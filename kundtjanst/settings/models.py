@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
-from ..timeutil import utcnow
 
 
 class Setting(db.Model):

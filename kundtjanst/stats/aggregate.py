@@ -16,10 +16,11 @@ from functools import cache
 from sqlalchemy import and_, case, delete, func, select
 
 from ..bulk import insert_rows
+from ..core.statistics import COUNTER_NAMES, Counters, Period, answer_time_bucket
+from ..core.timeutil import STOCKHOLM, local_day_bounds, utcnow
+from ..core.vocabulary import Outcome, Status
 from ..extensions import db
-from ..tickets.models import Outcome, Status, Ticket
-from ..timeutil import STOCKHOLM, local_day_bounds, utcnow
-from .definitions import COUNTER_NAMES, Counters, Period, answer_time_bucket
+from ..tickets.models import Ticket
 from .measures import MEASURES, group_column
 from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 
@@ -324,7 +325,7 @@ def refresh_if_built(moment: datetime | None) -> None:
     rebuild that day's rows if it has them, so both paths still agree."""
     if moment is None:
         return
-    from ..timeutil import local
+    from ..core.timeutil import local
 
     day = local(moment).date()
     if db.session.get(StatsDay, day) is not None:

@@ -8,11 +8,11 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from ..core.statistics import Period
+from ..core.timeutil import local, local_today
 from ..extensions import db
 from ..tickets.models import Ticket
-from ..timeutil import local, local_today
 from .aggregate import build_all
-from .definitions import Period
 
 stats_cli = AppGroup("stats", help="Daily statistics behind the dashboard.")
 

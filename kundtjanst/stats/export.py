@@ -16,12 +16,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from ..audit import services as audit
+from ..core.timeutil import FIRST_DAY, LAST_DAY, local, local_day_bounds
+from ..core.vocabulary import Channel
 from ..extensions import db
 from ..org.models import Group
 from ..permissions import manager_required, ticket_scope
-from ..tickets.models import Channel, Ticket
-from ..timeutil import FIRST_DAY, LAST_DAY, local, local_day_bounds
+from ..tickets.models import Ticket
 from .aggregate import filter_conditions
 from .scope import Selection, select_from_request
 from .views import bp

@@ -16,11 +16,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, func, select
 
-from ..extensions import db
-from ..tickets.models import OPEN_STATUSES, Ticket
-from ..timeutil import local_today, utcnow
-from . import aggregate
-from .definitions import (
+from ..core.statistics import (
     AGE_BUCKETS,
     COUNTER_NAMES,
     Counters,
@@ -30,6 +26,11 @@ from .definitions import (
     percentile,
     shares,
 )
+from ..core.timeutil import local_today, utcnow
+from ..core.vocabulary import OPEN_STATUSES
+from ..extensions import db
+from ..tickets.models import Ticket
+from . import aggregate
 from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 
 # What the day-by-day series (the weekly chart) carries.

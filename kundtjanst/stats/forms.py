@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from ..core.statistics import PRESETS, Period, preset_period
+from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..forms import BaseForm, IdSelectField, choice
 from ..labels import CHANNEL
-from ..timeutil import FIRST_DAY, LAST_DAY
-from .definitions import PRESETS, Period, preset_period
 
 PRESET_LABELS = {
     "today": _l("Today"),

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..core.statistics import Period
+from ..core.timeutil import local
 from ..extensions import db
 from ..jobs.registry import Daily, job
-from ..timeutil import local
 from .aggregate import build_all
 from .cli import first_ticket_day
-from .definitions import Period
 from .models import StatsDay
 
 

@@ -14,7 +14,8 @@ from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, true
 
-from ..tickets.models import Channel, Outcome, Stage, Status, Ticket
+from ..core.vocabulary import Channel, GroupKind, Outcome, Status
+from ..tickets.models import Ticket
 
 Anchor = Literal["created", "resolved"]
 
@@ -44,19 +45,19 @@ MEASURES: dict[str, Measure] = {
         "resolved", and_(Ticket.status == Status.RESOLVED, Ticket.outcome == Outcome.WITHDRAWN)
     ),
     "first_contact": Measure("resolved", _resolved(Ticket.first_contact.is_(True))),
-    "first_contact_kundtjanst": Measure(
+    "first_contact_frontline": Measure(
         "resolved",
-        _resolved(Ticket.first_contact.is_(True), Ticket.answered_by == Stage.KUNDTJANST),
+        _resolved(Ticket.first_contact.is_(True), Ticket.answered_by == GroupKind.FRONTLINE),
     ),
-    "first_contact_svarsgrupp": Measure(
+    "first_contact_answer": Measure(
         "resolved",
-        _resolved(Ticket.first_contact.is_(True), Ticket.answered_by == Stage.SVARSGRUPP),
+        _resolved(Ticket.first_contact.is_(True), Ticket.answered_by == GroupKind.ANSWER),
     ),
     "answered": Measure("resolved", _resolved(Ticket.outcome == Outcome.ANSWERED)),
     "referred": Measure("resolved", _resolved(Ticket.outcome == Outcome.REFERRED)),
     "forwarded": Measure("resolved", _resolved(Ticket.outcome == Outcome.FORWARDED)),
-    "resolved_kundtjanst": Measure("resolved", _resolved(Ticket.answered_by == Stage.KUNDTJANST)),
-    "resolved_svarsgrupp": Measure("resolved", _resolved(Ticket.answered_by == Stage.SVARSGRUPP)),
+    "resolved_frontline": Measure("resolved", _resolved(Ticket.answered_by == GroupKind.FRONTLINE)),
+    "resolved_answer": Measure("resolved", _resolved(Ticket.answered_by == GroupKind.ANSWER)),
     "async_resolved": Measure("resolved", _resolved(Ticket.channel.in_(ASYNC_CHANNELS))),
     "async_within_day": Measure(
         "resolved",
@@ -65,7 +66,7 @@ MEASURES: dict[str, Measure] = {
     "sla_breached": Measure("resolved", _resolved(sla_breached_condition())),
     "could_have_answered": Measure(
         "resolved",
-        _resolved(Ticket.answered_by == Stage.SVARSGRUPP, Ticket.could_have_answered.is_(True)),
+        _resolved(Ticket.answered_by == GroupKind.ANSWER, Ticket.could_have_answered.is_(True)),
     ),
     "reopened": Measure("resolved", _resolved(Ticket.reopen_count > 0)),
     # Not a stored counter (it is answered + referred), but a list worth showing.
@@ -77,8 +78,8 @@ MEASURES: dict[str, Measure] = {
 # Measures built from two counters (shares) drill down to their numerator.
 SHARE_NUMERATORS = {
     "first_contact": "first_contact",
-    "first_contact_by_kundtjanst": "first_contact_kundtjanst",
-    "first_contact_by_svarsgrupp": "first_contact_svarsgrupp",
+    "first_contact_by_kundtjanst": "first_contact_frontline",
+    "first_contact_by_svarsgrupp": "first_contact_answer",
     "within_en_vag_in": "within_en_vag_in",
     "forwarded": "forwarded",
     "referred": "referred",

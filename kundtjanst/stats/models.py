@@ -1,29 +1,16 @@
-"""Daily statistics rows, and the reasons a svarsgrupp gives in the learning loop."""
+"""Daily statistics rows: the dashboard's counters per Stockholm day."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy import Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.statistics import COUNTER_NAMES
+from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
-from ..timeutil import utcnow
-from .definitions import COUNTER_NAMES
-
-
-class CouldReason(db.Model):
-    """Why kundtjänst could have answered (an admin-managed list)."""
-
-    __tablename__ = "could_reasons"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class StatsDaily(db.Model):

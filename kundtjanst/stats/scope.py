@@ -13,12 +13,12 @@ from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import choices
+from ..core.statistics import Period, preset_period
+from ..core.timeutil import local_today
 from ..extensions import db
-from ..forms import choice
-from ..org.models import Category, Department, Group
-from ..timeutil import local_today
+from ..org.models import Category, Group
 from .aggregate import Filters
-from .definitions import Period, preset_period
 from .forms import StatsFilterForm
 
 
@@ -53,17 +53,12 @@ def select_from_request(user) -> Selection:
     allowed = allowed_group_ids(user)
 
     groups = list(db.session.scalars(select(Group).order_by(Group.name)))
-    form.group.choices = [choice("", _l("All groups"))] + [
-        choice(g.id, g.name) for g in groups if allowed is None or g.id in allowed
-    ]
-    departments = db.session.scalars(select(Department).order_by(Department.name))
-    form.department.choices = [choice("", _l("All departments"))] + [
-        choice(d.id, d.name) for d in departments
-    ]
+    form.group.choices = choices.of(
+        (g for g in groups if allowed is None or g.id in allowed), _l("All groups")
+    )
+    form.department.choices = choices.departments(_l("All departments"))
     categories = list(db.session.scalars(select(Category).order_by(Category.name)))
-    form.category.choices = [choice("", _l("All subject areas"))] + [
-        choice(c.id, c.name) for c in categories
-    ]
+    form.category.choices = choices.of(categories, _l("All subject areas"))
     by_id = {g.id: g for g in groups}, {c.id: c for c in categories}
 
     today = local_today()

@@ -11,16 +11,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import audit, settings
+from ..audit import services as audit
+from ..core.statistics import AGE_BUCKETS, first_contact_share
+from ..core.timeutil import local_day_bounds, utcnow
 from ..extensions import db
 from ..forms import whole_number
-from ..org.models import Category
+from ..org.models import Category, CouldReason
 from ..permissions import ticket_scope
+from ..settings import services as settings
 from ..tickets.models import Ticket
-from ..timeutil import local_day_bounds, utcnow
 from . import charts
 from .aggregate import filter_conditions
-from .definitions import AGE_BUCKETS, first_contact_share
 from .figures import (
     Backlog,
     Figures,
@@ -31,7 +32,6 @@ from .figures import (
     overdue_condition,
 )
 from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
-from .models import CouldReason
 from .scope import Selection, select_from_request
 
 bp = Blueprint("stats", __name__)

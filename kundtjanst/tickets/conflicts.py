@@ -12,11 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Event, EventKind
-
-# Entries the system adds by itself. They raise the version like any change, but a
-# person's reply or decision written meanwhile is not refused because of them.
-BOOKKEEPING = frozenset({EventKind.SLA_BREACHED, EventKind.UNCLAIMED_ALERT})
+from .models import Event
 
 
 @dataclass

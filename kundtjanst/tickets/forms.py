@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
+from ..core.vocabulary import Outcome
 from ..forms import (
     MAX_ID,
     BaseForm,
@@ -13,7 +14,6 @@ from ..forms import (
     whole_number,
 )
 from ..labels import OUTCOME
-from .models import Outcome
 
 TEXT_MAX = 10_000
 

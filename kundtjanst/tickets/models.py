@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,85 +18,23 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.timeutil import utcnow
+from ..core.vocabulary import (
+    OPEN_CONDITION,
+    PUBLIC_KINDS,
+    Channel,
+    EventKind,
+    GroupKind,
+    Outcome,
+    Priority,
+    Status,
+)
 from ..dbtypes import UTCDateTime, str_enum
 from ..extensions import db
-from ..timeutil import utcnow
 
 if TYPE_CHECKING:
     from ..auth.models import User
     from ..org.models import Category, Group
-
-
-class Channel(enum.StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    WEB = "web"
-    CHAT = "chat"
-    VISIT = "visit"
-    LETTER = "letter"
-
-    @property
-    def synchronous(self) -> bool:
-        """The citizen is there now: a call, a chat or a visit."""
-        return self in SYNCHRONOUS_CHANNELS
-
-
-SYNCHRONOUS_CHANNELS = frozenset({Channel.PHONE, Channel.CHAT, Channel.VISIT})
-
-
-class Status(enum.StrEnum):
-    OPEN = "open"  # waiting for someone in its group
-    CLAIMED = "claimed"  # a member has taken it
-    WAITING = "waiting"  # replied to; waiting for the citizen
-    RESOLVED = "resolved"
-
-
-OPEN_STATUSES = (Status.OPEN, Status.CLAIMED, Status.WAITING)
-# The same as SQL, "status IN ('open', 'claimed', 'waiting')": the predicate of the
-# partial index over open tickets, which queries filtering on OPEN_STATUSES can use.
-OPEN_CONDITION = "status IN ({})".format(", ".join(f"'{s.value}'" for s in OPEN_STATUSES))
-
-
-class Priority(enum.StrEnum):
-    NORMAL = "normal"
-    HIGH = "high"
-
-
-class Outcome(enum.StrEnum):
-    ANSWERED = "answered"  # besvarad
-    FORWARDED = "forwarded"  # vidarebefordrad till formellt ärende
-    REFERRED = "referred"  # hänvisad till annan myndighet
-    WITHDRAWN = "withdrawn"  # avskrivet: excluded from every share
-
-
-class Stage(enum.StrEnum):
-    """Which line resolved a ticket."""
-
-    KUNDTJANST = "kundtjanst"
-    SVARSGRUPP = "svarsgrupp"
-
-
-class EventKind(enum.StrEnum):
-    CREATED = "created"
-    ROUTED = "routed"
-    NOTE = "note"
-    REPLY = "reply"
-    ESCALATED = "escalated"
-    CLAIMED = "claimed"
-    RELEASED = "released"
-    TRANSFERRED = "transferred"
-    RESOLVED = "resolved"
-    REOPENED = "reopened"
-    CITIZEN_MESSAGE = "citizen_message"
-    REPEAT_CONTACT = "repeat_contact"  # a later contact was confirmed as a repeat of this one
-    REPEAT_OF = "repeat_of"  # this contact was confirmed as a repeat of an earlier one
-    SLA_BREACHED = "sla_breached"  # the stage's due time passed (recorded once by the SLA watch)
-    UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
-
-
-# Entries made as a ticket arrives belong to its first version; every later entry
-# raises the version and keeps the one it made (`tickets.services.record`).
-ARRIVAL_KINDS = (EventKind.CREATED, EventKind.ROUTED)
 
 
 class TicketSequence(db.Model):
@@ -140,7 +77,7 @@ class Ticket(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
-    answered_by: Mapped[Stage | None] = mapped_column(str_enum(Stage, "stage"))
+    answered_by: Mapped[GroupKind | None] = mapped_column(str_enum(GroupKind, "answered_by"))
     first_contact: Mapped[bool | None] = mapped_column(Boolean)
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     diarienummer: Mapped[str | None] = mapped_column(String(60))
@@ -237,7 +174,7 @@ class Event(db.Model):
     @property
     def public(self) -> bool:
         """Seen by the citizen on the status page."""
-        return self.kind in (EventKind.CREATED, EventKind.REPLY, EventKind.CITIZEN_MESSAGE)
+        return self.kind in PUBLIC_KINDS
 
 
 class AppendOnlyError(RuntimeError):

@@ -10,10 +10,11 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..core.vocabulary import OPEN_STATUSES, Status
 from ..extensions import db
 from ..org.models import Group
 from ..permissions import ticket_scope
-from .models import OPEN_STATUSES, Event, Status, Ticket
+from .models import Event, Ticket
 
 if TYPE_CHECKING:
     from ..auth.models import User

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from .. import settings
+from ..core.vocabulary import EventKind, Status
 from ..extensions import db
 from ..permissions import ticket_scope
+from ..settings import services as settings
 from ..stats.aggregate import refresh_if_built
-from .models import EventKind, Status, Ticket
+from .models import Ticket
 from .services import TicketError, recompute_first_contact, record
 
 if TYPE_CHECKING:

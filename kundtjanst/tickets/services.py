@@ -19,28 +19,27 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..extensions import db
-from ..officehours.services import current_calendar
-from ..org.models import Category, Group, GroupKind
-from ..routing.engine import TicketFacts, first_match
-from ..routing.models import RoutingRule
-from ..stats.aggregate import refresh_if_built
-from ..stats.definitions import WORKING_DAY_MINUTES
-from ..timeutil import local, utcnow
-from ..workingtime import working_time_between
-from . import sla
-from .firstcontact import Entry, is_first_contact
-from .models import (
+from ..core.firstcontact import Entry, is_first_contact
+from ..core.routing import TicketFacts, first_match
+from ..core.statistics import WORKING_DAY_MINUTES
+from ..core.timeutil import local, utcnow
+from ..core.vocabulary import (
     ARRIVAL_KINDS,
     Channel,
-    Event,
     EventKind,
+    GroupKind,
     Outcome,
     Priority,
-    Stage,
     Status,
-    Ticket,
 )
+from ..core.workingtime import working_time_between
+from ..extensions import db
+from ..org.models import Category, Group
+from ..routing.models import RoutingRule
+from ..stats.aggregate import refresh_if_built
+from ..worktime.services import current_calendar
+from . import sla
+from .models import Event, Ticket
 from .references import next_reference
 
 if TYPE_CHECKING:
@@ -354,7 +353,7 @@ def resolve(
     # Each belongs to its outcome; left over in the form from another choice, it is not kept.
     diarienummer = (diarienummer or None) if outcome == Outcome.FORWARDED else None
     referred_to = (referred_to or None) if outcome == Outcome.REFERRED else None
-    stage = Stage.KUNDTJANST if ticket.group.is_frontline else Stage.SVARSGRUPP
+    stage = GroupKind.FRONTLINE if ticket.group.is_frontline else GroupKind.ANSWER
     record(
         ticket,
         EventKind.RESOLVED,
@@ -374,7 +373,7 @@ def resolve(
     ticket.outcome = outcome
     ticket.answered_by = stage
     ticket.resolved_group_id = ticket.group_id
-    learning = stage == Stage.SVARSGRUPP and could_have_answered
+    learning = stage == GroupKind.ANSWER and could_have_answered
     ticket.could_have_answered = learning
     ticket.could_reason_id = could_reason_id if learning else None
     ticket.could_note = (could_note or None) if learning else None

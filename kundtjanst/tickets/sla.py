@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from ..officehours.services import current_calendar
-from ..timeutil import utcnow
-from ..workingtime import Calendar, add_working_time, working_time_between
+from ..core.timeutil import utcnow
+from ..core.workingtime import Calendar, add_working_time, working_time_between
+from ..worktime.services import current_calendar
 
 if TYPE_CHECKING:
     from ..org.models import Category, Group

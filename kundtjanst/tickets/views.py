@@ -22,13 +22,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
+from .. import choices
+from ..audit import services as audit
+from ..core.vocabulary import BOOKKEEPING, OPEN_STATUSES, GroupKind, Outcome, Status
 from ..errors import render_error
 from ..extensions import db
-from ..forms import choice, whole_number
-from ..labels import CHANNEL, STATUS
-from ..org.models import Group, GroupKind
-from ..org.queries import category_choices, group_choices
+from ..forms import whole_number
+from ..org.models import Group
 from ..permissions import (
     can_claim,
     can_note,
@@ -37,7 +37,6 @@ from ..permissions import (
     can_work,
     frontline_required,
 )
-from ..stats.models import CouldReason
 from . import conflicts, queries, repeat, services
 from .forms import (
     ActionForm,
@@ -51,7 +50,7 @@ from .forms import (
     TicketActionForm,
     TransferForm,
 )
-from .models import OPEN_STATUSES, Outcome, Status, Ticket
+from .models import Ticket
 
 bp = Blueprint("tickets", __name__)
 
@@ -79,13 +78,9 @@ def paginate(stmt):
 @frontline_required
 def inbox():
     form = InboxFilterForm(formdata=request.args)
-    form.channel.choices = [choice("", _l("All channels"))] + [
-        choice(c.value, label) for c, label in CHANNEL.items()
-    ]
-    form.category.choices = category_choices(_l("All subject areas"))
-    form.status.choices = [choice("", _l("All open"))] + [
-        choice(s.value, STATUS[s]) for s in OPEN_STATUSES
-    ]
+    form.channel.choices = choices.channels(_l("All channels"))
+    form.category.choices = choices.categories(_l("All subject areas"))
+    form.status.choices = choices.statuses(_l("All open"), OPEN_STATUSES)
     sort = sort_arg()
     filters = queries.InboxFilter(sort=sort)
     if form.validate():
@@ -181,13 +176,15 @@ def _fill_choices(ticket: Ticket, forms: dict[str, TicketActionForm]) -> None:
     """The options of the forms' selects; the subject area's usual answer group is
     proposed for an escalation."""
     escalate_form = forms["escalate_form"]
-    escalate_form.group.choices = group_choices(_l("Choose an answer group"), GroupKind.ANSWER)
+    escalate_form.group.choices = choices.groups(
+        _l("Choose an answer group"), kind=GroupKind.ANSWER
+    )
     if escalate_form.group.data is None and ticket.category and ticket.category.default_group_id:
         escalate_form.group.data = ticket.category.default_group_id
-    forms["transfer_form"].group.choices = group_choices(
+    forms["transfer_form"].group.choices = choices.groups(
         _l("Choose a group"), exclude_id=ticket.group_id
     )
-    forms["resolve_form"].could_reason.choices = reason_choices()
+    forms["resolve_form"].could_reason.choices = choices.reasons(_l("Choose a reason"))
 
 
 def render_ticket(
@@ -276,7 +273,7 @@ def _refuse_if_changed(ticket: Ticket, form: TicketActionForm, form_name: str):
     if seen is None or seen == ticket.version:
         return None
     news = conflicts.entries_since(queries.timeline(ticket), seen)
-    if news and all(e.kind in conflicts.BOOKKEEPING for e in news):
+    if news and all(e.kind in BOOKKEEPING for e in news):
         return None  # only the system's own notes (an SLA breach): nothing to reconsider
     return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
 
@@ -390,7 +387,7 @@ def escalate(reference: str):
         return can_work(user, ticket) and ticket.group.is_frontline
 
     def prepare(form, ticket):
-        form.group.choices = group_choices("", GroupKind.ANSWER)
+        form.group.choices = choices.groups("", kind=GroupKind.ANSWER)
 
     def operation(ticket, form):
         group = db.session.get(Group, form.group.data)
@@ -414,7 +411,7 @@ def transfer(reference: str):
         return can_work(user, ticket) and not ticket.group.is_frontline
 
     def prepare(form, ticket):
-        form.group.choices = group_choices("", exclude_id=ticket.group_id)
+        form.group.choices = choices.groups("", exclude_id=ticket.group_id)
 
     def operation(ticket, form):
         group = db.session.get(Group, form.group.data)
@@ -450,7 +447,7 @@ def resolve(reference: str):
         )
 
     def prepare(form, ticket):
-        form.could_reason.choices = reason_choices()
+        form.could_reason.choices = choices.reasons(_l("Choose a reason"))
         if ticket.group.is_frontline:
             form.could_have_answered.data = False
 
@@ -463,15 +460,6 @@ def resolve(reference: str):
         _("The ticket was closed."),
         prepare,
     )
-
-
-def reason_choices():
-    return [choice("", _l("Choose a reason"))] + [
-        choice(r.id, r.name)
-        for r in db.session.scalars(
-            select(CouldReason).where(CouldReason.active.is_(True)).order_by(CouldReason.name)
-        )
-    ]
 
 
 @bp.post("/arenden/<reference>/upprepad")

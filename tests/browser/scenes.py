@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
 from kundtjanst.tickets import services
-from kundtjanst.tickets.models import Channel, Outcome, Ticket
+from kundtjanst.tickets.models import Ticket
 
 from ..factories import Org, new_ticket
 
@@ -79,7 +80,7 @@ def answered(org: Org, body: str = "Tömningen görs på torsdag.", **kwargs) ->
 def could_have_answered(org: Org, reason: str = "Svaret finns på webben", **kwargs) -> Made:
     """An escalated question the svarsgrupp answered, marking that kundtjänst could
     have answered it (the dashboard's learning-loop table)."""
-    from kundtjanst.stats.models import CouldReason
+    from kundtjanst.org.models import CouldReason
 
     made = claimed(org, **kwargs)
     ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from ..core.timeutil import local, utcnow
 from ..extensions import db
-from ..timeutil import local, utcnow
-from . import anonymise_expired
+from .services import anonymise_expired
 
 retention_cli = AppGroup("retention", help="Retention (gallring) of citizens' personal data.")
 

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from ..retention import anonymise_expired
-from ..timeutil import utcnow
-from .registry import Daily, job
+from ..core.timeutil import utcnow
+from ..jobs.registry import Daily, job
+from .services import anonymise_expired
 
 
 @job(

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Channel, EventKind, Outcome
+from .vocabulary import Channel, EventKind, Outcome
 
 COUNTS_AS_ANSWERED = frozenset({Outcome.ANSWERED, Outcome.REFERRED})
 

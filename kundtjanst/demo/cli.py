@@ -12,11 +12,12 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import User
+from ..core.timeutil import utcnow
+from ..core.vocabulary import GroupKind
 from ..extensions import db
 from ..org.models import Category, Group
 from ..stats.jobs import snapshot
 from ..tickets.models import Ticket
-from ..timeutil import utcnow
 from .municipality import DEMO_PASSWORD, build_municipality, demo_users
 from .tickets import SeedResult, generate_tickets
 
@@ -68,7 +69,10 @@ def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None
     )
     if result.counted:
         parts = []
-        for stage, label in (("kundtjanst", "by kundtjänst"), ("svarsgrupp", "by svarsgrupp")):
+        for stage, label in (
+            (GroupKind.FRONTLINE, "by kundtjänst"),
+            (GroupKind.ANSWER, "by svarsgrupp"),
+        ):
             parts.append(f"{label} {result.first_by_stage[stage]:,}/{result.by_stage[stage]:,}")
         click.echo(
             f"Answered at first contact: {result.first_contact_share:.1%} "

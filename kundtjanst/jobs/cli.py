@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..timeutil import local, utcnow
+from ..core.timeutil import local, utcnow
 from . import lease, runner
 from .registry import load
 from .scheduler import SchedulerProcess

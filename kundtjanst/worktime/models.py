@@ -7,9 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
-from ..timeutil import utcnow
 
 
 class OfficeHours(db.Model):

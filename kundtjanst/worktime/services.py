@@ -10,10 +10,10 @@ from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import audit
+from ..audit import services as audit
+from ..core.timeutil import utcnow
+from ..core.workingtime import DEFAULT_WEEK, Calendar, Hours, clock
 from ..extensions import db
-from ..timeutil import utcnow
-from ..workingtime import DEFAULT_WEEK, Calendar, Hours, clock
 from .models import OfficeHours, SpecialDay
 
 

@@ -41,13 +41,13 @@ class Counters:
     resolved: int = 0  # resolved, withdrawn excluded
     withdrawn: int = 0
     first_contact: int = 0
-    first_contact_kundtjanst: int = 0
-    first_contact_svarsgrupp: int = 0
+    first_contact_frontline: int = 0
+    first_contact_answer: int = 0
     answered: int = 0
     referred: int = 0
     forwarded: int = 0
-    resolved_kundtjanst: int = 0
-    resolved_svarsgrupp: int = 0
+    resolved_frontline: int = 0
+    resolved_answer: int = 0
     async_resolved: int = 0  # e-mail and web form
     async_within_day: int = 0
     sla_breached: int = 0
@@ -97,13 +97,13 @@ def shares(c: Counters) -> dict[str, Share]:
     """The headline shares of a set of counters."""
     return {
         "first_contact": first_contact_share(c),
-        "first_contact_by_kundtjanst": Share(c.first_contact_kundtjanst, c.resolved),
-        "first_contact_by_svarsgrupp": Share(c.first_contact_svarsgrupp, c.resolved),
+        "first_contact_by_kundtjanst": Share(c.first_contact_frontline, c.resolved),
+        "first_contact_by_svarsgrupp": Share(c.first_contact_answer, c.resolved),
         "within_en_vag_in": Share(c.answered + c.referred, c.resolved),
         "forwarded": Share(c.forwarded, c.resolved),
         "referred": Share(c.referred, c.resolved),
         "email_within_one_working_day": Share(c.async_within_day, c.async_resolved),
-        "could_have_answered": Share(c.could_have_answered, c.resolved_svarsgrupp),
+        "could_have_answered": Share(c.could_have_answered, c.resolved_answer),
     }
 
 
