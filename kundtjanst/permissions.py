@@ -1,15 +1,19 @@
-"""Who may do what: role decorators and the secrecy filter every listing uses.
+"""Who may do what: role decorators, the secrecy filter every listing uses, and one
+predicate per action on a ticket.
 
 Three layers: ``login_required``; role decorators (``role_required``,
-``frontline_required``); and object rules in this module (``can_view`` and
-friends), applied through the ticket loaders in ``tickets.queries``.
+``frontline_required``); and the object rules below, one per `Action`, which the
+ticket loader (`tickets.queries.load`) applies before any view acts and the
+templates ask through ``may(action, ticket)`` before they show a form. The rules
+themselves (who claims, who works a ticket) are `core.lifecycle`'s.
 
 Secrecy is a query filter (`ticket_scope`), never only an ``if`` in a template:
-a confidential group's tickets are visible to its members and nobody else.
+a confidential ticket is visible to the members of its group and nobody else.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING
@@ -19,7 +23,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import ColumnElement, false, or_
 
 from .auth.models import Role
-from .core.vocabulary import Status
+from .core import lifecycle
 from .tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -59,6 +63,9 @@ def frontline_required(view: Callable) -> Callable:
     return wrapped
 
 
+# --- reading: the secrecy filter -------------------------------------------------
+
+
 def sees_all_open_contents(user: User) -> bool:
     """Kundtjänst and managers see every non-confidential ticket.
 
@@ -83,7 +90,7 @@ def can_view(user: User, ticket: Ticket) -> bool:
     """The Python twin of `ticket_scope`, for an already loaded ticket."""
     if not user.is_authenticated:
         return False
-    if ticket.group_id in user.group_ids:
+    if is_member(user, ticket):
         return True
     return sees_all_open_contents(user) and not ticket.confidential
 
@@ -97,23 +104,47 @@ def is_member(user: User, ticket: Ticket) -> bool:
     return ticket.group_id in user.group_ids
 
 
+# --- acting: one predicate per action ----------------------------------------------
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    NOTE = "note"
+    REPLY = "reply"
+    RESOLVE = "resolve"
+    ESCALATE = "escalate"
+    TRANSFER = "transfer"
+    CLAIM = "claim"
+    RELEASE = "release"
+    REOPEN = "reopen"
+    CONFIRM_REPEAT = "confirm_repeat"
+
+
 def can_claim(user: User, ticket: Ticket) -> bool:
-    return (
-        is_member(user, ticket)
-        and not ticket.group.is_frontline
-        and ticket.status == Status.OPEN
-        and ticket.claimed_by_id is None
-    )
+    """A member of the ticket's svarsgrupp; whether it can be claimed now (open,
+    unclaimed) is the ticket's state, `Ticket.claimable`, which the claim checks too."""
+    return lifecycle.may_claim(member=is_member(user, ticket), kind=ticket.group.kind)
 
 
 def can_work(user: User, ticket: Ticket) -> bool:
-    """Reply, resolve, escalate or transfer: kundtjänst members on kundtjänst's
-    tickets; in a svarsgrupp, the member who claimed it."""
-    if not ticket.is_open or not is_member(user, ticket):
-        return False
-    if ticket.group.is_frontline:
-        return True
-    return ticket.claimed_by_id == user.id
+    """Reply, resolve or confirm a repeat contact: see `lifecycle.may_work`."""
+    return lifecycle.may_work(
+        member=is_member(user, ticket),
+        kind=ticket.group.kind,
+        status=ticket.status,
+        claimant=ticket.claimed_by_id,
+        user=user.id,
+    )
+
+
+def can_escalate(user: User, ticket: Ticket) -> bool:
+    """Only kundtjänst hands a ticket to a svarsgrupp."""
+    return can_work(user, ticket) and ticket.group.is_frontline
+
+
+def can_transfer(user: User, ticket: Ticket) -> bool:
+    """A svarsgrupp passes a ticket on (to another group, or back to kundtjänst)."""
+    return can_work(user, ticket) and not ticket.group.is_frontline
 
 
 def can_note(user: User, ticket: Ticket) -> bool:
@@ -122,4 +153,39 @@ def can_note(user: User, ticket: Ticket) -> bool:
 
 
 def can_release(user: User, ticket: Ticket) -> bool:
-    return ticket.is_open and ticket.claimed_by_id == user.id and is_member(user, ticket)
+    return lifecycle.may_release(
+        member=is_member(user, ticket),
+        status=ticket.status,
+        claimant=ticket.claimed_by_id,
+        user=user.id,
+    )
+
+
+def can_reopen(user: User, ticket: Ticket) -> bool:
+    return lifecycle.may_reopen(member=is_member(user, ticket), status=ticket.status)
+
+
+RULES: dict[Action, Callable[[User, Ticket], bool]] = {
+    Action.VIEW: can_view,
+    Action.NOTE: can_note,
+    Action.REPLY: can_work,
+    Action.RESOLVE: can_work,
+    Action.CONFIRM_REPEAT: can_work,
+    Action.ESCALATE: can_escalate,
+    Action.TRANSFER: can_transfer,
+    Action.CLAIM: can_claim,
+    Action.RELEASE: can_release,
+    Action.REOPEN: can_reopen,
+}
+
+
+def allowed(action: Action | str, user: User, ticket: Ticket) -> bool:
+    """May ``user`` do ``action`` to ``ticket``? Reading it is part of every action."""
+    if not user.is_authenticated or not can_view(user, ticket):
+        return False
+    return RULES[Action(action)](user, ticket)
+
+
+def may(action: Action | str, ticket: Ticket) -> bool:
+    """The templates' question: may the current user do ``action`` to ``ticket``?"""
+    return allowed(action, current_user, ticket)

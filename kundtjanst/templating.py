@@ -13,6 +13,7 @@ from flask_babel import format_datetime, format_decimal, get_locale
 
 from . import labels
 from .core.timeutil import local
+from .permissions import may
 from .tickets.sla import clock as sla_clock
 
 
@@ -95,6 +96,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(iso_local, "iso_local")
     app.jinja_env.globals["labels"] = labels
     app.add_template_global(sla_clock, "sla_clock")
+    app.add_template_global(may, "may")
     app.add_template_global(url_with, "url_with")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["municipality"] = app.config["MUNICIPALITY"]

@@ -15,7 +15,7 @@ from kundtjanst.core.workingtime import DEFAULT_WEEK, Hours
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Group
 from kundtjanst.worktime.models import OfficeHours, SpecialDay
-from kundtjanst.worktime.services import build_calendar
+from kundtjanst.worktime.queries import build_calendar
 
 PAGES = ["/admin/arbetstid", "/admin/jobb"]
 POSTS = ["/admin/arbetstid/vecka", "/admin/arbetstid/dagar", "/admin/arbetstid/dagar/{day}/ta-bort"]

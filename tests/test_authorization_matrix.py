@@ -104,6 +104,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/arenden/<reference>/slapp", "POST"): Case(
         "/arenden/{ref}/slapp", staff("login", 403, 400, 404, 403, 403), {}
     ),
+    # open, so nobody may open it again
+    ("/arenden/<reference>/oppna-igen", "POST"): Case(
+        "/arenden/{ref}/oppna-igen", staff("login", 403, 403, 404, 403, 403), {}
+    ),
     ("/arenden/<reference>/upprepad", "POST"): Case(
         "/arenden/{ref}/upprepad", staff("login", 403, 400, 404, 403, 403), {}
     ),

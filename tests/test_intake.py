@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from kundtjanst.core.vocabulary import Channel, EventKind, Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.tickets.models import Event, Ticket
-from kundtjanst.tickets.services import hash_token
+from kundtjanst.tickets.tokens import hash_token
 
 from .factories import new_ticket
 

@@ -622,3 +622,63 @@ def test_a_full_page_of_tickets_takes_no_more_queries_than_one(app, login_as, or
     one = statements_for(app, client, url)
     add_tickets(4)  # a full page (PAGE_SIZE is 5 in tests)
     assert statements_for(app, client, url) == one
+
+
+# --- opening a closed ticket again ---------------------------------------------------
+
+
+def test_a_member_of_the_closing_group_opens_a_ticket_again(app, login_as, org):
+    reference = make(app)
+    agent = login_as("agent")
+    agent.post(
+        f"/arenden/{reference}/avsluta",
+        data={
+            "resolve-outcome": "answered",
+            "resolve-reply": "Svar.",
+            **version_field(agent, reference, "resolve"),
+        },
+    )
+    assert load(app, reference).first_contact is True
+    page = agent.get(f"/arenden/{reference}").get_data(as_text=True)
+    assert "Öppna ärendet igen" in page
+
+    response = agent.post(
+        f"/arenden/{reference}/oppna-igen",
+        data={
+            "reopen-reason": "Medborgaren ringde: svaret räckte inte.",
+            **version_field(agent, reference, "reopen"),
+        },
+    )
+    assert response.status_code == 302
+    ticket = load(app, reference)
+    assert ticket.status == Status.OPEN and ticket.first_contact is None
+    assert ticket.reopen_count == 1
+    assert kinds(app, reference)[-1] == "reopened"
+    assert "Medborgaren ringde" in agent.get(f"/arenden/{reference}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["member", "manager", "admin"])
+def test_only_the_closing_group_may_open_a_ticket_again(app, login_as, org, who):
+    reference = make(app)
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        services.resolve(ticket, db.session.get(User, org.users.agent), Outcome.ANSWERED)
+        db.session.commit()
+    client = login_as(who)
+    assert "Öppna ärendet igen" not in client.get(f"/arenden/{reference}").get_data(as_text=True)
+    response = client.post(
+        f"/arenden/{reference}/oppna-igen", data=version_field(client, reference, "reopen")
+    )
+    assert response.status_code in (403, 404)
+    assert load(app, reference).status == Status.RESOLVED
+
+
+def test_an_open_ticket_is_not_opened_again(app, login_as, org):
+    reference = make(app)
+    agent = login_as("agent")
+    assert "Öppna ärendet igen" not in agent.get(f"/arenden/{reference}").get_data(as_text=True)
+    response = agent.post(
+        f"/arenden/{reference}/oppna-igen", data=version_field(agent, reference, "reopen")
+    )
+    assert response.status_code == 403
+    assert kinds(app, reference) == ["created"]

@@ -13,7 +13,7 @@ from ..core.timeutil import local_today
 from ..core.workingtime import Hours, clock, swedish_holidays
 from ..extensions import db
 from ..permissions import admin_required
-from ..worktime import services
+from ..worktime import queries, services
 from ..worktime.forms import WEEKDAYS, SpecialDayForm, WeekForm
 from ..worktime.models import SpecialDay
 from .blueprint import bp, form_status, show_error
@@ -22,7 +22,7 @@ from .forms import ConfirmForm
 
 def _week_data() -> dict:
     data = {}
-    for weekday, hours in enumerate(services.week()):
+    for weekday, hours in enumerate(queries.week()):
         data[f"d{weekday}_open"] = hours is not None
         data[f"d{weekday}_opens"] = clock(hours.opens) if hours else ""
         data[f"d{weekday}_closes"] = clock(hours.closes) if hours else ""
@@ -43,7 +43,7 @@ def _page(week_form: WeekForm, day_form: SpecialDayForm, status: int = 200):
         week_form=week_form,
         day_form=day_form,
         weekdays=WEEKDAYS,
-        special_days=services.special_days(today),
+        special_days=queries.special_days(today),
         holidays=holidays,
         clock=clock,
     ), status

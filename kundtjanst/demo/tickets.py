@@ -26,7 +26,7 @@ from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..tickets.models import Event, Ticket
 from ..tickets.references import format_reference, reserve_block
-from ..worktime.services import current_calendar
+from ..worktime.queries import current_calendar
 from .generator import TicketGenerator
 from .municipality import Municipality
 from .sla import SlaPlanner

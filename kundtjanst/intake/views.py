@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
-    abort,
     flash,
     make_response,
     redirect,
@@ -18,7 +15,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import choices
@@ -26,14 +22,10 @@ from ..core.vocabulary import Channel, GroupKind, Outcome
 from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import frontline_required
-from ..tickets import services
-from ..tickets.models import Ticket
-from ..tickets.queries import timeline
+from ..tickets import queries, services
 from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
 
 bp = Blueprint("intake", __name__)
-
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
 def _private(response):
@@ -72,23 +64,11 @@ def submitted():
     return _private(make_response(render_template("intake/submitted.html", receipt=receipt)))
 
 
-def _ticket_by_token(token: str, *, for_update: bool = False) -> Ticket:
-    if not _TOKEN.match(token):
-        abort(404)
-    stmt = select(Ticket).where(Ticket.status_token_hash == services.hash_token(token))
-    if for_update:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    ticket = db.session.scalar(stmt)
-    if ticket is None:
-        abort(404)
-    return ticket
-
-
 @bp.route("/arende/<token>", methods=["GET", "POST"])
 def status(token: str):
     # A message is added with the ticket locked (PostgreSQL), so it never crosses a
     # change staff make at the same moment; the version it raises tells them of it.
-    ticket = _ticket_by_token(token, for_update=request.method == "POST")
+    ticket = queries.by_status_token(token, for_update=request.method == "POST")
     form = CitizenMessageForm()
     crossed = False
     if form.validate_on_submit():
@@ -98,7 +78,7 @@ def status(token: str):
         except StaleDataError:
             # Without row locks (SQLite) staff saved the ticket in the same instant.
             db.session.rollback()
-            ticket = _ticket_by_token(token)
+            ticket = queries.by_status_token(token)
             form.message.errors = [
                 *form.message.errors,
                 _(
@@ -110,7 +90,7 @@ def status(token: str):
         else:
             flash(_("Thank you. Your message has been added to your question."), "success")
             return redirect(url_for("intake.status", token=token))
-    events = [e for e in timeline(ticket) if e.public]
+    events = [e for e in queries.timeline(ticket) if e.public]
     body = render_template("intake/status.html", ticket=ticket, events=events, form=form)
     code = 409 if crossed else 400 if form.errors else 200
     return _private(make_response(body, code))

@@ -21,7 +21,7 @@ from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..org.models import Group
 from ..tickets.models import Event, Ticket
-from ..worktime.services import current_calendar
+from ..worktime.queries import current_calendar
 from .notify import Notice
 from .registry import Every, job
 from .sla_watch import send_notices

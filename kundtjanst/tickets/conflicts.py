@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 from .models import Event
 
 
+def event_version(entry: Event) -> int:
+    """The ticket version a timeline entry made (0 for entries from before versions)."""
+    value = (entry.data or {}).get("version")
+    return value if isinstance(value, int) else 0
+
+
 @dataclass
 class Refusal:
     """Why nothing was saved, for the notice at the top of the ticket page."""
@@ -35,9 +41,4 @@ def entries_since(events: list[Event], seen: int | None) -> list[Event]:
     """
     if seen is None:
         return []
-    return [e for e in events if _version(e) > seen]
-
-
-def _version(entry: Event) -> int:
-    value = (entry.data or {}).get("version")
-    return value if isinstance(value, int) else 0
+    return [e for e in events if event_version(e) > seen]

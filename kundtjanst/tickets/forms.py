@@ -1,8 +1,13 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from ..core.vocabulary import Outcome
+from .. import choices
+from ..core.vocabulary import GroupKind, Outcome
 from ..forms import (
     MAX_ID,
     BaseForm,
@@ -14,6 +19,9 @@ from ..forms import (
     whole_number,
 )
 from ..labels import OUTCOME
+
+if TYPE_CHECKING:
+    from .models import Ticket
 
 TEXT_MAX = 10_000
 
@@ -31,6 +39,10 @@ class TicketActionForm(BaseForm):
     # False for a form that is only a button: the page has no field to show its
     # errors beside, so they are flashed instead.
     has_fields = True
+
+    def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        """Fill what depends on the ticket (the selects' options) before the form is
+        shown or validated; ``fresh``: shown empty, not as sent."""
 
     @property
     def seen_version(self) -> int | None:
@@ -86,12 +98,22 @@ class EscalateForm(TicketActionForm):
         _l("Note to the answer group"), filters=[strip], validators=[Length(max=TEXT_MAX)]
     )
 
+    def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        """Active answer groups; an empty form proposes the subject area's usual one."""
+        self.group.choices = choices.groups(_l("Choose an answer group"), kind=GroupKind.ANSWER)
+        category = ticket.category
+        if fresh and self.group.data is None and category and category.default_group_id:
+            self.group.data = category.default_group_id
+
 
 class TransferForm(TicketActionForm):
     default_prefix = "transfer"
 
     group = IdSelectField(_l("To group"), required=True, required_message=_l("Choose a group."))
     note = TextAreaField(_l("Why"), filters=[strip], validators=[Length(max=TEXT_MAX)])
+
+    def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        self.group.choices = choices.groups(_l("Choose a group"), exclude_id=ticket.group_id)
 
 
 class ResolveForm(TicketActionForm):
@@ -126,6 +148,11 @@ class ResolveForm(TicketActionForm):
         validators=[Length(max=500)],
     )
 
+    def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        self.could_reason.choices = choices.reasons(_l("Choose a reason"))
+        if ticket.group.is_frontline:  # the learning loop is the svarsgrupper's
+            self.could_have_answered.data = False
+
     def validate_referred_to(self, field) -> None:
         if self.outcome.data == Outcome.REFERRED.value and not field.data:
             raise StopValidation(_l("Say where the citizen was referred, e.g. Skatteverket."))
@@ -133,6 +160,16 @@ class ResolveForm(TicketActionForm):
     def validate_could_reason(self, field) -> None:
         if self.could_have_answered.data and field.data is None:
             raise StopValidation(_l("Choose why customer service could have answered."))
+
+
+class ReopenForm(TicketActionForm):
+    """Open a closed ticket again (a member of the group that closed it)."""
+
+    default_prefix = "reopen"
+
+    reason = TextAreaField(
+        _l("Why it is opened again"), filters=[strip], validators=[Length(max=TEXT_MAX)]
+    )
 
 
 class RepeatForm(TicketActionForm):

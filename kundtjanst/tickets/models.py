@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core import lifecycle
 from ..core.timeutil import utcnow
 from ..core.vocabulary import (
     OPEN_CONDITION,
@@ -147,6 +148,11 @@ class Ticket(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status != Status.RESOLVED
+
+    @property
+    def claimable(self) -> bool:
+        """Open and claimed by nobody (`core.lifecycle.claimable`)."""
+        return lifecycle.claimable(status=self.status, claimed=self.claimed_by_id is not None)
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference}>"

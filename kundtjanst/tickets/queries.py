@@ -1,4 +1,5 @@
-"""Ticket listings and loaders. Every one of them applies `ticket_scope`."""
+"""Ticket listings and loaders. Every one of them applies `ticket_scope`; the loader
+`load` is also where an action on a ticket is refused (404, changed meanwhile, 403)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from flask import abort
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..core.vocabulary import OPEN_STATUSES, Status
+from ..core.vocabulary import BOOKKEEPING, OPEN_STATUSES, Status
 from ..extensions import db
 from ..org.models import Group
-from ..permissions import ticket_scope
+from ..permissions import Action, allowed, ticket_scope
+from .conflicts import entries_since
 from .models import Event, Ticket
+from .tokens import hash_token
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -110,6 +113,21 @@ def queue(user: User, group: Group, sort: str = "oldest") -> Select:
     return with_list_columns(ordered(stmt, sort))
 
 
+def queue_counts(group_ids: list[int]) -> dict[int, int]:
+    """Unclaimed tickets waiting in each of these groups' queues."""
+    return dict(
+        db.session.execute(
+            select(Ticket.group_id, func.count())
+            .where(
+                Ticket.group_id.in_(group_ids),
+                Ticket.status == Status.OPEN,
+                Ticket.claimed_by_id.is_(None),
+            )
+            .group_by(Ticket.group_id)
+        ).all()
+    )
+
+
 def mine(user: User) -> Select:
     """Open tickets the user has claimed."""
     stmt = visible(user).where(Ticket.claimed_by_id == user.id, Ticket.status.in_(OPEN_STATUSES))
@@ -128,14 +146,64 @@ def find_visible(user: User, reference: str, *, for_update: bool = False) -> Tic
     stmt = with_list_columns(visible(user).where(Ticket.reference == reference))
     if for_update:
         # Locked until the request commits, and read afresh even if already loaded:
-        # the version check (tickets.views) compares with the row as it is now.
+        # the version check compares with the row as it is now.
         stmt = stmt.with_for_update(of=Ticket).execution_options(populate_existing=True)
     return db.session.scalar(stmt)
 
 
-def get_ticket_or_404(user: User, reference: str, *, for_update: bool = False) -> Ticket:
-    """The ticket, if ``user`` may read it; 404 otherwise (existence is not revealed)."""
+class ChangedMeanwhile(Exception):
+    """A form was filled in on an older version of the ticket, and what came since
+    is more than the system's own bookkeeping: nothing is saved, the person is shown
+    what changed (``entries``)."""
+
+    def __init__(self, ticket: Ticket, entries: list[Event]):
+        super().__init__(ticket.reference)
+        self.ticket = ticket
+        self.entries = entries
+
+
+def load(
+    user: User,
+    reference: str,
+    action: Action = Action.VIEW,
+    *,
+    for_update: bool = False,
+    seen_version: int | None = None,
+) -> Ticket:
+    """The ticket ``user`` is about to ``action``, or the refusal, in this order:
+
+    1. 404 when the user may not read it (its existence is not revealed);
+    2. `ChangedMeanwhile` when a form said it was filled in on ``seen_version`` and the
+       ticket has changed since: what changed may be the very reason the person can no
+       longer act (closed, claimed by someone else), and they may still read it;
+    3. 403 when the user may read it but not do ``action`` (`permissions.RULES`).
+
+    With ``for_update`` the row is locked until the request commits.
+    """
     ticket = find_visible(user, reference, for_update=for_update)
+    if ticket is None:
+        abort(404)
+    if seen_version is not None and seen_version != ticket.version:
+        news = entries_since(timeline(ticket), seen_version)
+        if news and not all(e.kind in BOOKKEEPING for e in news):
+            raise ChangedMeanwhile(ticket, news)
+    if not allowed(action, user, ticket):
+        abort(403)
+    return ticket
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def by_status_token(token: str, *, for_update: bool = False) -> Ticket:
+    """The ticket a citizen's status link names, or 404. The link is the only key the
+    citizen has: nothing but its hash is stored, and an unknown one reveals nothing."""
+    if not _TOKEN.match(token):
+        abort(404)
+    stmt = select(Ticket).where(Ticket.status_token_hash == hash_token(token))
+    if for_update:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    ticket = db.session.scalar(stmt)
     if ticket is None:
         abort(404)
     return ticket

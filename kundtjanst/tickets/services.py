@@ -10,8 +10,6 @@ message is shown to the user as it is.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from ..core import lifecycle
 from ..core.firstcontact import Entry, is_first_contact
 from ..core.routing import TicketFacts, first_match
 from ..core.statistics import WORKING_DAY_MINUTES
@@ -37,10 +36,11 @@ from ..extensions import db
 from ..org.models import Category, Group
 from ..routing.models import RoutingRule
 from ..stats.aggregate import refresh_if_built
-from ..worktime.services import current_calendar
+from ..worktime.queries import current_calendar
 from . import sla
 from .models import Event, Ticket
 from .references import next_reference
+from .tokens import new_status_token
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -48,16 +48,6 @@ if TYPE_CHECKING:
 
 class TicketError(Exception):
     """An operation the ticket's current state does not allow."""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_status_token() -> tuple[str, str]:
-    """An unguessable status-link token and the hash we keep of it."""
-    token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
 
 
 def record(
@@ -349,11 +339,9 @@ def resolve(
     now = utcnow()
     if reply_body:
         _reply(ticket, actor, reply_body, now)
-    during_contact = bool(during_contact and ticket.channel.synchronous)
-    # Each belongs to its outcome; left over in the form from another choice, it is not kept.
-    diarienummer = (diarienummer or None) if outcome == Outcome.FORWARDED else None
-    referred_to = (referred_to or None) if outcome == Outcome.REFERRED else None
-    stage = GroupKind.FRONTLINE if ticket.group.is_frontline else GroupKind.ANSWER
+    during_contact = lifecycle.answered_during_contact(ticket.channel, during_contact)
+    diarienummer, referred_to = lifecycle.outcome_details(outcome, diarienummer, referred_to)
+    stage = ticket.group.kind
     record(
         ticket,
         EventKind.RESOLVED,
@@ -373,7 +361,7 @@ def resolve(
     ticket.outcome = outcome
     ticket.answered_by = stage
     ticket.resolved_group_id = ticket.group_id
-    learning = stage == GroupKind.ANSWER and could_have_answered
+    learning = lifecycle.learning_kept(stage, could_have_answered)
     ticket.could_have_answered = learning
     ticket.could_reason_id = could_reason_id if learning else None
     ticket.could_note = (could_note or None) if learning else None
@@ -423,10 +411,14 @@ def _back_in_play(ticket: Ticket) -> None:
     by whoever claimed it if they still can (active, still a member of the group);
     otherwise it goes back to the group's queue, where someone can claim it."""
     claimant = ticket.claimed_by
-    keeps_claim = claimant is not None and claimant.active and ticket.group_id in claimant.group_ids
-    if not keeps_claim:
+    kept = lifecycle.keeps_claim(
+        claimed=claimant is not None,
+        claimant_active=claimant is not None and claimant.active,
+        claimant_member=claimant is not None and ticket.group_id in claimant.group_ids,
+    )
+    if not kept:
         ticket.claimed_by = None
-    ticket.status = Status.CLAIMED if keeps_claim else Status.OPEN
+    ticket.status = lifecycle.status_back_in_play(kept)
 
 
 def citizen_message(ticket: Ticket, body: str) -> None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from ..core.timeutil import utcnow
 from ..core.workingtime import Calendar, add_working_time, working_time_between
-from ..worktime.services import current_calendar
+from ..worktime.queries import current_calendar
 
 if TYPE_CHECKING:
     from ..org.models import Category, Group

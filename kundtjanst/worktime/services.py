@@ -1,20 +1,20 @@
-"""The calendar in force, built from the database once per request or job, and
-the administrators' changes to it (each flushes, none commits)."""
+"""The administrators' changes to the working-time calendar: the office hours and the
+closed and shortened days. Each flushes, none commits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core.timeutil import utcnow
-from ..core.workingtime import DEFAULT_WEEK, Calendar, Hours, clock
+from ..core.workingtime import Hours, clock
 from ..extensions import db
 from .models import OfficeHours, SpecialDay
+from .queries import forget_calendar, week
 
 
 class CalendarError(ValueError):
@@ -23,43 +23,6 @@ class CalendarError(ValueError):
     def __init__(self, message, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def week() -> tuple[Hours | None, ...]:
-    """Monday … Sunday as stored, the default where nothing is."""
-    days = list(DEFAULT_WEEK)
-    for row in db.session.scalars(select(OfficeHours)):
-        if 0 <= row.weekday <= 6:
-            if row.opens_minute is None or row.closes_minute is None:
-                days[row.weekday] = None
-            else:
-                days[row.weekday] = Hours(row.opens_minute, row.closes_minute)
-    return tuple(days)
-
-
-def build_calendar() -> Calendar:
-    closed: set[date] = set()
-    shortened: dict[date, int] = {}
-    for special in db.session.scalars(select(SpecialDay)):
-        if special.closes_minute is None:
-            closed.add(special.day)
-        else:
-            shortened[special.day] = special.closes_minute
-    return Calendar(week=week(), closed_days=frozenset(closed), shortened_days=shortened)
-
-
-def current_calendar() -> Calendar:
-    """The calendar in force, built once per application context (request, job)."""
-    if not has_app_context():
-        return build_calendar()
-    if "working_calendar" not in g:
-        g.working_calendar = build_calendar()
-    return g.working_calendar
-
-
-def forget_calendar() -> None:
-    if has_app_context():
-        g.pop("working_calendar", None)
 
 
 def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
@@ -129,10 +92,3 @@ def remove_special_day(special: SpecialDay, user_id: int | None = None) -> None:
     db.session.delete(special)
     db.session.flush()
     forget_calendar()
-
-
-def special_days(first: date | None = None) -> list[SpecialDay]:
-    stmt = select(SpecialDay).order_by(SpecialDay.day)
-    if first is not None:
-        stmt = stmt.where(SpecialDay.day >= first)
-    return list(db.session.scalars(stmt))

@@ -1,0 +1,155 @@
+"""The actions on a ticket's page. Each parses its form and calls one service, through
+`page.act` (load for the action, version check, validate, commit once) — but the
+claim, which is a bare button decided by one conditional UPDATE."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ...core.vocabulary import Outcome
+from ...extensions import db
+from ...org.models import Group
+from ...permissions import Action
+from .. import queries, repeat, services
+from ..forms import ActionForm
+from .blueprint import bp
+from .page import act
+
+
+@bp.post("/arenden/<reference>/svara")
+@login_required
+def reply(reference: str):
+    return act(
+        reference,
+        "reply_form",
+        lambda t, f: services.reply(t, current_user, f.body.data),
+        _("The reply was sent."),
+    )
+
+
+@bp.post("/arenden/<reference>/anteckning")
+@login_required
+def note(reference: str):
+    return act(
+        reference,
+        "note_form",
+        lambda t, f: services.add_note(t, current_user, f.body.data),
+        _("The note was saved."),
+    )
+
+
+@bp.post("/arenden/<reference>/eskalera")
+@login_required
+def escalate(reference: str):
+    return act(
+        reference,
+        "escalate_form",
+        lambda t, f: services.escalate(
+            t, current_user, db.session.get(Group, f.group.data), f.note.data
+        ),
+        _("The ticket was sent to the answer group."),
+    )
+
+
+@bp.post("/arenden/<reference>/overlamna")
+@login_required
+def transfer(reference: str):
+    return act(
+        reference,
+        "transfer_form",
+        lambda t, f: services.transfer(
+            t, current_user, db.session.get(Group, f.group.data), f.note.data
+        ),
+        _("The ticket was transferred."),
+    )
+
+
+@bp.post("/arenden/<reference>/avsluta")
+@login_required
+def resolve(reference: str):
+    def operation(ticket, form):
+        services.resolve(
+            ticket,
+            current_user,
+            Outcome(form.outcome.data),
+            reply_body=form.reply.data or None,
+            during_contact=form.during_contact.data,
+            diarienummer=form.diarienummer.data,
+            referred_to=form.referred_to.data,
+            note=form.note.data or None,
+            could_have_answered=bool(form.could_have_answered.data),
+            could_reason_id=form.could_reason.data,
+            could_note=form.could_note.data,
+        )
+
+    return act(reference, "resolve_form", operation, _("The ticket was closed."))
+
+
+@bp.post("/arenden/<reference>/oppna-igen")
+@login_required
+def reopen(reference: str):
+    return act(
+        reference,
+        "reopen_form",
+        lambda t, f: services.reopen(t, current_user, f.reason.data or None),
+        _("The ticket is open again."),
+    )
+
+
+@bp.post("/arenden/<reference>/upprepad")
+@login_required
+def confirm_repeat(reference: str):
+    """Staff confirm that this contact repeats an earlier one."""
+
+    def operation(ticket, form):
+        candidates = repeat.candidates(ticket, current_user)
+        earlier = next((t for t in candidates if t.reference == form.earlier.data), None)
+        if earlier is None:
+            raise services.TicketError(_l("That ticket is not a possible earlier contact."))
+        repeat.confirm(ticket, earlier, current_user)
+
+    return act(
+        reference,
+        "repeat_form",
+        operation,
+        lambda form: _(
+            "%(reference)s is linked as a repeat of %(earlier)s.",
+            reference=reference,
+            earlier=form.earlier.data,
+        ),
+    )
+
+
+@bp.post("/arenden/<reference>/slapp")
+@login_required
+def release(reference: str):
+    return act(
+        reference,
+        "release_form",
+        lambda t, f: services.release(t, current_user),
+        _("The ticket is back in the queue."),
+    )
+
+
+@bp.post("/arenden/<reference>/ta")
+@login_required
+def claim(reference: str):
+    """A bare button, on the ticket page and in the queue. Of simultaneous claims one
+    conditional UPDATE picks the winner (`services.claim`); the others are told."""
+    ticket = queries.load(current_user, reference, Action.CLAIM)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.claim(ticket, current_user)
+    except services.TicketError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        if request.form.get("from_queue") == "1":
+            return redirect(url_for("tickets.queue", slug=ticket.group.slug))
+        return redirect(url_for("tickets.show", reference=reference))
+    db.session.commit()
+    flash(_("You have claimed %(reference)s.", reference=reference), "success")
+    return redirect(url_for("tickets.show", reference=reference))

@@ -1,0 +1,182 @@
+"""The ticket page, and the one path every action on it goes through (`act`): load the
+ticket for the action, locked (`queries.load`: 404, changed meanwhile, 403), validate
+the form, apply one service, commit once.
+
+No lost updates: every action form carries the ticket version it was shown with. A
+form filled in on an older version saves nothing and gets the page again with 409,
+what changed since, and what was written (`conflicts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from ...audit import services as audit
+from ...errors import render_error
+from ...extensions import db
+from ...permissions import Action, allowed, can_view
+from .. import conflicts, queries, repeat, services
+from ..forms import (
+    EscalateForm,
+    NoteForm,
+    ReleaseForm,
+    ReopenForm,
+    RepeatForm,
+    ReplyForm,
+    ResolveForm,
+    TicketActionForm,
+    TransferForm,
+)
+from ..models import Ticket
+from .blueprint import bp
+
+# The action forms on the ticket page, by the name the template knows each by, and
+# the action each one does.
+ACTION_FORMS: dict[str, tuple[type[TicketActionForm], Action]] = {
+    "reply_form": (ReplyForm, Action.REPLY),
+    "note_form": (NoteForm, Action.NOTE),
+    "escalate_form": (EscalateForm, Action.ESCALATE),
+    "transfer_form": (TransferForm, Action.TRANSFER),
+    "resolve_form": (ResolveForm, Action.RESOLVE),
+    "release_form": (ReleaseForm, Action.RELEASE),
+    "repeat_form": (RepeatForm, Action.CONFIRM_REPEAT),
+    "reopen_form": (ReopenForm, Action.REOPEN),
+}
+
+
+def render_ticket(
+    ticket: Ticket,
+    status: int = 200,
+    refused: tuple[str, TicketActionForm] | None = None,
+    **forms,
+):
+    """The ticket page. Showing a confidential ticket is recorded in the audit log
+    and committed with the page (also when a form is shown again with errors).
+
+    ``refused`` is (name, form) of a form not saved because the ticket changed since
+    it was shown (or it said no version): the page says so and lists what changed.
+    Every action form goes out carrying the ticket's current version.
+    """
+    user = current_user
+    # Before the forms are given the current version: what changed since theirs.
+    events = queries.timeline(ticket)
+    refusal = _refusal(ticket, events, refused)
+    action_forms = {}
+    for name, (form_cls, action) in ACTION_FORMS.items():
+        given = forms.get(name)
+        form = given or form_cls(formdata=None)
+        form.version.data = str(ticket.version)
+        if allowed(action, user, ticket):  # only the forms this person is shown
+            form.prepare(ticket, fresh=given is None)
+        action_forms[name] = form
+    repeat_of = None
+    if ticket.repeat_of_id is not None:  # a link only if this user may read the earlier one
+        repeat_of = db.session.scalar(queries.visible(user).where(Ticket.id == ticket.repeat_of_id))
+    repeat_candidates = (
+        repeat.candidates(ticket, user) if allowed(Action.CONFIRM_REPEAT, user, ticket) else []
+    )
+    audit.confidential_read(ticket)
+    audit.confidential_listed(repeat_candidates)
+    page = render_template(
+        "tickets/ticket.html",
+        ticket=ticket,
+        events=events,
+        **action_forms,
+        repeat_candidates=repeat_candidates,
+        repeat_of=repeat_of,
+        refusal=refusal,
+    )
+    return audit.committed((page, status))
+
+
+def _refusal(
+    ticket: Ticket, events: list, refused: tuple[str, TicketActionForm] | None
+) -> conflicts.Refusal | None:
+    if refused is None:
+        return None
+    name, form = refused
+    still_shown = allowed(ACTION_FORMS[name][1], current_user, ticket)
+    return conflicts.Refusal(
+        missing=form.seen_version is None,
+        entries=conflicts.entries_since(events, form.seen_version),
+        # Text in a form the page no longer shows is given back in the notice.
+        unsaved=[] if still_shown else form.unsaved_text(),
+    )
+
+
+@bp.errorhandler(StaleDataError)
+def changed_meanwhile(error: StaleDataError):
+    """Two saves of one ticket passed the version check at once. PostgreSQL never
+    lets them (the ticket is loaded FOR UPDATE); on SQLite the later one's UPDATE
+    finds a newer version than it loaded. Nothing was saved: told like any form
+    filled in on an older version."""
+    db.session.rollback()
+    reference = (request.view_args or {}).get("reference")
+    form_name, form = g.get("ticket_form", (None, None))
+    if reference is None or form is None:
+        return render_error(409)
+    ticket = queries.load(current_user, reference)
+    return render_ticket(ticket, 409, (form_name, form), **{form_name: form})
+
+
+@bp.get("/arenden/<reference>")
+@login_required
+def show(reference: str):
+    ticket = queries.find_visible(current_user, reference)
+    if ticket is None:
+        restricted = queries.get_restricted(current_user, reference)
+        if restricted is None:
+            abort(404)
+        audit.confidential_metadata(restricted.reference)
+        return audit.committed(render_template("tickets/restricted.html", ticket=restricted))
+    return render_ticket(ticket)
+
+
+def act(
+    reference: str,
+    form_name: str,
+    operation: Callable[[Ticket, TicketActionForm], None],
+    success: str | Callable[[TicketActionForm], str],
+):
+    """Do one action of the ticket page: the form named ``form_name`` (its class and
+    action from `ACTION_FORMS`), then ``operation(ticket, form)``, then commit once.
+
+    ``success`` is the message to flash, or a function of the form that gives it.
+    An operation the ticket's state does not allow raises `services.TicketError`:
+    its message is flashed and nothing is saved."""
+    form_cls, action = ACTION_FORMS[form_name]
+    form = form_cls()
+    g.ticket_form = (form_name, form)  # for `changed_meanwhile`
+    try:
+        ticket = queries.load(
+            current_user, reference, action, for_update=True, seen_version=form.seen_version
+        )
+    except queries.ChangedMeanwhile as changed:
+        return render_ticket(changed.ticket, 409, (form_name, form), **{form_name: form})
+    form.prepare(ticket, fresh=False)
+    valid = form.validate_on_submit()
+    if form.seen_version is None:
+        return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
+    if not valid:
+        if not form.has_fields:
+            for _field_id, _label, message in form.all_errors:
+                flash(message, "error")
+            return redirect(url_for("tickets.show", reference=reference))
+        return render_ticket(ticket, 400, **{form_name: form})
+    try:
+        operation(ticket, form)
+    except services.TicketError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("tickets.show", reference=reference))
+    # Handed to a group whose tickets this user may not read (a confidential one)?
+    still_visible = can_view(current_user, ticket)
+    db.session.commit()
+    flash(success(form) if callable(success) else success, "success")
+    if not still_visible:
+        return redirect(url_for("main.index"))
+    return redirect(url_for("tickets.show", reference=reference))
