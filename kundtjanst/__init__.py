@@ -132,6 +132,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register
+    """Each feature's command group (its cli.py); nothing else imports them."""
+    from .auth.cli import users_cli
+    from .demo.cli import demo_cli
+    from .jobs.cli import scheduler_cli
+    from .retention.cli import retention_cli
+    from .stats.cli import stats_cli
 
-    register(app)
+    for group in (users_cli, demo_cli, scheduler_cli, retention_cli, stats_cli):
+        app.cli.add_command(group)

@@ -37,3 +37,10 @@ def local_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     start = datetime.combine(first, time.min, tzinfo=STOCKHOLM)
     end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=STOCKHOLM)
     return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 instant as an aware UTC datetime; one without a zone is taken as UTC.
+    Raises ValueError for anything else."""
+    at = datetime.fromisoformat(text)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from ..auth.models import User
+from ..clickutil import now_option
 from ..core.timeutil import utcnow
 from ..core.vocabulary import GroupKind
 from ..extensions import db
@@ -28,16 +29,6 @@ def database_is_empty() -> bool:
         db.session.scalar(select(model.id).limit(1)) is None
         for model in (User, Group, Category, Ticket)
     )
-
-
-def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter("use ISO 8601, e.g. 2026-11-27T14:00:00+00:00") from error
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def seed_demo(
@@ -80,73 +71,75 @@ def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None
         )
 
 
-def register_demo_commands(group: AppGroup) -> None:
-    @group.command("seed")
-    @click.option(
-        "--tickets",
-        default=3000,
-        show_default=True,
-        type=click.IntRange(min=0),
-        help="How many tickets to spread over the period (--days).",
-    )
-    @click.option(
-        "--seed", default=1, show_default=True, type=int, help="Random seed; same seed, same data."
-    )
-    @click.option(
-        "--if-empty",
-        is_flag=True,
-        help="Do nothing (and succeed) when the database already has data.",
-    )
-    @click.option(
-        "--days",
-        default=365,
-        show_default=True,
-        type=click.IntRange(min=1, max=3660),
-        help="How many days back the tickets reach.",
-    )
-    @click.option("--now", callback=_parse_now, hidden=True, help="Pretend it is this UTC time.")
-    def seed_command(
-        tickets: int, seed: int, if_empty: bool, days: int, now: datetime | None
-    ) -> None:
-        """Fill an empty database with Sjöstads kommun and a year of tickets."""
-        if not database_is_empty():
-            if if_empty:
-                click.echo("Database already has data; not seeding.")
-                return
-            raise click.ClickException(
-                "The database already has data (users, groups, categories or tickets). "
-                "Demo data goes only into an empty database; use --if-empty to skip quietly."
-            )
-        started = time.perf_counter()
-        try:
-            with click.progressbar(length=tickets, label="Creating tickets") as bar:
-                counts, result = seed_demo(tickets, seed, now, bar.update, days=days)
-            db.session.commit()
-            built = build_statistics(now)
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()
-            raise
-        _summary(counts, result, time.perf_counter() - started)
-        click.echo(f"Built the daily statistics for {built:,} days.")
-        click.echo("Run `flask demo logins` to see how to log in.")
+demo_cli = AppGroup("demo", help="Demo data for trying the system out.")
 
-    @group.command("logins")
-    def logins_command() -> None:
-        """List the demo users and their password."""
-        users = demo_users()
-        if not users:
-            click.echo("There are no demo users in this database (run `flask demo seed`).")
+
+@demo_cli.command("seed")
+@click.option(
+    "--tickets",
+    default=3000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many tickets to spread over the period (--days).",
+)
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="Random seed; same seed, same data."
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already has data.",
+)
+@click.option(
+    "--days",
+    default=365,
+    show_default=True,
+    type=click.IntRange(min=1, max=3660),
+    help="How many days back the tickets reach.",
+)
+@now_option
+def seed_command(
+    tickets: int, seed: int, if_empty: bool, days: int, now: datetime | None
+) -> None:
+    """Fill an empty database with Sjöstads kommun and a year of tickets."""
+    if not database_is_empty():
+        if if_empty:
+            click.echo("Database already has data; not seeding.")
             return
-        rows = [(u.email, u.role.value, ", ".join(g.slug for g in u.groups) or "–") for u in users]
-        header = ("E-mail", "Role", "Groups")
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+        raise click.ClickException(
+            "The database already has data (users, groups, categories or tickets). "
+            "Demo data goes only into an empty database; use --if-empty to skip quietly."
+        )
+    started = time.perf_counter()
+    try:
+        with click.progressbar(length=tickets, label="Creating tickets") as bar:
+            counts, result = seed_demo(tickets, seed, now, bar.update, days=days)
+        db.session.commit()
+        built = build_statistics(now)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    _summary(counts, result, time.perf_counter() - started)
+    click.echo(f"Built the daily statistics for {built:,} days.")
+    click.echo("Run `flask demo logins` to see how to log in.")
 
-        def line(cells) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+@demo_cli.command("logins")
+def logins_command() -> None:
+    """List the demo users and their password."""
+    users = demo_users()
+    if not users:
+        click.echo("There are no demo users in this database (run `flask demo seed`).")
+        return
+    rows = [(u.email, u.role.value, ", ".join(g.slug for g in u.groups) or "–") for u in users]
+    header = ("E-mail", "Role", "Groups")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
 
-        click.echo(line(header))
-        click.echo(line("-" * w for w in widths))
-        for row in rows:
-            click.echo(line(row))
-        click.echo(f"\nPassword for every demo user: {DEMO_PASSWORD}")
+    def line(cells) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    click.echo(line(header))
+    click.echo(line("-" * w for w in widths))
+    for row in rows:
+        click.echo(line(row))
+    click.echo(f"\nPassword for every demo user: {DEMO_PASSWORD}")

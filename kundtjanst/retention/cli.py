@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
+from ..clickutil import now_option
 from ..core.timeutil import local, utcnow
 from ..extensions import db
 from .services import anonymise_expired
@@ -14,19 +15,9 @@ from .services import anonymise_expired
 retention_cli = AppGroup("retention", help="Retention (gallring) of citizens' personal data.")
 
 
-def _parse_now(_ctx, _param, value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        at = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter("use ISO 8601, e.g. 2026-11-27T03:00:00+00:00") from error
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what would be anonymised.")
-@click.option("--now", callback=_parse_now, hidden=True, help="Pretend it is this UTC time.")
+@now_option
 def run_command(dry_run: bool, now: datetime | None) -> None:
     """Anonymise citizens' personal data on tickets closed longer ago than their
     subject area's retention time, keeping every figure the statistics use."""

@@ -1,16 +1,15 @@
-"""Flask commands: ``flask users …`` and ``flask demo …``."""
+"""``flask users create``: staff users from the command line."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
-from .auth.models import Role
-from .extensions import db
+from ..extensions import db
+from .models import Role
+from .services import UserError, create_user, groups_by_slug
 
 users_cli = AppGroup("users", help="Manage staff users.")
-demo_cli = AppGroup("demo", help="Demo data for trying the system out.")
 
 
 @users_cli.command("create")
@@ -37,8 +36,6 @@ def create_user_command(
     email: str, name: str, role: str, groups: tuple[str, ...], password: str
 ) -> None:
     """Create a staff user who logs in with e-mail and password."""
-    from .auth.services import UserError, create_user, groups_by_slug
-
     try:
         user = create_user(
             email=email,
@@ -52,17 +49,3 @@ def create_user_command(
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}).")
-
-
-def register(app: Flask) -> None:
-    from .demo.cli import register_demo_commands
-    from .jobs.cli import scheduler_cli
-    from .retention.cli import retention_cli
-    from .stats.cli import stats_cli
-
-    register_demo_commands(demo_cli)
-    app.cli.add_command(scheduler_cli)
-    app.cli.add_command(retention_cli)
-    app.cli.add_command(stats_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
