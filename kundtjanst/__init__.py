@@ -29,6 +29,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_jobs()
+    register_signals()
     return app
 
 
@@ -141,3 +143,21 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, demo_cli, scheduler_cli, retention_cli, stats_cli):
         app.cli.add_command(group)
+
+
+def register_jobs() -> None:
+    """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
+    from .jobs.heartbeat import heartbeat
+    from .jobs.registry import register
+    from .retention.jobs import nightly_retention
+    from .stats.jobs import snapshot
+    from .tickets.jobs import sla_watch, unclaimed_alert
+
+    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, heartbeat)
+
+
+def register_signals() -> None:
+    """Features that follow another's changes subscribe here (blinker signals)."""
+    from .stats.services import subscribe
+
+    subscribe()

@@ -9,7 +9,7 @@ from kundtjanst.auth.models import User
 from kundtjanst.core.vocabulary import Channel, EventKind, Outcome
 from kundtjanst.extensions import db
 from kundtjanst.org.models import CouldReason, Group
-from kundtjanst.tickets import services
+from kundtjanst.tickets import services, timeline
 from kundtjanst.tickets.models import Ticket
 
 from .factories import new_ticket, version_field
@@ -155,7 +155,7 @@ def test_repeat_contact_is_suggested_and_confirmed(app, org, login_as):
         later = db.session.scalar(select(Ticket).where(Ticket.reference == refs[1]))
         assert later.repeat_of_id == earlier.id
         assert earlier.first_contact is False
-        kinds = [e.kind for e in services.timeline_entries(earlier)]
+        kinds = [e.kind for e in timeline.timeline_entries(earlier)]
         assert kinds[-1] == EventKind.REPEAT_CONTACT
     after = login_as("manager").get("/statistik.json?period=today").get_json()
     assert after["first_contact"]["numerator"] == 0

@@ -427,7 +427,7 @@ def test_system_bookkeeping_meanwhile_does_not_refuse_a_reply(app, org, login_as
     from datetime import timedelta
 
     from kundtjanst.core.timeutil import utcnow
-    from kundtjanst.jobs.sla_watch import record_breaches
+    from kundtjanst.tickets.jobs import record_breaches
 
     reference, _ = claimed_by_member(app, org)
     member = login_as("member")

@@ -12,7 +12,7 @@ from kundtjanst.core.statistics import Period, answer_time_bucket, percentile
 from kundtjanst.core.timeutil import STOCKHOLM, local_day_bounds
 from kundtjanst.dbtypes import UTCDateTime
 from kundtjanst.extensions import db
-from kundtjanst.stats import aggregate
+from kundtjanst.stats import services as stats_services
 from kundtjanst.stats.aggregate import Filters
 from kundtjanst.stats.figures import clear_cache, figures
 
@@ -129,7 +129,7 @@ def assert_same(fig, expected: dict) -> None:
 def build_past_days() -> None:
     """Write the daily rows of every whole day the test tickets span, and commit."""
     for day in Period(DAYS[0], TODAY - timedelta(days=1)).each_day():
-        aggregate.build_day(day)
+        stats_services.build_day(day)
     db.session.commit()
 
 
@@ -283,8 +283,8 @@ def test_ticket_resolved_after_midnight_counts_on_the_next_day(app, org, monkeyp
         day2 = figures(Period(next_day, next_day), Filters(), use_rows=False).total
         assert (day1.received, day1.resolved) == (1, 0)
         assert (day2.received, day2.resolved) == (0, 1)
-        aggregate.build_day(DAYS[0])
-        aggregate.build_day(next_day)
+        stats_services.build_day(DAYS[0])
+        stats_services.build_day(next_day)
         db.session.commit()
         clear_cache()
         assert figures(Period(DAYS[0], DAYS[0]), Filters()).total == day1
@@ -428,7 +428,7 @@ def test_an_sla_breach_in_any_stage_counts(app, org, monkeypatch, login_as):
         clock.set(local_moment(monday + timedelta(days=4), 9))
         period = Period(monday, monday + timedelta(days=3))
         assert figures(period, Filters(), use_rows=False).total.sla_breached == 1
-        aggregate.build_days(period.first, period.last)
+        stats_services.build_days(period.first, period.last)
         db.session.commit()
         clear_cache()
         assert figures(period, Filters()).total.sla_breached == 1
@@ -523,7 +523,7 @@ def test_two_rebuilds_of_one_day_at_once_count_it_once(app, world):
     import time
 
     day = DAYS[1]
-    aggregate.build_day(day)
+    stats_services.build_day(day)
     db.session.commit()
     expected = figures(Period(day, day), Filters(), use_rows=False).total
     first_built, first_may_commit = threading.Event(), threading.Event()
@@ -532,7 +532,7 @@ def test_two_rebuilds_of_one_day_at_once_count_it_once(app, world):
     def first():
         with app.app_context():
             try:
-                aggregate.build_day(day)
+                stats_services.build_day(day)
                 first_built.set()
                 first_may_commit.wait(10)
                 db.session.commit()
@@ -544,7 +544,7 @@ def test_two_rebuilds_of_one_day_at_once_count_it_once(app, world):
         first_built.wait(10)
         with app.app_context():
             try:
-                aggregate.build_day(day)
+                stats_services.build_day(day)
                 db.session.commit()
             except Exception as error:
                 errors.append(error)
@@ -569,7 +569,7 @@ def test_rebuilds_of_two_days_committed_side_by_side_both_reach_the_cache(app, w
     import threading
 
     period = Period(DAYS[0], TODAY - timedelta(days=1))
-    aggregate.build_days(period.first, period.last)
+    stats_services.build_days(period.first, period.last)
     db.session.commit()
     days = (DAYS[1], DAYS[4])
     for day in days:  # each day's figures move, behind its rows' back
@@ -590,7 +590,7 @@ def test_rebuilds_of_two_days_committed_side_by_side_both_reach_the_cache(app, w
     def rebuild(i: int) -> None:
         with app.app_context():
             try:
-                aggregate.build_day(days[i])
+                stats_services.build_day(days[i])
                 built[i].set()
                 may_commit[i].wait(10)
                 db.session.commit()

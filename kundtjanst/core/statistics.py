@@ -172,6 +172,17 @@ class Period:
             day += timedelta(days=1)
 
 
+def runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) stretches, so each is counted in one pass."""
+    out: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if out and out[-1][1] + timedelta(days=1) == day:
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
 PRESETS = ("today", "week", "month", "last_month", "year", "last_12_months")
 
 

@@ -91,7 +91,7 @@ class EventKind(enum.StrEnum):
 
 
 # Entries made as a ticket arrives belong to its first version; every later entry
-# raises the version and keeps the one it made (`tickets.services.record`).
+# raises the version and keeps the one it made (`tickets.timeline.record`).
 ARRIVAL_KINDS = (EventKind.CREATED, EventKind.ROUTED)
 
 # Entries the system adds by itself. They raise the version like any change, but a

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import mail
+from ..extensions import db
 from ..org.models import Group
 from ..templating import localtime
 
@@ -50,3 +51,21 @@ def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> bool:
     lines.append(_("This message was sent by En väg in to %(group)s.", group=group.name))
     subject = f"[{group.name}] {title}"
     return mail.send(recipients(group), subject, "\n".join(lines))
+
+
+class NotificationError(RuntimeError):
+    """Some groups could not be told (the others were); the job run is marked failed."""
+
+
+def send_notices(by_group: dict[int, list[Notice]], title: str, intro: str) -> int:
+    """Notify each group; raise at the end if any failed. Returns messages sent."""
+    sent, failures = 0, []
+    for group_id, notices in by_group.items():
+        group = db.session.get(Group, group_id)
+        try:
+            sent += notify(group, title, intro, notices)
+        except Exception as error:  # one group's failure must not stop the others
+            failures.append(f"{group.slug}: {type(error).__name__}: {error}")
+    if failures:
+        raise NotificationError("; ".join(failures))
+    return sent

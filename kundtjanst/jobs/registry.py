@@ -1,6 +1,6 @@
 """The job registry: each job has a name, a trigger and a function.
 
-Register a job from any module::
+A feature declares its jobs in its own ``jobs.py``::
 
     from kundtjanst.jobs.registry import Daily, job
 
@@ -8,16 +8,16 @@ Register a job from any module::
     def snapshot(trigger_time: datetime) -> dict[str, int] | None:
         ...
 
-and make sure the module is imported by `load`: add it to ``MODULES`` (or, for
-a feature that may be absent, ``OPTIONAL_MODULES``). The function runs in an
-application context; it should change the database and leave committing to the
-runner (it may commit earlier itself, e.g. before sending e-mail), and be
+``@job`` turns the function into a `Job`; nothing runs it until it is registered,
+which the application factory does for every job in one list
+(``kundtjanst.register_jobs``). The function runs in an application context; it
+changes the database through the feature's services and leaves committing to the
+runner (it may commit earlier itself, e.g. before sending e-mail), and it must be
 idempotent: running it twice for the same trigger must do no harm.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,15 +29,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import STOCKHOLM
-
-MODULES = (
-    "kundtjanst.jobs.sla_watch",
-    "kundtjanst.jobs.unclaimed",
-    "kundtjanst.retention.jobs",
-    "kundtjanst.jobs.heartbeat",
-)
-# Loaded when present: the dashboard's nightly statistics snapshot ("stats.snapshot").
-OPTIONAL_MODULES = ("kundtjanst.stats.jobs",)
 
 # Interval triggers count from a fixed instant, so every scheduler process
 # computes the same trigger times (and the same trigger runs once).
@@ -98,30 +89,30 @@ class Job:
     # Several trigger times missed at once (the scheduler was down) run once, for the last.
     coalesce: bool = True
 
+    def __call__(self, trigger_time: datetime) -> Mapping[str, Any] | None:
+        return self.func(trigger_time)
+
 
 _JOBS: dict[str, Job] = {}
 
 
 def job(name: str, trigger: Every | Daily, description: Any, *, coalesce: bool = True):
-    """Register the decorated function as the job ``name``."""
+    """Declare the decorated function as the job ``name`` (registered by `register`)."""
 
-    def register(func: JobFunction) -> JobFunction:
-        _JOBS[name] = Job(name, trigger, description, func, coalesce)
-        return func
+    def declare(func: JobFunction) -> Job:
+        return Job(name, trigger, description, func, coalesce)
 
-    return register
+    return declare
+
+
+def register(*jobs: Job) -> None:
+    """Make ``jobs`` known to the scheduler, the runner and the status pages."""
+    for each in jobs:
+        _JOBS[each.name] = each
 
 
 def load() -> dict[str, Job]:
-    """Every registered job, by name (imports the modules that hold them)."""
-    for module in MODULES:
-        importlib.import_module(module)
-    for module in OPTIONAL_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
+    """Every registered job, by name."""
     return dict(sorted(_JOBS.items()))
 
 

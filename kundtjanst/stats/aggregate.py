@@ -1,28 +1,26 @@
 """Counting tickets into slices, live or into the daily statistics rows.
 
 `count_days` is the one place where tickets become counters. The nightly
-snapshot stores its output per day; the dashboard calls it for the days that
-have no rows yet (today, normally). Both paths therefore give the same figures.
+snapshot stores its output per day (`stats.services.build_days`); the dashboard
+calls it for the days that have no rows yet (today, normally). Both paths
+therefore give the same figures.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import and_, case, delete, func, select
+from sqlalchemy import and_, case, func, select
 
-from ..bulk import insert_rows
-from ..core.statistics import COUNTER_NAMES, Counters, Period, answer_time_bucket
-from ..core.timeutil import STOCKHOLM, local_day_bounds, utcnow
+from ..core.statistics import COUNTER_NAMES, Counters, answer_time_bucket
+from ..core.timeutil import STOCKHOLM, local_day_bounds
 from ..core.vocabulary import Outcome, Status
 from ..extensions import db
 from ..tickets.models import Ticket
 from .measures import MEASURES, group_column
-from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 
 Key = tuple[str, int | None, int | None]  # channel, category id, group id
 
@@ -217,116 +215,3 @@ def count_days(first: date, last: date, filters: Filters | None = None) -> dict[
 
 def count_day(day: date, filters: Filters | None = None) -> Slices:
     return count_days(day, day, filters).get(day, Slices())
-
-
-def build_days(first: date, last: date) -> int:
-    """(Re)write the daily rows of the Stockholm days ``first`` to ``last`` from the
-    tickets, in one pass. Flushes; returns the number of rows written.
-
-    The days' markers are locked first: two rebuilds of one day at once (a reopen
-    while the nightly job runs) would otherwise each delete the rows they see and
-    both insert theirs, counting the day twice. The second now waits for the first
-    to commit, then counts, deletes and numbers its revision after it.
-    """
-    built = {
-        d.day: d
-        for d in db.session.scalars(
-            select(StatsDay)
-            .where(StatsDay.day >= first, StatsDay.day <= last)
-            .order_by(StatsDay.day)
-            .with_for_update()
-        )
-    }
-    counted = count_days(first, last)
-    db.session.execute(delete(StatsDaily).where(StatsDaily.day >= first, StatsDaily.day <= last))
-    for model in (StatsDailyAnswerTime, StatsDailyCouldReason):
-        db.session.execute(delete(model).where(model.day >= first, model.day <= last))
-    rows, times, reasons = [], [], []
-    for day, slices in counted.items():
-        rows += [
-            {
-                "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
-                **{name: getattr(counters, name) for name in COUNTER_NAMES},
-            }
-            for key, counters in slices.counters.items()
-        ]
-        times += [
-            {
-                "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
-                "minutes": minutes,
-                "count": count,
-            }
-            for (key, minutes), count in slices.answer_time.items()
-        ]
-        reasons += [
-            {
-                "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
-                "reason_id": reason_id,
-                "count": count,
-            }
-            for (key, reason_id), count in slices.could_reasons.items()
-        ]
-    insert_rows(StatsDaily.__table__, rows)
-    insert_rows(StatsDailyAnswerTime.__table__, times)
-    insert_rows(StatsDailyCouldReason.__table__, reasons)
-    revision = (db.session.scalar(select(func.max(StatsDay.revision))) or 0) + 1
-    now = utcnow()
-    for day in Period(first, last).each_day():
-        marker = built.get(day)
-        if marker is None:
-            db.session.add(StatsDay(day=day, built_at=now, revision=revision))
-        else:
-            marker.built_at, marker.revision = now, revision
-    db.session.flush()
-    return len(rows)
-
-
-def build_day(day: date) -> int:
-    """(Re)write one day's rows. Flushes."""
-    return build_days(day, day)
-
-
-def runs(days: Iterable[date]) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) stretches, so each is counted in one pass."""
-    out: list[tuple[date, date]] = []
-    for day in sorted(set(days)):
-        if out and out[-1][1] + timedelta(days=1) == day:
-            out[-1] = (out[-1][0], day)
-        else:
-            out.append((day, day))
-    return out
-
-
-def build_all(days: Iterable[date], chunk_days: int = 62, after_chunk=None) -> int:
-    """Build the given days in stretches of at most ``chunk_days``; ``after_chunk``
-    (e.g. a commit and a progress bar) is called with each stretch's day count."""
-    rows = 0
-    for first, last in runs(days):
-        while first <= last:
-            stop = min(last, first + timedelta(days=chunk_days - 1))
-            rows += build_days(first, stop)
-            if after_chunk:
-                after_chunk((stop - first).days + 1)
-            first = stop + timedelta(days=1)
-    return rows
-
-
-def refresh_if_built(moment: datetime | None) -> None:
-    """A ticket's figures on a past day changed (reopened, found to be a repeat):
-    rebuild that day's rows if it has them, so both paths still agree."""
-    if moment is None:
-        return
-    from ..core.timeutil import local
-
-    day = local(moment).date()
-    if db.session.get(StatsDay, day) is not None:
-        build_day(day)

@@ -6,20 +6,14 @@ from datetime import date, timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from ..core.statistics import Period
-from ..core.timeutil import local, local_today
+from ..core.timeutil import local_today
 from ..extensions import db
-from ..tickets.models import Ticket
-from .aggregate import build_all
+from .queries import first_ticket_day
+from .services import build_all
 
 stats_cli = AppGroup("stats", help="Daily statistics behind the dashboard.")
-
-
-def first_ticket_day() -> date | None:
-    first = db.session.scalar(select(func.min(Ticket.created_at)))
-    return local(first).date() if first else None
 
 
 def days_until_yesterday(start: date) -> list[date]:

@@ -24,6 +24,7 @@ from ..core.statistics import (
     Share,
     iso_week,
     percentile,
+    runs,
     shares,
 )
 from ..core.timeutil import local_today, utcnow
@@ -199,7 +200,7 @@ def collect(period: Period, filters: aggregate.Filters, *, use_rows: bool = True
         else:
             part.merge(_from_daily_rows(first, last, filters))
     unbuilt = [day for day in period.each_day() if day not in built]
-    for first, last in aggregate.runs(unbuilt):
+    for first, last in runs(unbuilt):
         part.merge(_live(first, last, filters))
     return part
 

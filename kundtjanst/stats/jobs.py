@@ -11,9 +11,9 @@ from ..core.statistics import Period
 from ..core.timeutil import local
 from ..extensions import db
 from ..jobs.registry import Daily, job
-from .aggregate import build_all
-from .cli import first_ticket_day
 from .models import StatsDay
+from .queries import first_ticket_day
+from .services import build_all
 
 
 @job("stats.snapshot", Daily(0, 30), _l("Builds yesterday's statistics rows, and any missed day."))

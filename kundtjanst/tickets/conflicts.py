@@ -2,7 +2,7 @@
 
 Every action form on the ticket page carries the ticket version it was shown with
 (`forms.TicketActionForm`). Every change raises the version, also one that only
-adds to the timeline (`services.record`), and each timeline entry keeps the
+adds to the timeline (`timeline.record`), and each timeline entry keeps the
 version it made. A form filled in on an older version is refused (409) and the
 page lists the entries added since then; the form keeps what was written, now
 carrying the current version, so sending it again goes through.

@@ -17,9 +17,10 @@ from ..core.vocabulary import EventKind, Status
 from ..extensions import db
 from ..permissions import ticket_scope
 from ..settings import services as settings
-from ..stats.aggregate import refresh_if_built
 from .models import Ticket
-from .services import TicketError, recompute_first_contact, record
+from .services import TicketError, recompute_first_contact
+from .signals import first_contact_changed
+from .timeline import record
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -66,4 +67,4 @@ def confirm(ticket: Ticket, earlier: Ticket, actor: User) -> None:
     if earlier.status == Status.RESOLVED:
         recompute_first_contact(earlier)
         db.session.flush()
-        refresh_if_built(earlier.resolved_at)
+        first_contact_changed.send(earlier, resolved_at=earlier.resolved_at)

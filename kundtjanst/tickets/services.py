@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..core import lifecycle
-from ..core.firstcontact import Entry, is_first_contact
+from ..core.firstcontact import is_first_contact
 from ..core.routing import TicketFacts, first_match
 from ..core.statistics import WORKING_DAY_MINUTES
 from ..core.timeutil import local, utcnow
 from ..core.vocabulary import (
-    ARRIVAL_KINDS,
     Channel,
     EventKind,
     GroupKind,
@@ -35,11 +34,12 @@ from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..org.models import Category, Group
 from ..routing.models import RoutingRule
-from ..stats.aggregate import refresh_if_built
 from ..worktime.queries import current_calendar
 from . import sla
-from .models import Event, Ticket
+from .models import Ticket
 from .references import next_reference
+from .signals import first_contact_changed
+from .timeline import record, timeline_entries
 from .tokens import new_status_token
 
 if TYPE_CHECKING:
@@ -48,51 +48,6 @@ if TYPE_CHECKING:
 
 class TicketError(Exception):
     """An operation the ticket's current state does not allow."""
-
-
-def record(
-    ticket: Ticket,
-    kind: EventKind,
-    actor: User | None = None,
-    *,
-    body: str | None = None,
-    group: Group | None = None,
-    at: datetime | None = None,
-    **data: Any,
-) -> Event:
-    """Append one entry to the ticket's timeline.
-
-    Every entry but those made as the ticket arrives is a change to the ticket: its
-    version goes up, and the entry keeps the version it made (``data["version"]``),
-    so a form filled in on an older version is refused and shown what came since.
-    """
-    if ticket.id is None:
-        db.session.flush()
-    if kind not in ARRIVAL_KINDS:
-        touch(ticket)
-        data["version"] = ticket.version
-    entry = Event(
-        ticket_id=ticket.id,
-        kind=kind,
-        actor_id=actor.id if actor else None,
-        group_id=group.id if group else None,
-        body=body,
-        data={k: v for k, v in data.items() if v is not None},
-        created_at=at or utcnow(),
-    )
-    db.session.add(entry)
-    return entry
-
-
-def touch(ticket: Ticket) -> None:
-    """Count a change to the ticket, also one that only adds to its timeline.
-
-    The ORM raises ``version`` by itself only when a column of the row changes; a
-    note or a citizen's message inserts an event and would leave it as it was. The
-    UPDATE this causes checks the version the ticket was loaded with (the mapper's
-    ``version_id_col``), so a simultaneous change is never overwritten silently.
-    """
-    ticket.version = (ticket.version or 1) + 1
 
 
 @dataclass
@@ -302,14 +257,6 @@ def reply(ticket: Ticket, actor: User, body: str) -> None:
     db.session.flush()
 
 
-def timeline_entries(ticket: Ticket) -> list[Entry]:
-    db.session.flush()
-    rows = db.session.execute(
-        select(Event.kind, Event.data).where(Event.ticket_id == ticket.id).order_by(Event.id)
-    )
-    return [Entry(kind=kind, data=data or {}) for kind, data in rows]
-
-
 def recompute_first_contact(ticket: Ticket) -> None:
     if ticket.status == Status.RESOLVED:
         ticket.first_contact = is_first_contact(ticket.channel, timeline_entries(ticket))
@@ -403,7 +350,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
     ticket.resolved_group_id = None
     recompute_first_contact(ticket)
     db.session.flush()
-    refresh_if_built(resolved_at)
+    first_contact_changed.send(ticket, resolved_at=resolved_at)
 
 
 def _back_in_play(ticket: Ticket) -> None:

@@ -16,6 +16,9 @@ for the other's minutes. A stage that ran past its due time counts once in
 ``sla_breach_count`` — recorded by the SLA watch while the ticket is open, or
 here at the stage's end if the watch had not seen it yet.
 
+`mark_breach` and `alert_unclaimed` are what the scheduled SLA jobs (`tickets.jobs`)
+do to one ticket: each records its timeline entry once per stage.
+
 The clock runs while a ticket waits for the citizen: the group still holds it
 and may close it.
 """
@@ -27,8 +30,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..core.timeutil import utcnow
+from ..core.vocabulary import EventKind
 from ..core.workingtime import Calendar, add_working_time, working_time_between
 from ..worktime.queries import current_calendar
+from .timeline import record
 
 if TYPE_CHECKING:
     from ..org.models import Category, Group
@@ -101,3 +106,41 @@ def clock(
     if now > ticket.due_at:
         return Clock(-working_time_between(ticket.due_at, now, cal), True)
     return Clock(working_time_between(now, ticket.due_at, cal), False)
+
+
+def mark_breach(ticket: Ticket, now: datetime) -> bool:
+    """The ticket's current stage has passed its due time while it is open (waiting
+    for the citizen included: the group holds it): record that once per stage, on
+    the timeline and in ``sla_breach_count``. False when there is nothing to record."""
+    if not ticket.is_open or ticket.due_at is None or ticket.due_at >= now:
+        return False
+    if ticket.sla_breached_at is not None:
+        return False
+    ticket.sla_breached_at = now
+    ticket.sla_breach_count = (ticket.sla_breach_count or 0) + 1
+    record(
+        ticket,
+        EventKind.SLA_BREACHED,
+        group=ticket.group,
+        at=now,
+        stage=ticket.group.kind.value,
+        due_at=ticket.due_at.isoformat(),
+    )
+    return True
+
+
+def alert_unclaimed(ticket: Ticket, now: datetime, calendar: Calendar | None = None) -> bool:
+    """The ticket has lain unclaimed in its svarsgrupp's queue for the group's alert
+    time (working hours since it entered the group): record the alert once per stage.
+    False when it is not due, or already alerted, or the group sets no alert time."""
+    hours = ticket.group.unclaimed_alert_hours
+    if hours is None or ticket.group.is_frontline or not ticket.claimable:
+        return False
+    if ticket.unclaimed_alerted_at is not None or ticket.stage_started_at is None:
+        return False
+    waited = working_time_between(ticket.stage_started_at, now, calendar or current_calendar())
+    if waited < timedelta(hours=hours):
+        return False
+    ticket.unclaimed_alerted_at = now
+    record(ticket, EventKind.UNCLAIMED_ALERT, group=ticket.group, at=now, hours=hours)
+    return True
