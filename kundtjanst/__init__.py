@@ -100,7 +100,6 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .intake.views import bp as intake_bp
     from .main import bp as main_bp
-    from .stats import export  # noqa: F401  (adds the export routes to the stats blueprint)
     from .stats.views import bp as stats_bp
     from .tickets.views import bp as tickets_bp
 

@@ -83,3 +83,9 @@ def select_from_request(user) -> Selection:
         group_ids=group_ids,
     )
     return Selection(form, form.chosen_period(today), filters, [], *by_id)
+
+
+def query_args() -> dict[str, str]:
+    """The current period and filters, to carry into links."""
+    keep = ("period", "from", "to", "channel", "group", "department", "category")
+    return {k: v for k, v in request.args.items() if k in keep and v}

@@ -1,5 +1,6 @@
-"""Exports: every ticket received or resolved in the period (CSV for Swedish
-Excel, or an Excel workbook), and the daily contact list for SKR's Servicemätning."""
+"""What the exports hold: every ticket received or resolved in the period, as rows
+for CSV (Swedish Excel) or an Excel workbook, and the daily contact list for SKR's
+Servicemätning. The routes are in `views.exports`."""
 
 from __future__ import annotations
 
@@ -8,24 +9,17 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import date
 
-from flask import Response, abort, request, stream_with_context
-from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..audit import services as audit
-from ..core.timeutil import FIRST_DAY, LAST_DAY, local, local_day_bounds
-from ..core.vocabulary import Channel
+from ..core.timeutil import local, local_day_bounds
 from ..extensions import db
 from ..org.models import Group
-from ..permissions import manager_required, ticket_scope
+from ..permissions import ticket_scope
 from ..tickets.models import Ticket
 from .aggregate import filter_conditions
-from .scope import Selection, select_from_request
-from .views import bp
+from .scope import Selection
 
 COLUMNS = (
     "reference",
@@ -49,14 +43,14 @@ COLUMNS = (
 )
 
 
-def _rows(selection: Selection) -> Iterator[list]:
+def rows(user, selection: Selection) -> Iterator[list]:
     """The export's rows. The query is built before the first row is asked for,
     so a streamed response does not depend on objects of the finished request."""
-    stmt, groups = _query(selection)
+    stmt, groups = _query(user, selection)
     return _generate(stmt, groups)
 
 
-def _conditions(selection: Selection) -> list:
+def conditions(user, selection: Selection) -> list:
     """The tickets received or resolved in the period that pass the filters and
     that the user may read."""
     start, end = local_day_bounds(selection.period.first, selection.period.last)
@@ -66,7 +60,7 @@ def _conditions(selection: Selection) -> list:
             and_(Ticket.created_at >= start, Ticket.created_at < end),
             and_(Ticket.resolved_at >= start, Ticket.resolved_at < end),
         ),
-        ticket_scope(current_user),
+        ticket_scope(user),
         # Channel and subject area as on the dashboard; a group filter keeps the
         # tickets any of the group columns the figures count on names.
         *filter_conditions(replace(filters, group_ids=None), group=Ticket.group_id),
@@ -83,15 +77,15 @@ def _conditions(selection: Selection) -> list:
     return conditions
 
 
-def _query(selection: Selection):
-    conditions = _conditions(selection)
+def _query(user, selection: Selection):
+    found = conditions(user, selection)
     groups = {
         g.id: (g.name, g.department.name if g.department else "")
         for g in db.session.scalars(select(Group).options(joinedload(Group.department)))
     }
     stmt = (
         select(Ticket)
-        .where(*conditions)
+        .where(*found)
         .options(joinedload(Ticket.category))
         .order_by(Ticket.created_at, Ticket.id)
         .execution_options(yield_per=2000)
@@ -150,7 +144,7 @@ def as_text(value):
     return value
 
 
-def _csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
+def csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
     """CSV for Swedish Excel: UTF-8 with BOM, semicolons, CRLF, decimal commas, and
     no cell that would start a formula."""
     buffer = io.StringIO()
@@ -166,66 +160,12 @@ def _csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _filename(selection: Selection, extension: str) -> str:
-    return f"arenden_{selection.period.first}_{selection.period.last}.{extension}"
-
-
-def _selection_or_400() -> Selection:
-    selection = select_from_request(current_user)
-    if selection.errors:
-        abort(400)
-    return selection
-
-
-@bp.get("/statistik/export.csv")
-@login_required
-def export_csv():
-    selection = _selection_or_400()
-    rows = _rows(selection)
-    audit.record("stats.export", target="csv", **_audit_details(selection))
-    db.session.commit()
-    response = Response(
-        stream_with_context(_csv_stream(COLUMNS, rows)),
-        mimetype="text/csv",
-    )
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(selection, "csv")}"'
-    )
-    return response
-
-
-@bp.get("/statistik/export.xlsx")
-@login_required
-def export_xlsx():
-    from openpyxl import Workbook
-
-    selection = _selection_or_400()
-    audit.record("stats.export", target="xlsx", **_audit_details(selection))
-    db.session.commit()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Questions"))
-    sheet.append(list(COLUMNS))
-    for row in _rows(selection):
-        sheet.append([as_text(v) for v in row])
-    data = io.BytesIO()
-    workbook.save(data)
-    response = Response(
-        data.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(selection, "xlsx")}"'
-    )
-    return response
-
-
-def _audit_details(selection: Selection) -> dict:
+def audit_details(user, selection: Selection) -> dict:
     """The filters, and the references of the confidential tickets the export holds
     (its rows carry no free text, but they are still reads of secret matters)."""
     confidential = db.session.scalars(
         select(Ticket.reference)
-        .where(*_conditions(selection), Ticket.confidential.is_(True))
+        .where(*conditions(user, selection), Ticket.confidential.is_(True))
         .order_by(Ticket.reference)
     ).all()
     return {
@@ -238,55 +178,3 @@ def _audit_details(selection: Selection) -> dict:
         if selection.filters.group_ids is not None
         else None,
     }
-
-
-# --- SKR Servicemätning ---------------------------------------------------------------
-
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-
-
-@bp.get("/statistik/kontaktlista.csv")
-@manager_required
-def contact_list():
-    """The day's incoming calls and e-mails for the survey firm: time, channel and
-    the citizen's phone or e-mail where given. Confidential groups' tickets never."""
-    raw = request.args.get("date", "")
-    try:
-        if not _DATE.match(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
-        if not FIRST_DAY <= day <= LAST_DAY:
-            raise ValueError(raw)
-    except ValueError:
-        return Response(
-            _("Give the date as YYYY-MM-DD, e.g. ?date=2026-11-27.") + "\n",
-            status=400,
-            mimetype="text/plain",
-        )
-    start, end = local_day_bounds(day, day)
-    tickets = db.session.execute(
-        select(Ticket.created_at, Ticket.channel, Ticket.citizen_phone, Ticket.citizen_email)
-        .where(
-            Ticket.created_at >= start,
-            Ticket.created_at < end,
-            Ticket.channel.in_((Channel.PHONE, Channel.EMAIL)),
-            Ticket.confidential.is_(False),
-        )
-        .order_by(Ticket.created_at, Ticket.id)
-    ).all()
-    audit.record("stats.contact_list", target=day.isoformat(), rows=len(tickets))
-    db.session.commit()
-    rows = (
-        [
-            local(created_at).isoformat(timespec="minutes"),
-            channel.value,
-            phone if channel == Channel.PHONE else None,
-            email if channel == Channel.EMAIL else None,
-        ]
-        for created_at, channel, phone, email in tickets
-    )
-    body = "".join(_csv_stream(("time", "channel", "phone", "email"), rows))
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="kontaktlista_{day}.csv"'
-    return response

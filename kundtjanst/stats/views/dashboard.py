@@ -1,40 +1,28 @@
-"""The resolution dashboard (/statistik), its JSON, drill-down lists and exports."""
+"""The resolution dashboard (/statistik) and its figures as JSON."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
-from ..audit import services as audit
-from ..core.statistics import AGE_BUCKETS, first_contact_share
-from ..core.timeutil import local_day_bounds, utcnow
-from ..extensions import db
-from ..forms import whole_number
-from ..org.models import Category, CouldReason
-from ..permissions import ticket_scope
-from ..settings import services as settings
-from ..tickets.models import Ticket
-from . import charts
-from .aggregate import filter_conditions
-from .figures import (
+from ...core.statistics import AGE_BUCKETS, first_contact_share
+from ...extensions import db
+from ...org.models import Category, CouldReason
+from ...settings import services as settings
+from .. import charts
+from ..figures import (
     Backlog,
     Figures,
-    age_condition,
     backlog,
-    backlog_conditions,
     figures,
-    overdue_condition,
 )
-from .measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
-from .scope import Selection, select_from_request
-
-bp = Blueprint("stats", __name__)
+from ..scope import Selection, query_args, select_from_request
+from .blueprint import bp
 
 
 def _selection() -> Selection:
@@ -75,7 +63,7 @@ def dashboard():
         backlog_bar=_backlog_bar,
         backlog_max=max((sum(b.values()) for b in queue.by_group.values()), default=0),
         reasons=_could_reasons(result, categories),
-        query=_query_args(),
+        query=query_args(),
     ), (400 if selection.errors else 200)
 
 
@@ -91,12 +79,6 @@ def _backlog_rows(queue: Backlog, names: dict) -> list[tuple]:
 
 def _backlog_bar(buckets: dict[str, int], maximum: int) -> list[charts.Segment]:
     return charts.stacked_bar([(key, buckets[key]) for key, _, _ in AGE_BUCKETS], maximum)
-
-
-def _query_args() -> dict[str, str]:
-    """The current period and filters, to carry into links."""
-    keep = ("period", "from", "to", "channel", "group", "department", "category")
-    return {k: v for k, v in request.args.items() if k in keep and v}
 
 
 def _sorted_rows(by: dict, names: dict, sort: str) -> list[tuple]:
@@ -153,16 +135,6 @@ def _could_reasons(result: Figures, categories: dict[int, Category]) -> ReasonTa
     )
 
 
-def _period_filters(selection: Selection, anchor: str) -> list:
-    start, end = local_day_bounds(selection.period.first, selection.period.last)
-    column = anchor_column(anchor)
-    return [
-        column >= start,
-        column < end,
-        *filter_conditions(selection.filters, group=group_column(anchor)),
-    ]
-
-
 @bp.get("/statistik.json")
 @login_required
 def dashboard_json():
@@ -202,60 +174,3 @@ def dashboard_json():
         "by_group": {str(g): buckets for g, buckets in queue.by_group.items()},
     }
     return jsonify(body)
-
-
-# --- drill-down ----------------------------------------------------------------------
-
-
-DRILL_MEASURES = set(MEASURES) | set(SHARE_NUMERATORS) | {"backlog"}
-
-
-@bp.get("/statistik/arenden")
-@login_required
-def drilldown():
-    selection = _selection()
-    measure = request.args.get("measure", "resolved")
-    if measure not in DRILL_MEASURES:
-        abort(404)
-    if measure == "backlog":
-        conditions = _backlog_conditions(selection)
-    else:
-        name = SHARE_NUMERATORS.get(measure, measure)
-        spec = MEASURES[name]
-        conditions = [spec.condition, *_period_filters(selection, spec.anchor)]
-    all_count = db.session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
-    stmt = (
-        select(Ticket)
-        .where(*conditions, ticket_scope(current_user))
-        .options(joinedload(Ticket.category), joinedload(Ticket.group))
-        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    )
-    page = db.paginate(
-        stmt, page=_page(), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
-    audit.confidential_listed(page.items)
-    html = render_template(
-        "stats/tickets.html",
-        sel=selection,
-        measure=measure,
-        page=page,
-        hidden=all_count - page.total,
-        query=_query_args(),
-    )
-    return audit.committed((html, 400 if selection.errors else 200))
-
-
-def _page() -> int:
-    raw = request.args.get("page", "1")
-    return whole_number(raw, 100_000) or 1
-
-
-def _backlog_conditions(selection: Selection) -> list:
-    now = utcnow()
-    conditions = backlog_conditions(selection.filters)
-    age = request.args.get("age")
-    if age in {key for key, _, _ in AGE_BUCKETS}:
-        conditions.append(age_condition(age, now))
-    if request.args.get("overdue") == "1":
-        conditions.append(overdue_condition(now))
-    return conditions
