@@ -9,13 +9,15 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
+    StringField,
     SubmitField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 
 # Control characters other than tab and line breaks never belong in a form;
 # PostgreSQL refuses NUL outright.
@@ -168,3 +170,92 @@ class EnumRadioField(RadioField):
     def pre_validate(self, form) -> None:
         if self.data not in choice_values(self):
             raise StopValidation(_l("Choose one of the options."))
+
+
+class ButtonForm(BaseForm):
+    """A bare button (claim, delete, move a rule): only the CSRF token."""
+
+
+# --- fields the administration forms share ----------------------------------------
+
+_NUMBER = re.compile(r"-?[0-9]{1,12}")
+
+
+def _coerce_ids(value):
+    """A checkbox value: a database id, or -1 for anything that cannot be one."""
+    if isinstance(value, int):
+        return value
+    number = whole_number(str(value), MAX_ID)
+    return -1 if number is None else number
+
+
+class CheckboxListField(SelectMultipleField):
+    """Database ids as a list of checkboxes (the ``field`` macro renders them so)."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=_coerce_ids, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        allowed = {self.coerce(c.value) for c in self.iter_choices()}
+        if any(value not in allowed for value in self.data or ()):
+            raise StopValidation(_l("Choose one of the options."))
+
+
+class ChoiceField(SelectField):
+    """A select over fixed values (the first may be blank), refusing anything else."""
+
+    def __init__(self, label=None, *, required: bool = False, **kwargs):
+        super().__init__(label, validate_choice=False, **kwargs)
+        self.flags.required = required
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = valuelist[0] if valuelist else ""
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {c.value for c in self.iter_choices()}:
+            raise StopValidation(_l("Choose one of the options."))
+
+
+class WholeNumberField(IntegerField):
+    """A required whole number between ``minimum`` and ``maximum``, with one clear message."""
+
+    def __init__(self, label=None, *, minimum: int, maximum: int, **kwargs):
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+        self.flags.required = True
+
+    def process_formdata(self, valuelist) -> None:
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = int(text) if _NUMBER.fullmatch(text) else None
+
+    def pre_validate(self, form) -> None:
+        if self.data is None or not self.minimum <= self.data <= self.maximum:
+            raise StopValidation(
+                _l(
+                    "Enter a whole number from %(min)d to %(max)d.",
+                    min=self.minimum,
+                    max=self.maximum,
+                )
+            )
+
+
+class OptionalWholeNumberField(WholeNumberField):
+    """Like `WholeNumberField`, but may be left empty (None)."""
+
+    def __init__(self, label=None, *, minimum: int, maximum: int, **kwargs):
+        super().__init__(label, minimum=minimum, maximum=maximum, **kwargs)
+        self.flags.required = False
+
+    def process_formdata(self, valuelist) -> None:
+        self.blank = not (valuelist and valuelist[0].strip())
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form) -> None:
+        if getattr(self, "blank", self.data is None):
+            self.data = None
+            return
+        super().pre_validate(form)
+
+
+def name_field(label, message):
+    return StringField(label, filters=[strip], validators=[DataRequired(message), Length(max=120)])

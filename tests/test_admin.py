@@ -13,6 +13,7 @@ from kundtjanst.core.vocabulary import GroupKind
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Department, Group
 from kundtjanst.routing.models import RoutingRule
+from kundtjanst.routing.queries import next_position
 from kundtjanst.tickets import services as ticket_services
 from kundtjanst.tickets.models import Ticket
 
@@ -1017,7 +1018,7 @@ def add_rules(app, org, *names: str) -> dict[str, int]:
         for name in names:
             db.session.add(
                 RoutingRule(
-                    position=RoutingRule.next_position(),
+                    position=next_position(),
                     name=name,
                     keywords=name.lower(),
                     group_id=org.groups.miljo,
@@ -1142,7 +1143,7 @@ def test_the_page_says_why_when_something_cannot_be_deleted(admin, org, ids, url
 
 
 def test_a_name_taken_at_the_same_moment_is_a_conflict_not_a_crash(app, admin, monkeypatch):
-    from kundtjanst.admin import services
+    from kundtjanst.org import services
 
     # Another administrator saved the same name between our check and our write.
     monkeypatch.setattr(services, "_name_taken", lambda *args: False)

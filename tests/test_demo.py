@@ -22,6 +22,7 @@ from kundtjanst.demo.municipality import DEMO_PASSWORD, USERS
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Group
 from kundtjanst.routing.models import RoutingRule
+from kundtjanst.routing.queries import active_in_order
 from kundtjanst.tickets import services
 from kundtjanst.tickets.models import Event, Ticket, TicketSequence
 
@@ -85,7 +86,7 @@ def test_seed_builds_the_municipality(app, runner):
         assert categories["Ekonomiskt bistånd"].default_group.slug == "socialtjanst"
         assert all(c.sla_hours > 0 and c.retention_months > 0 for c in categories.values())
 
-        rules = RoutingRule.active_in_order()
+        rules = active_in_order()
         assert len(rules) >= 3
         social_rules = [r for r in rules if r.group.slug == "socialtjanst"]
         assert {r.category.name for r in social_rules if r.category} >= {"Ekonomiskt bistånd"}

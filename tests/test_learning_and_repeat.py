@@ -224,7 +224,7 @@ def test_the_dashboard_shows_reasons_as_a_table_of_subject_areas_by_reason(app, 
     from types import SimpleNamespace
 
     from kundtjanst.org.models import Category
-    from kundtjanst.stats.views import _could_reasons
+    from kundtjanst.stats.views.dashboard import _could_reasons
 
     with app.app_context():
         web, rule = CouldReason(name="På webben"), CouldReason(name="Enkel regel")

@@ -481,8 +481,8 @@ def test_confirming_a_repeat_of_a_built_day_updates_that_day(app, world, org):
 def test_retention_and_a_confidential_flag_change_leave_every_figure(app, world, org):
     """Gallring keeps every statistics column; a group's secrecy decides who may read its
     tickets, never whether they count."""
-    from kundtjanst.admin.services import GroupData, save_group
     from kundtjanst.org.models import Group
+    from kundtjanst.org.services import GroupData, save_group
     from kundtjanst.retention.services import anonymise_expired
 
     build_past_days()

@@ -1,21 +1,36 @@
-"""The administration blueprint and the helpers its views share."""
+"""The administration blueprint, its one guard (administrators only, for every page
+under /admin), and the helpers its screens share."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.services import MIN_PASSWORD_LENGTH
+from ..core.errors import InvalidChange
 from ..errors import render_error
 from ..extensions import db
-from ..forms import MAX_ID  # ids are PostgreSQL integers: a larger one is simply not there
-from .forms import ConfirmForm
-from .services import AdminError
+from ..forms import (
+    MAX_ID,  # ids are PostgreSQL integers: a larger one is simply not there
+    ButtonForm,
+)
 
 bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+def administrators_only():
+    """Every administration page: log in first, and be an administrator (403)."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
 
 Model = TypeVar("Model")
 
@@ -59,7 +74,7 @@ def delete_view(
     """A Delete address. GET: the question, what deleting means, a button that
     deletes (a POST to the same address) and a way back; when something stops the
     deletion (``blocker()`` says what), the page says that instead. POST: ``delete()``, commit,
-    flash ``done`` and go to ``after``; a refusal (`AdminError`) is flashed and
+    flash ``done`` and go to ``after``; a refusal (`InvalidChange`) is flashed and
     leads back, with nothing deleted."""
     if request.method == "GET":
         return render_template(
@@ -69,10 +84,10 @@ def delete_view(
             back=back,
             blocker=blocker() if blocker else None,
         )
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             delete()
-        except AdminError as error:
+        except InvalidChange as error:
             db.session.rollback()
             flash(str(error), "error")
             return redirect(back)

@@ -5,28 +5,20 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import choices
+from ..core.errors import InvalidChange
 from ..core.vocabulary import GroupKind
 from ..extensions import db
+from ..org import queries, services
+from ..org.forms import CategoryForm
 from ..org.models import Category, Group
-from ..permissions import admin_required
-from . import services
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .forms import CategoryForm
 
 
 @bp.get("/kategorier")
-@admin_required
 def categories():
-    found = db.session.scalars(
-        select(Category)
-        .options(selectinload(Category.default_group))
-        .order_by(Category.active.desc(), Category.name)
-    )
-    return render_template("admin/categories.html", categories=list(found))
+    return render_template("admin/categories.html", categories=queries.categories())
 
 
 def _category_data(form: CategoryForm) -> services.CategoryData:
@@ -44,7 +36,6 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
 
 @bp.route("/kategorier/ny", methods=["GET", "POST"])
 @bp.route("/kategorier/<int:category_id>/redigera", methods=["GET", "POST"])
-@admin_required
 def edit_category(category_id: int | None = None):
     category = get_or_404(Category, category_id) if category_id is not None else None
     form = CategoryForm(obj=category)
@@ -56,7 +47,7 @@ def edit_category(category_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_category(category, _category_data(form))
-        except services.AdminError as error:
+        except InvalidChange as error:
             show_error(form, error.field, str(error))
         else:
             db.session.commit()
@@ -66,7 +57,6 @@ def edit_category(category_id: int | None = None):
 
 
 @bp.route("/kategorier/<int:category_id>/ta-bort", methods=["GET", "POST"])
-@admin_required
 def delete_category(category_id: int):
     category = get_or_404(Category, category_id)
     return delete_view(

@@ -5,40 +5,33 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from .. import choices
+from ..core.errors import InvalidChange
 from ..core.vocabulary import GroupKind
 from ..extensions import db
-from ..org.models import Department, Group, membership
-from ..permissions import admin_required
-from . import services
+from ..org import queries, services
+from ..org.forms import DepartmentForm, GroupForm
+from ..org.models import Department, Group
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .forms import DepartmentForm, GroupForm
 
 # --- departments ---------------------------------------------------------------
 
 
 @bp.get("/forvaltningar")
-@admin_required
 def departments():
-    found = db.session.scalars(
-        select(Department).options(selectinload(Department.groups)).order_by(Department.name)
-    )
-    return render_template("admin/departments.html", departments=list(found))
+    return render_template("admin/departments.html", departments=queries.departments())
 
 
 @bp.route("/forvaltningar/ny", methods=["GET", "POST"])
 @bp.route("/forvaltningar/<int:department_id>/redigera", methods=["GET", "POST"])
-@admin_required
 def edit_department(department_id: int | None = None):
     department = get_or_404(Department, department_id) if department_id is not None else None
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
         try:
             saved = services.save_department(department, form.name.data)
-        except services.AdminError as error:
+        except InvalidChange as error:
             show_error(form, error.field, str(error))
         else:
             db.session.commit()
@@ -50,7 +43,6 @@ def edit_department(department_id: int | None = None):
 
 
 @bp.route("/forvaltningar/<int:department_id>/ta-bort", methods=["GET", "POST"])
-@admin_required
 def delete_department(department_id: int):
     department = get_or_404(Department, department_id)
     return delete_view(
@@ -68,19 +60,10 @@ def delete_department(department_id: int):
 
 
 @bp.get("/grupper")
-@admin_required
 def groups():
-    found = db.session.scalars(
-        select(Group)
-        .options(selectinload(Group.department))
-        .order_by(Group.active.desc(), Group.kind.desc(), Group.name)
+    return render_template(
+        "admin/groups.html", groups=queries.groups(), members=queries.member_counts()
     )
-    members = dict(
-        db.session.execute(
-            select(membership.c.group_id, func.count()).group_by(membership.c.group_id)
-        ).all()
-    )
-    return render_template("admin/groups.html", groups=list(found), members=members)
 
 
 def _group_data(form: GroupForm) -> services.GroupData:
@@ -100,7 +83,6 @@ def _group_data(form: GroupForm) -> services.GroupData:
 
 @bp.route("/grupper/ny", methods=["GET", "POST"])
 @bp.route("/grupper/<int:group_id>/redigera", methods=["GET", "POST"])
-@admin_required
 def edit_group(group_id: int | None = None):
     group = get_or_404(Group, group_id) if group_id is not None else None
     form = GroupForm(obj=group)
@@ -108,7 +90,7 @@ def edit_group(group_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_group(group, _group_data(form))
-        except services.AdminError as error:
+        except InvalidChange as error:
             show_error(form, error.field, str(error))
         else:
             db.session.commit()
@@ -118,7 +100,6 @@ def edit_group(group_id: int | None = None):
 
 
 @bp.route("/grupper/<int:group_id>/ta-bort", methods=["GET", "POST"])
-@admin_required
 def delete_group(group_id: int):
     group = get_or_404(Group, group_id)
     return delete_view(

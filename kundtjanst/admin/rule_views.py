@@ -7,22 +7,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import choices
+from ..core.errors import InvalidChange
 from ..core.routing import parse_keywords
 from ..core.vocabulary import Channel, Priority
 from ..extensions import db
+from ..forms import ButtonForm
 from ..org.models import Category, Group
-from ..permissions import admin_required
+from ..routing import queries, services
+from ..routing.forms import RuleForm
 from ..routing.models import RoutingRule
-from . import services
 from .blueprint import bp, delete_view, form_status, get_or_404, show_error
-from .forms import ConfirmForm, RuleForm
 
 
 @bp.get("/regler")
-@admin_required
 def rules():
     return render_template(
-        "admin/rules.html", rules=services.rules_in_order(), parse_keywords=parse_keywords
+        "admin/rules.html", rules=queries.rules_in_order(), parse_keywords=parse_keywords
     )
 
 
@@ -42,7 +42,6 @@ def _rule_data(form: RuleForm) -> services.RuleData:
 
 @bp.route("/regler/ny", methods=["GET", "POST"])
 @bp.route("/regler/<int:rule_id>/redigera", methods=["GET", "POST"])
-@admin_required
 def edit_rule(rule_id: int | None = None):
     rule = get_or_404(RoutingRule, rule_id) if rule_id is not None else None
     form = RuleForm(obj=rule)
@@ -57,7 +56,7 @@ def edit_rule(rule_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_rule(rule, _rule_data(form))
-        except services.AdminError as error:
+        except InvalidChange as error:
             show_error(form, error.field, str(error))
         else:
             db.session.commit()
@@ -68,26 +67,23 @@ def edit_rule(rule_id: int | None = None):
 
 def _move(rule_id: int, step: int):
     rule = get_or_404(RoutingRule, rule_id)
-    if ConfirmForm().validate_on_submit() and services.move_rule(rule, step):
+    if ButtonForm().validate_on_submit() and services.move_rule(rule, step):
         db.session.commit()
         flash(_("The rule %(name)s was moved.", name=rule.name), "success")
     return redirect(url_for("admin.rules", _anchor=f"rule-{rule.id}"))
 
 
 @bp.post("/regler/<int:rule_id>/flytta-upp")
-@admin_required
 def move_rule_up(rule_id: int):
     return _move(rule_id, -1)
 
 
 @bp.post("/regler/<int:rule_id>/flytta-ned")
-@admin_required
 def move_rule_down(rule_id: int):
     return _move(rule_id, +1)
 
 
 @bp.route("/regler/<int:rule_id>/ta-bort", methods=["GET", "POST"])
-@admin_required
 def delete_rule(rule_id: int):
     rule = get_or_404(RoutingRule, rule_id)
     return delete_view(

@@ -5,33 +5,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
 
 from ..extensions import db
-from ..forms import BaseForm
-from ..permissions import admin_required
 from ..settings import services as settings
+from ..settings.forms import settings_form_class
 from .blueprint import bp, form_status
 
 
-def settings_form_class() -> type[BaseForm]:
-    """A form with one number field per defined setting."""
-    fields = {}
-    for key, definition in settings.REGISTRY.items():
-        fields[key] = IntegerField(
-            definition.label,
-            description=definition.help,
-            validators=[
-                InputRequired(_("Enter a number.")),
-                NumberRange(definition.minimum, definition.maximum),
-            ],
-        )
-    return type("SettingsForm", (BaseForm,), fields)
-
-
 @bp.route("/installningar", methods=["GET", "POST"])
-@admin_required
 def settings_page():
     form = settings_form_class()(data={key: settings.get(key) for key in settings.REGISTRY})
     if form.validate_on_submit():

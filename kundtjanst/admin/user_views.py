@@ -10,17 +10,16 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from .. import choices
+from ..auth.forms import NewUserForm, PasswordForm, UserForm
 from ..auth.models import Role, User
+from ..auth.queries import users_with_groups
 from ..auth.services import UserError, UserFieldError, create_user, reset_password, update_user
 from ..extensions import db
 from ..org.models import Group
-from ..permissions import admin_required
-from . import services
+from ..tickets.services import release_all_claimed_by
 from .blueprint import bp, form_status, get_or_404, show_error
-from .forms import NewUserForm, PasswordForm, UserForm
 
 
 def _groups(ids: list[int]) -> list[Group]:
@@ -28,16 +27,11 @@ def _groups(ids: list[int]) -> list[Group]:
 
 
 @bp.get("/anvandare")
-@admin_required
 def users():
-    found = db.session.scalars(
-        select(User).options(selectinload(User.groups)).order_by(User.active.desc(), User.name)
-    )
-    return render_template("admin/users.html", users=list(found))
+    return render_template("admin/users.html", users=users_with_groups())
 
 
 @bp.route("/anvandare/ny", methods=["GET", "POST"])
-@admin_required
 def new_user():
     form = NewUserForm()
     form.memberships.choices = choices.every_group()
@@ -62,7 +56,6 @@ def new_user():
 
 
 @bp.route("/anvandare/<int:user_id>/redigera", methods=["GET", "POST"])
-@admin_required
 def edit_user(user_id: int):
     user = get_or_404(User, user_id)
     form = UserForm(obj=user, memberships=[g.id for g in user.groups])
@@ -83,7 +76,7 @@ def edit_user(user_id: int):
             show_error(form, error.field, str(error))
         else:
             if was_active and not user.active:
-                services.user_deactivated(user, current_user)
+                release_all_claimed_by(user, current_user)
             db.session.commit()
             flash(_("The changes to %(name)s were saved.", name=user.name), "success")
             return redirect(url_for("admin.users"))
@@ -91,7 +84,6 @@ def edit_user(user_id: int):
 
 
 @bp.route("/anvandare/<int:user_id>/losenord", methods=["GET", "POST"])
-@admin_required
 def user_password(user_id: int):
     user = get_or_404(User, user_id)
     form = PasswordForm()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import render_template
 
-from ..permissions import admin_required
+from ..auth.queries import active_user_count
+from ..org.queries import counts
+from ..routing.queries import active_count
 from . import (  # noqa: F401
     audit_views,
     category_views,
@@ -21,10 +23,9 @@ from . import (  # noqa: F401
     worktime_views,
 )
 from .blueprint import bp
-from .services import counts
 
 
 @bp.get("/")
-@admin_required
 def index():
-    return render_template("admin/index.html", counts=counts())
+    numbers = {**counts(), "users": active_user_count(), "rules": active_count()}
+    return render_template("admin/index.html", counts=numbers)

@@ -9,15 +9,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.errors import InvalidChange
 from ..core.timeutil import local_today
 from ..core.workingtime import Hours, clock, swedish_holidays
 from ..extensions import db
-from ..permissions import admin_required
+from ..forms import ButtonForm
 from ..worktime import queries, services
 from ..worktime.forms import WEEKDAYS, SpecialDayForm, WeekForm
 from ..worktime.models import SpecialDay
 from .blueprint import bp, form_status, show_error
-from .forms import ConfirmForm
 
 
 def _week_data() -> dict:
@@ -50,13 +50,11 @@ def _page(week_form: WeekForm, day_form: SpecialDayForm, status: int = 200):
 
 
 @bp.get("/arbetstid")
-@admin_required
 def worktime():
     return _page(WeekForm(data=_week_data()), SpecialDayForm(formdata=None))
 
 
 @bp.post("/arbetstid/vecka")
-@admin_required
 def save_week():
     form = WeekForm()
     if form.validate_on_submit():
@@ -64,7 +62,7 @@ def save_week():
             services.save_week(
                 [Hours(*h) if h else None for h in form.hours], user_id=current_user.id
             )
-        except services.CalendarError as error:
+        except InvalidChange as error:
             db.session.rollback()
             show_error(form, "d0_open", str(error))
         else:
@@ -75,7 +73,6 @@ def save_week():
 
 
 @bp.post("/arbetstid/dagar")
-@admin_required
 def add_special_day():
     form = SpecialDayForm(today=local_today())
     if form.validate_on_submit():
@@ -84,7 +81,7 @@ def add_special_day():
         )
         try:
             services.add_special_day(data, user_id=current_user.id)
-        except services.CalendarError as error:
+        except InvalidChange as error:
             db.session.rollback()
             show_error(form, error.field, str(error))
         else:
@@ -95,7 +92,6 @@ def add_special_day():
 
 
 @bp.post("/arbetstid/dagar/<day>/ta-bort")
-@admin_required
 def remove_special_day(day: str):
     try:
         found = db.session.get(SpecialDay, date.fromisoformat(day))
@@ -103,7 +99,7 @@ def remove_special_day(day: str):
         found = None
     if found is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         services.remove_special_day(found, user_id=current_user.id)
         db.session.commit()
         flash(_("%(day)s was removed.", day=day), "success")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, String, cast, or_, select
 from sqlalchemy.orm import joinedload
 
+from ..auth.models import User
 from ..core.timeutil import local_day_bounds
+from ..extensions import db
 from .models import AuditEntry
 
 NO_USER = 0  # the user filter's value for entries without a user (jobs, the command line)
@@ -48,3 +51,15 @@ def entries(f: AuditFilter) -> Select:
     if f.address:
         stmt = stmt.where(AuditEntry.address.startswith(f.address, autoescape=True))
     return stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+
+
+_USER_TARGET = re.compile(r"^user:(\d{1,9})$")
+
+
+def user_names(page_items) -> dict[str, str]:
+    """Names for targets like ``user:12`` on a page of entries, in one query."""
+    ids = {int(m.group(1)) for e in page_items if e.target and (m := _USER_TARGET.match(e.target))}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
+    return {f"user:{id_}": name for id_, name in rows}

@@ -1,8 +1,23 @@
-from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+"""The login, one's own password, and the administrators' user forms."""
 
-from ..forms import BaseForm, strip
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ..forms import (
+    BaseForm,
+    CheckboxListField,
+    ChoiceField,
+    choice,
+    email_validator,
+    name_field,
+    strip,
+)
+from ..labels import ROLE
+from .models import Role
+from .services import UserError, check_password_strength
 
 
 class LoginForm(BaseForm):
@@ -34,4 +49,49 @@ class ChangePasswordForm(BaseForm):
             DataRequired(_l("Enter the new password again.")),
             EqualTo("new_password", _l("The two new passwords are not the same.")),
         ],
+    )
+
+
+def password_strength(form, field) -> None:
+    """The same rule as ``flask users create``."""
+    try:
+        check_password_strength(field.data or "")
+    except UserError as error:
+        raise ValidationError(str(error)) from error
+
+
+class UserForm(BaseForm):
+    """Editing a user; `NewUserForm` adds the first password."""
+
+    email = StringField(
+        _l("E-mail"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter an e-mail address.")),
+            Length(max=254),
+            email_validator(),
+        ],
+    )
+    name = name_field(_l("Name"), _l("Enter a name."))
+    role = ChoiceField(
+        _l("Role"),
+        required=True,
+        default=Role.STAFF.value,
+        choices=[choice(r.value, ROLE[r]) for r in Role],
+    )
+    memberships = CheckboxListField(_l("Groups"))
+    active = BooleanField(_l("Active (can log in)"), default=True)
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password.")), Length(max=200), password_strength],
+    )
+
+
+class PasswordForm(BaseForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a password.")), Length(max=200), password_strength],
     )

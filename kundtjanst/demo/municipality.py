@@ -17,6 +17,7 @@ from ..core.vocabulary import GroupKind
 from ..extensions import db
 from ..org.models import Category, CouldReason, Department, Group
 from ..routing.models import RoutingRule
+from ..routing.queries import active_in_order
 
 DEMO_PASSWORD = "demo-1234!"
 STAFF_DOMAIN = "sjostad.se"
@@ -394,7 +395,7 @@ def build_municipality(password_hash: str) -> Municipality:
         for slug in spec.groups:
             members[groups[slug].id].append(user.id)
 
-    active_rules = RoutingRule.active_in_order()
+    active_rules = active_in_order()
     return Municipality(
         frontline_id=groups[FRONTLINE].id,
         group_ids={slug: g.id for slug, g in groups.items()},

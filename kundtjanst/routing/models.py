@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.routing import RuleSpec, parse_keywords
@@ -37,19 +37,3 @@ class RoutingRule(db.Model):
             email_domain=self.email_domain or None,
             priority=self.priority or None,
         )
-
-    @classmethod
-    def active_in_order(cls) -> list[RoutingRule]:
-        return list(
-            db.session.scalars(
-                select(cls)
-                .join(cls.group)
-                .where(cls.active.is_(True), Group.active.is_(True))
-                .order_by(cls.position, cls.id)
-            )
-        )
-
-    @classmethod
-    def next_position(cls) -> int:
-        highest = db.session.scalar(select(db.func.max(cls.position)))
-        return (highest or 0) + 10

@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 TEXT_MAX = 10_000
 
 
-class ActionForm(BaseForm):
-    """A bare button (claim): only the CSRF token."""
-
-
 class TicketActionForm(BaseForm):
     """A change to a ticket. It carries the ticket version the page was shown with
     (``<prefix>-version``): a form filled in on an older version is refused, and the

@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from ..core import lifecycle
 from ..core.firstcontact import is_first_contact
-from ..core.routing import TicketFacts, first_match
+from ..core.routing import TicketFacts
 from ..core.statistics import WORKING_DAY_MINUTES
 from ..core.timeutil import local, utcnow
 from ..core.vocabulary import (
@@ -33,7 +33,7 @@ from ..core.vocabulary import (
 from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..org.models import Category, Group
-from ..routing.models import RoutingRule
+from ..routing.services import route
 from ..worktime.queries import current_calendar
 from . import sla
 from .models import Ticket
@@ -64,20 +64,15 @@ class Contact:
     priority: Priority = Priority.NORMAL
 
 
-def route(contact: Contact) -> RoutingRule | None:
-    """The first active routing rule matching the contact, or None (kundtjänst)."""
-    rules = RoutingRule.active_in_order()
-    facts = TicketFacts(
+def facts(contact: Contact) -> TicketFacts:
+    """What routing looks at in a new question."""
+    return TicketFacts(
         channel=contact.channel,
         category_id=contact.category.id if contact.category else None,
         subject=contact.subject,
         description=contact.description,
         citizen_email=contact.citizen_email,
     )
-    spec = first_match((r.spec() for r in rules), facts)
-    if spec is None:
-        return None
-    return next(r for r in rules if r.id == spec.id)
 
 
 def create_ticket(
@@ -91,7 +86,7 @@ def create_ticket(
     status-link token (only its hash is stored)."""
     now = utcnow()
     frontline = Group.frontline()
-    rule = route(contact) if apply_routing else None
+    rule = route(facts(contact)) if apply_routing else None
     group = rule.group if rule else frontline
     priority = Priority(rule.priority) if rule and rule.priority else contact.priority
 

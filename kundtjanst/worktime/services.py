@@ -10,19 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import services as audit
+from ..core.errors import InvalidChange
 from ..core.timeutil import utcnow
 from ..core.workingtime import Hours, clock
 from ..extensions import db
 from .models import OfficeHours, SpecialDay
 from .queries import forget_calendar, week
-
-
-class CalendarError(ValueError):
-    """Input that breaks a rule; ``field`` names the form field it is about."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
@@ -31,7 +24,7 @@ def save_week(days: list[Hours | None], user_id: int | None = None) -> None:
     if len(days) != 7:
         raise ValueError("seven days, Monday first")
     if all(d is None for d in days):
-        raise CalendarError(_l("The office must be open on at least one weekday."))
+        raise InvalidChange(_l("The office must be open on at least one weekday."))
     if tuple(days) == week():
         return
     stored = {row.weekday: row for row in db.session.scalars(select(OfficeHours))}
@@ -62,9 +55,9 @@ class SpecialDayData:
 
 def add_special_day(data: SpecialDayData, user_id: int | None = None) -> SpecialDay:
     if db.session.get(SpecialDay, data.day) is not None:
-        raise CalendarError(_l("That date is already in the list. Remove it first."), "day")
+        raise InvalidChange(_l("That date is already in the list. Remove it first."), "day")
     if data.closes_minute is not None and not 0 < data.closes_minute < 24 * 60:
-        raise CalendarError(_l("Enter a closing time like 13:00."), "closes")
+        raise InvalidChange(_l("Enter a closing time like 13:00."), "closes")
     special = SpecialDay(
         day=data.day, closes_minute=data.closes_minute, note=data.note, created_by_id=user_id
     )

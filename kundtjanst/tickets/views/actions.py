@@ -11,10 +11,10 @@ from flask_login import current_user, login_required
 
 from ...core.vocabulary import Outcome
 from ...extensions import db
+from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
 from .. import queries, repeat, services
-from ..forms import ActionForm
 from .blueprint import bp
 from .page import act
 
@@ -140,7 +140,7 @@ def claim(reference: str):
     """A bare button, on the ticket page and in the queue. Of simultaneous claims one
     conditional UPDATE picks the winner (`services.claim`); the others are told."""
     ticket = queries.load(current_user, reference, Action.CLAIM)
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     try:
         services.claim(ticket, current_user)

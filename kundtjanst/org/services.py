@@ -1,11 +1,10 @@
-"""Configuration changes made by administrators: departments, groups,
-categories, routing rules and the learning loop's reasons. (Users live in
-``auth.services``, shared with the CLI.)
+"""Changes to the organisation, made by administrators: departments (förvaltningar),
+groups (kundtjänst and svarsgrupper), subject areas (ämnesområden) and the learning
+loop's reasons.
 
-Each function takes objects and data, checks the domain rules, changes the
-database and flushes. None of them commits: the request commits once.
-A rule broken raises `AdminError`, whose message is shown as it is, next to
-the field it names.
+Each function takes objects and data, checks the domain rules, changes the database
+and flushes; none commits. A broken rule raises `InvalidChange`, whose message is
+shown as it is, next to the field it names.
 """
 
 from __future__ import annotations
@@ -15,25 +14,14 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import selectinload
 
 from ..audit import services as audit
-from ..auth.models import User
-from ..core.routing import parse_keywords
-from ..core.vocabulary import OPEN_STATUSES, Channel, GroupKind, Priority
+from ..core.errors import InvalidChange
+from ..core.vocabulary import OPEN_STATUSES, GroupKind
 from ..extensions import db
-from ..org.models import Category, CouldReason, Department, Group
 from ..routing.models import RoutingRule
 from ..tickets.models import Event, Ticket
-from ..tickets.services import release_all_claimed_by
-
-
-class AdminError(ValueError):
-    """Input that breaks a domain rule; ``field`` names the form field it is about."""
-
-    def __init__(self, message, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+from .models import Category, CouldReason, Department, Group
 
 
 def _count(stmt) -> int:
@@ -47,34 +35,13 @@ def _name_taken(model, name: str, except_id: int | None = None) -> bool:
     return any(n.casefold() == wanted and i != except_id for i, n in rows)
 
 
-def counts() -> dict[str, int]:
-    """How many of each thing there is, for the administration start page."""
-    return {
-        "users": _count(select(func.count(User.id)).where(User.active.is_(True))),
-        "departments": _count(select(func.count(Department.id))),
-        "groups": _count(select(func.count(Group.id)).where(Group.active.is_(True))),
-        "categories": _count(select(func.count(Category.id)).where(Category.active.is_(True))),
-        "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.active.is_(True))),
-        "reasons": _count(select(func.count(CouldReason.id)).where(CouldReason.active.is_(True))),
-    }
-
-
-# --- users ------------------------------------------------------------------
-
-
-def user_deactivated(user: User, actor: User | None = None) -> int:
-    """A deactivated user's claimed open tickets go back to their groups' queues
-    (nobody else could work them otherwise). Returns how many."""
-    return release_all_claimed_by(user, actor)
-
-
 # --- departments (förvaltningar) ------------------------------------------
 
 
 def save_department(department: Department | None, name: str) -> Department:
     """Create a department (``department`` None) or rename one."""
     if _name_taken(Department, name, department.id if department else None):
-        raise AdminError(_l("There is already a department with that name."), "name")
+        raise InvalidChange(_l("There is already a department with that name."), "name")
     before = audit.fields(department, ("name",)) if department else {}
     if department is None:
         department = Department(name=name)
@@ -99,7 +66,7 @@ def why_department_stays(department: Department):
 
 def delete_department(department: Department) -> None:
     if reason := why_department_stays(department):
-        raise AdminError(reason)
+        raise InvalidChange(reason)
     audit.record_change("department", department.id, audit.fields(department, ("name",)), {})
     db.session.delete(department)
     db.session.flush()
@@ -128,26 +95,26 @@ def _frontline_ids() -> list[int]:
 def _check_group(group: Group | None, data: GroupData) -> None:
     own_id = group.id if group else None
     if db.session.scalar(select(Group.id).where(Group.slug == data.slug, Group.id != own_id)):
-        raise AdminError(_l("There is already a group with that short name."), "slug")
+        raise InvalidChange(_l("There is already a group with that short name."), "slug")
     if _name_taken(Group, data.name, own_id):
-        raise AdminError(_l("There is already a group with that name."), "name")
+        raise InvalidChange(_l("There is already a group with that name."), "name")
     others = [i for i in _frontline_ids() if i != own_id]
     is_frontline = group is not None and group.kind == GroupKind.FRONTLINE
     if data.kind == GroupKind.FRONTLINE and others:
-        raise AdminError(
+        raise InvalidChange(
             _l("There can be only one customer service group, and there already is one."), "kind"
         )
     if is_frontline and data.kind != GroupKind.FRONTLINE and not others:
-        raise AdminError(
+        raise InvalidChange(
             _l("This is the customer service group: every question lands here. It must stay."),
             "kind",
         )
     if data.kind == GroupKind.FRONTLINE and not data.active:
-        raise AdminError(_l("The customer service group cannot be deactivated."), "active")
+        raise InvalidChange(_l("The customer service group cannot be deactivated."), "active")
     if group is not None and group.active and not data.active:
         still_open = open_ticket_count(group)
         if still_open:
-            raise AdminError(
+            raise InvalidChange(
                 ngettext(
                     "The group still has %(num)d open ticket. "
                     "Transfer or close it before deactivating the group.",
@@ -256,7 +223,7 @@ def why_group_stays(group: Group):
 
 def delete_group(group: Group) -> None:
     if reason := why_group_stays(group):
-        raise AdminError(reason)
+        raise InvalidChange(reason)
     audit.record_change("group", group.id, audit.fields(group, GROUP_FIELDS), {})
     db.session.delete(group)  # its memberships go with it
     db.session.flush()
@@ -289,12 +256,12 @@ CATEGORY_FIELDS = (
 
 def save_category(category: Category | None, data: CategoryData) -> Category:
     if _name_taken(Category, data.name, category.id if category else None):
-        raise AdminError(_l("There is already a subject area with that name."), "name")
+        raise InvalidChange(_l("There is already a subject area with that name."), "name")
     chosen = data.default_group
     if chosen is not None:
         unchanged = category is not None and category.default_group_id == chosen.id
         if chosen.kind != GroupKind.ANSWER or not (chosen.active or unchanged):
-            raise AdminError(_l("Choose an active answer group."), "default_group_id")
+            raise InvalidChange(_l("Choose an active answer group."), "default_group_id")
     before = audit.fields(category, CATEGORY_FIELDS) if category else {}
     if category is None:
         category = Category()
@@ -328,108 +295,9 @@ def why_category_stays(category: Category):
 
 def delete_category(category: Category) -> None:
     if reason := why_category_stays(category):
-        raise AdminError(reason)
+        raise InvalidChange(reason)
     audit.record_change("category", category.id, audit.fields(category, CATEGORY_FIELDS), {})
     db.session.delete(category)
-    db.session.flush()
-
-
-# --- routing rules (styrningsregler) ----------------------------------------
-
-
-@dataclass
-class RuleData:
-    name: str
-    active: bool
-    channel: Channel | None
-    category: Category | None
-    keywords: str | None
-    email_domain: str | None
-    group: Group
-    priority: Priority | None
-
-
-RULE_FIELDS = (
-    "name",
-    "active",
-    "position",
-    "channel",
-    "category_id",
-    "keywords",
-    "email_domain",
-    "group_id",
-    "priority",
-)
-
-
-def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
-    """Create a rule (last in order) or change one. A rule must set a condition:
-    one without would send every question to its group."""
-    keywords = ", ".join(parse_keywords(data.keywords)) or None
-    if not (data.channel or data.category or keywords or data.email_domain):
-        raise AdminError(
-            _l(
-                "Set at least one condition (channel, subject area, keywords or e-mail "
-                "domain). A rule without conditions would catch every question."
-            ),
-            "channel",
-        )
-    unchanged = rule is not None and rule.group_id == data.group.id
-    if not (data.group.active or unchanged):
-        raise AdminError(_l("Choose an active group."), "group_id")
-    before = audit.fields(rule, RULE_FIELDS) if rule else {}
-    if rule is None:
-        rule = RoutingRule(position=RoutingRule.next_position())
-        db.session.add(rule)
-    rule.name = data.name
-    rule.active = data.active
-    rule.channel = data.channel.value if data.channel else None
-    rule.category = data.category
-    rule.keywords = keywords
-    rule.email_domain = data.email_domain
-    rule.group = data.group
-    rule.priority = data.priority.value if data.priority else None
-    db.session.flush()
-    audit.record_change("rule", rule.id, before, audit.fields(rule, RULE_FIELDS))
-    return rule
-
-
-def rules_in_order() -> list[RoutingRule]:
-    """Every rule in the order they are tried, with the group and subject area each
-    names loaded in the same go (the list shows both)."""
-    return list(
-        db.session.scalars(
-            select(RoutingRule)
-            .options(selectinload(RoutingRule.group), selectinload(RoutingRule.category))
-            .order_by(RoutingRule.position, RoutingRule.id)
-        )
-    )
-
-
-def move_rule(rule: RoutingRule, step: int) -> bool:
-    """Move a rule one place earlier (-1) or later (+1); False if it is already at that end.
-    Renumbers every rule 10, 20, 30 … so the order stays unambiguous."""
-    rules = rules_in_order()
-    index = rules.index(rule)
-    target = index + step
-    if not 0 <= target < len(rules):
-        return False
-    rules[index], rules[target] = rules[target], rules[index]
-    for number, each in enumerate(rules, start=1):
-        each.position = number * 10
-    db.session.flush()
-    audit.record(
-        "rule.move",
-        target=f"rule:{rule.id}",
-        changes={"place": [index + 1, target + 1]},
-        order=[each.id for each in rules],
-    )
-    return True
-
-
-def delete_rule(rule: RoutingRule) -> None:
-    audit.record_change("rule", rule.id, audit.fields(rule, RULE_FIELDS), {})
-    db.session.delete(rule)
     db.session.flush()
 
 
@@ -443,7 +311,7 @@ def save_reason(reason: CouldReason | None, name: str, active: bool) -> CouldRea
     """Create a reason (``reason`` None) or change one. Reasons are never deleted:
     closed tickets keep theirs; an unwanted one is deactivated."""
     if _name_taken(CouldReason, name, reason.id if reason else None):
-        raise AdminError(_l("There is already a reason with that name."), "name")
+        raise InvalidChange(_l("There is already a reason with that name."), "name")
     before = audit.fields(reason, REASON_FIELDS) if reason else {}
     if reason is None:
         reason = CouldReason()

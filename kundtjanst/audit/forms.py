@@ -1,0 +1,96 @@
+"""The audit log's filter form (a GET form: no CSRF token)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField, ValidationError
+from wtforms.validators import Length, Optional, Regexp
+
+from ..core.timeutil import FIRST_DAY, LAST_DAY
+from ..forms import BaseForm, IdSelectField, blank_to_none
+from .queries import AuditFilter
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _day(text: str | None) -> date | None:
+    """A yyyy-mm-dd date within the years the log can hold, or None."""
+    if not text or not _DATE.match(text):
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def _check_day(form, field) -> None:
+    if _day(field.data) is None:
+        raise ValidationError(
+            _l(
+                "Enter a date like 2026-05-15, between the years %(first)d and %(last)d.",
+                first=FIRST_DAY.year,
+                last=LAST_DAY.year,
+            )
+        )
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    action = StringField(
+        _l("Action"),
+        filters=[blank_to_none],
+        validators=[
+            Optional(),
+            Length(max=60),
+            Regexp(
+                r"^[a-z_]+(\.[a-z_]+)*\.?$",
+                message=_l("Write an action like ticket.read, or its first part like ticket."),
+            ),
+        ],
+    )
+    user = IdSelectField(_l("User"))
+    text = StringField(
+        _l("Target or detail"), filters=[blank_to_none], validators=[Optional(), Length(max=120)]
+    )
+    start = StringField(
+        _l("From"), name="from", filters=[blank_to_none], validators=[Optional(), _check_day]
+    )
+    end = StringField(
+        _l("To"), name="to", filters=[blank_to_none], validators=[Optional(), _check_day]
+    )
+    address = StringField(
+        _l("Address"),
+        filters=[blank_to_none],
+        validators=[
+            Optional(),
+            Length(max=64),
+            Regexp(
+                r"^[0-9A-Fa-f:.]+$",
+                message=_l("Write an IP address, or its first part like 10.1."),
+            ),
+        ],
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        first, last = _day(self.start.data), _day(self.end.data)
+        if first and last and last < first:
+            self.end.errors = [*self.end.errors, _l("The end date is before the start date.")]
+            return False
+        return valid
+
+    def to_filter(self) -> AuditFilter:
+        return AuditFilter(
+            action=self.action.data,
+            user_id=self.user.data,
+            text=self.text.data,
+            first=_day(self.start.data),
+            last=_day(self.end.data),
+            address=self.address.data,
+        )

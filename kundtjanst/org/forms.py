@@ -1,0 +1,103 @@
+"""The administrators' forms for departments, groups, subject areas and reasons. They
+check the input's shape; the domain rules (unique names, the one kundtjänst group …)
+are in `org.services`."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..core.vocabulary import GroupKind
+from ..forms import (
+    BaseForm,
+    ChoiceField,
+    IdSelectField,
+    OptionalWholeNumberField,
+    WholeNumberField,
+    blank_to_none,
+    choice,
+    email_validator,
+    name_field,
+    strip,
+)
+from ..labels import GROUP_KIND
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+class DepartmentForm(BaseForm):
+    name = name_field(_l("Name"), _l("Enter the department's name."))
+
+
+class GroupForm(BaseForm):
+    slug = StringField(
+        _l("Short name"),
+        filters=[strip],
+        validators=[DataRequired(_l("Enter a short name.")), Length(max=60)],
+    )
+    name = name_field(_l("Name"), _l("Enter the group's name."))
+    kind = ChoiceField(
+        _l("Kind"),
+        required=True,
+        default=GroupKind.ANSWER.value,
+        choices=[choice(k.value, GROUP_KIND[k]) for k in GroupKind],
+    )
+    department_id = IdSelectField(_l("Department"))
+    confidential = BooleanField(_l("Confidential: only the group's members may read its tickets"))
+    email = StringField(
+        _l("E-mail"),
+        filters=[blank_to_none],
+        validators=[Optional(), Length(max=254), email_validator()],
+    )
+    sla_hours = OptionalWholeNumberField(
+        _l("Time to answer in this group (working hours)"), minimum=1, maximum=1000
+    )
+    unclaimed_alert_hours = OptionalWholeNumberField(
+        _l("Alert when unclaimed for (working hours)"), minimum=1, maximum=1000, default=4
+    )
+    active = BooleanField(_l("Active"), default=True)
+
+    def validate_slug(self, field) -> None:
+        if not _SLUG.fullmatch(field.data):
+            raise ValidationError(
+                _l("Use lower-case letters a–z, digits and hyphens, like “bygglov-2”.")
+            )
+
+
+# --- categories -----------------------------------------------------------------
+
+
+class CategoryForm(BaseForm):
+    name = name_field(_l("Name"), _l("Enter the subject area's name."))
+    description = TextAreaField(
+        _l("Description"), filters=[blank_to_none], validators=[Optional(), Length(max=2000)]
+    )
+    default_group_id = IdSelectField(_l("Default answer group"))
+    sla_hours = WholeNumberField(
+        _l("Time to answer (working hours)"), minimum=1, maximum=1000, default=16
+    )
+    answer_sla_hours = WholeNumberField(
+        _l("Time to answer in the answer group (working hours)"),
+        minimum=1,
+        maximum=1000,
+        default=24,
+    )
+    retention_months = WholeNumberField(
+        _l("Retention time (months)"), minimum=1, maximum=120, default=24
+    )
+    active = BooleanField(_l("Active"), default=True)
+
+
+# --- the learning loop's reasons ------------------------------------------------
+
+
+class ReasonForm(BaseForm):
+    name = StringField(
+        _l("Reason"),
+        filters=[strip],
+        validators=[DataRequired(_l("Write the reason.")), Length(max=120)],
+    )
+    active = BooleanField(_l("Active"), default=True)
