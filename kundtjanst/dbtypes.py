@@ -1,11 +1,11 @@
-"""Column types shared by the models."""
+"""Column types and guards shared by the models."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator, event
 
 
 class UTCDateTime(TypeDecorator):
@@ -49,3 +49,19 @@ def str_enum(enum_cls: type[enum.StrEnum], name: str, *, check: bool = True) -> 
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class AppendOnly(RuntimeError):
+    """Something tried to change or delete a row of an append-only table."""
+
+
+def append_only(model: type, error: type[AppendOnly], what: str) -> None:
+    """Refuse, in the ORM, every UPDATE and DELETE of ``model``'s rows with ``error``.
+    (Bulk statements bypass the ORM: retention's deliberate rewrite does; the audit
+    log also has a database trigger.)"""
+
+    def refuse(_mapper, _connection, _target):
+        raise error(f"{what} is append-only")
+
+    event.listen(model, "before_update", refuse)
+    event.listen(model, "before_delete", refuse)

@@ -1,0 +1,2 @@
+"""The audit log (granskningslogg): who did what, when and from where; append-only.
+Services in `services`, reading in `queries`, the filter form in `forms`."""

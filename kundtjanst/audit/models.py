@@ -1,14 +1,16 @@
+"""The audit log's one table, append-only in the ORM and (by trigger) in the database."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..core.timeutil import utcnow
-from ..dbtypes import UTCDateTime
+from ..dbtypes import AppendOnly, UTCDateTime, append_only
 from ..extensions import db
 
 
@@ -32,15 +34,8 @@ class AuditEntry(db.Model):
     )
 
 
-class AuditLogIsAppendOnly(RuntimeError):
-    """Raised by the ORM guards below; the database's trigger refuses the same in SQL."""
+class AuditLogIsAppendOnly(AppendOnly):
+    """Raised by the ORM guard; the database's trigger refuses the same in SQL."""
 
 
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise AuditLogIsAppendOnly("the audit log is append-only")
-
-
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise AuditLogIsAppendOnly("the audit log is append-only")
+append_only(AuditEntry, AuditLogIsAppendOnly, "the audit log")

@@ -1,3 +1,8 @@
+"""The forms of the ways in: the citizen's question and message, and kundtjänst's
+"Ny kontakt"."""
+
+from __future__ import annotations
+
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation

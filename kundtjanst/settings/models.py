@@ -1,3 +1,5 @@
+"""A setting an administrator changed (unchanged settings have no row)."""
+
 from __future__ import annotations
 
 from datetime import datetime

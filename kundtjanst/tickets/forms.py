@@ -1,3 +1,6 @@
+"""The ticket page's action forms (each carries the version it was shown with) and
+the inbox's filters."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

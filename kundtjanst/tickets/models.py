@@ -13,7 +13,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,7 +29,7 @@ from ..core.vocabulary import (
     Priority,
     Status,
 )
-from ..dbtypes import UTCDateTime, str_enum
+from ..dbtypes import AppendOnly, UTCDateTime, append_only, str_enum
 from ..extensions import db
 
 if TYPE_CHECKING:
@@ -183,15 +182,8 @@ class Event(db.Model):
         return self.kind in PUBLIC_KINDS
 
 
-class AppendOnlyError(RuntimeError):
-    pass
+class AppendOnlyError(AppendOnly):
+    """The timeline is history: an entry is never changed or deleted."""
 
 
-@event.listens_for(Event, "before_update")
-def _refuse_update(mapper, connection, target):
-    raise AppendOnlyError("the ticket timeline is append-only")
-
-
-@event.listens_for(Event, "before_delete")
-def _refuse_delete(mapper, connection, target):
-    raise AppendOnlyError("the ticket timeline is append-only")
+append_only(Event, AppendOnlyError, "the ticket timeline")
