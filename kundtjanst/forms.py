@@ -15,9 +15,17 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 # Control characters other than tab and line breaks never belong in a form;
 # PostgreSQL refuses NUL outright.
@@ -97,6 +105,32 @@ class BaseForm(FlaskForm):
             for message in field.errors:
                 out.append((field.id, field.label.text, message))
         return out
+
+
+# The longest free text a form takes (a question, a reply, a note).
+TEXT_MAX = 10_000
+
+
+def text_field(label, required=None, *, max_length: int = TEXT_MAX) -> TextAreaField:
+    """Free text over several lines (a question, a reply, a note). ``required`` is the
+    message for leaving it empty; without one the field may be empty."""
+    first = [DataRequired(required)] if required else []
+    return TextAreaField(label, filters=[strip], validators=[*first, Length(max=max_length)])
+
+
+def line_field(
+    label, required=None, *, max_length: int, optional: bool = False, validators=()
+) -> StringField:
+    """One line of text (a subject, a name, a referral). ``required`` is the message for
+    leaving it empty; an empty optional one is None (``optional`` also skips the
+    remaining ``validators`` then, as for an e-mail address left out)."""
+    if required:
+        first, keep = [DataRequired(required)], strip
+    else:
+        first, keep = ([Optional()] if optional else []), blank_to_none
+    return StringField(
+        label, filters=[keep], validators=[*first, Length(max=max_length), *validators]
+    )
 
 
 def email_validator():

@@ -4,39 +4,30 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms.validators import StopValidation
 
 from ..core.vocabulary import Channel
 from ..forms import (
     BaseForm,
     EnumRadioField,
     IdSelectField,
-    blank_to_none,
     choice,
     email_validator,
+    line_field,
     phone_number,
-    strip,
+    text_field,
 )
 
 SUBJECT_MAX = 200
-TEXT_MAX = 10_000
+REFERRAL_MAX = 200
 
 
-def citizen_fields() -> tuple[StringField, StringField, StringField]:
+def citizen_fields() -> tuple:
     """Optional contact details (name, e-mail, phone), the same on every intake form."""
     return (
-        StringField(_l("Name"), filters=[blank_to_none], validators=[Optional(), Length(max=120)]),
-        StringField(
-            _l("E-mail"),
-            filters=[blank_to_none],
-            validators=[Optional(), Length(max=254), email_validator()],
-        ),
-        StringField(
-            _l("Phone"),
-            filters=[blank_to_none],
-            validators=[Optional(), Length(max=40), phone_number],
-        ),
+        line_field(_l("Name"), max_length=120, optional=True),
+        line_field(_l("E-mail"), max_length=254, optional=True, validators=[email_validator()]),
+        line_field(_l("Phone"), max_length=40, optional=True, validators=[phone_number]),
     )
 
 
@@ -48,27 +39,15 @@ class QuestionForm(BaseForm):
         required=True,
         required_message=_l("Choose what your question is about."),
     )
-    subject = StringField(
-        _l("Heading"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write a short heading.")), Length(max=SUBJECT_MAX)],
-    )
-    question = TextAreaField(
-        _l("Your question"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write your question.")), Length(max=TEXT_MAX)],
-    )
+    subject = line_field(_l("Heading"), _l("Write a short heading."), max_length=SUBJECT_MAX)
+    question = text_field(_l("Your question"), _l("Write your question."))
     name, email, phone = citizen_fields()
 
 
 class CitizenMessageForm(BaseForm):
     """A citizen adds information on the status page."""
 
-    message = TextAreaField(
-        _l("Your message"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write a message.")), Length(max=TEXT_MAX)],
-    )
+    message = text_field(_l("Your message"), _l("Write a message."))
 
 
 NEW_CONTACT_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.CHAT)
@@ -81,12 +60,8 @@ class NewContactForm(BaseForm):
     category = IdSelectField(
         _l("Subject area"), required=True, required_message=_l("Choose a subject area.")
     )
-    subject = StringField(
-        _l("Subject"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write a short subject.")), Length(max=SUBJECT_MAX)],
-    )
-    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[Length(max=TEXT_MAX)])
+    subject = line_field(_l("Subject"), _l("Write a short subject."), max_length=SUBJECT_MAX)
+    notes = text_field(_l("Notes"))
     name, email, phone = citizen_fields()
     action = EnumRadioField(
         _l("Finish as"),
@@ -98,13 +73,9 @@ class NewContactForm(BaseForm):
             choice("open", _l("Keep open")),
         ],
     )
-    referred_to = StringField(
-        _l("Referred to"), filters=[blank_to_none], validators=[Length(max=200)]
-    )
+    referred_to = line_field(_l("Referred to"), max_length=REFERRAL_MAX)
     group = IdSelectField(_l("Answer group"))
-    handoff_note = TextAreaField(
-        _l("Note to the answer group"), filters=[strip], validators=[Length(max=TEXT_MAX)]
-    )
+    handoff_note = text_field(_l("Note to the answer group"))
 
     def validate_group(self, field) -> None:
         if self.action.data == "escalate" and field.data is None:

@@ -117,6 +117,15 @@ def _resolved_sums() -> tuple[tuple[str, ...], tuple]:
     return names, tuple(func.sum(case((MEASURES[n].condition, 1), else_=0)).label(n) for n in names)
 
 
+def _by_slice(day, group, conditions: list, *extra, sums: tuple = ()):
+    """Rows of (Stockholm date, slice key, *extra values, then the sums or a count),
+    grouped by day, channel, subject area, ``group`` and ``extra``."""
+    keys = (day, Ticket.channel, Ticket.category_id, group, *extra)
+    stmt = select(*keys, *(sums or (func.count(),))).where(*conditions).group_by(*keys)
+    for day_value, channel, category_id, group_id, *rest in db.session.execute(stmt):
+        yield (_as_date(day_value), (str(channel), category_id, group_id), *rest)
+
+
 def count_days(first: date, last: date, filters: Filters | None = None) -> dict[date, Slices]:
     """Count the tickets received or resolved on each Stockholm day from ``first``
     to ``last`` (inclusive), in four queries whatever the number of days."""
@@ -125,91 +134,36 @@ def count_days(first: date, last: date, filters: Filters | None = None) -> dict[
     out: dict[date, Slices] = defaultdict(Slices)
 
     created_day = local_date(Ticket.created_at, first, last)
-    received = db.session.execute(
-        select(
-            created_day, Ticket.channel, Ticket.category_id, Ticket.received_group_id, func.count()
-        )
-        .where(
-            Ticket.created_at >= start,
-            Ticket.created_at < end,
-            *_ticket_filters(filters, "created"),
-        )
-        .group_by(created_day, Ticket.channel, Ticket.category_id, Ticket.received_group_id)
-    )
-    for day, channel, category_id, group_id, count in received:
-        out[_as_date(day)].counters[(str(channel), category_id, group_id)].received += count
+    arrived = [Ticket.created_at >= start, Ticket.created_at < end]
+    arrived += _ticket_filters(filters, "created")
+    for day, key, count in _by_slice(created_day, Ticket.received_group_id, arrived):
+        out[day].counters[key].received += count
 
     resolved_day = local_date(Ticket.resolved_at, first, last)
-    resolved_names, sums = _resolved_sums()
+    group = Ticket.resolved_group_id
     in_range = [
         Ticket.status == Status.RESOLVED,
         Ticket.resolved_at >= start,
         Ticket.resolved_at < end,
         *_ticket_filters(filters, "resolved"),
     ]
-    rows = db.session.execute(
-        select(
-            resolved_day.label("day"),
-            Ticket.channel,
-            Ticket.category_id,
-            Ticket.resolved_group_id,
-            *sums,
-        )
-        .where(*in_range)
-        .group_by(resolved_day, Ticket.channel, Ticket.category_id, Ticket.resolved_group_id)
-    )
-    for day, channel, category_id, group_id, *counts in rows:
-        values = out[_as_date(day)].counters[(str(channel), category_id, group_id)].__dict__
-        for name, count in zip(resolved_names, counts, strict=True):
+    names, sums = _resolved_sums()
+    for day, key, *counts in _by_slice(resolved_day, group, in_range, sums=sums):
+        values = out[day].counters[key].__dict__
+        for name, count in zip(names, counts, strict=True):
             values[name] += int(count or 0)
 
-    times = db.session.execute(
-        select(
-            resolved_day,
-            Ticket.channel,
-            Ticket.category_id,
-            Ticket.resolved_group_id,
-            Ticket.answer_minutes,
-            func.count(),
-        )
-        .where(
-            *in_range,
-            Ticket.answer_minutes.is_not(None),
-            Ticket.outcome.in_((Outcome.ANSWERED, Outcome.REFERRED)),
-        )
-        .group_by(
-            resolved_day,
-            Ticket.channel,
-            Ticket.category_id,
-            Ticket.resolved_group_id,
-            Ticket.answer_minutes,
-        )
-    )
-    for day, channel, category_id, group_id, minutes, count in times:
-        key = (str(channel), category_id, group_id)
-        out[_as_date(day)].answer_time[(key, answer_time_bucket(minutes))] += count
+    answered = [
+        *in_range,
+        Ticket.answer_minutes.is_not(None),
+        Ticket.outcome.in_((Outcome.ANSWERED, Outcome.REFERRED)),
+    ]
+    for day, key, minutes, count in _by_slice(resolved_day, group, answered, Ticket.answer_minutes):
+        out[day].answer_time[(key, answer_time_bucket(minutes))] += count
 
-    reasons = db.session.execute(
-        select(
-            resolved_day,
-            Ticket.channel,
-            Ticket.category_id,
-            Ticket.resolved_group_id,
-            Ticket.could_reason_id,
-            func.count(),
-        )
-        .where(*in_range, MEASURES["could_have_answered"].condition)
-        .group_by(
-            resolved_day,
-            Ticket.channel,
-            Ticket.category_id,
-            Ticket.resolved_group_id,
-            Ticket.could_reason_id,
-        )
-    )
-    for day, channel, category_id, group_id, reason_id, count in reasons:
-        key = (str(channel), category_id, group_id)
-        out[_as_date(day)].could_reasons[(key, reason_id)] += count
+    could = [*in_range, MEASURES["could_have_answered"].condition]
+    for day, key, reason_id, count in _by_slice(resolved_day, group, could, Ticket.could_reason_id):
+        out[day].could_reasons[(key, reason_id)] += count
     return out
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, StopValidation
 
 from .. import choices
 from ..core.vocabulary import GroupKind, Outcome
@@ -16,17 +16,16 @@ from ..forms import (
     BaseForm,
     EnumRadioField,
     IdSelectField,
-    blank_to_none,
     choice,
+    line_field,
     strip,
+    text_field,
     whole_number,
 )
 from ..labels import OUTCOME
 
 if TYPE_CHECKING:
     from .models import Ticket
-
-TEXT_MAX = 10_000
 
 
 class TicketActionForm(BaseForm):
@@ -70,21 +69,13 @@ class ReleaseForm(TicketActionForm):
 class ReplyForm(TicketActionForm):
     default_prefix = "reply"
 
-    body = TextAreaField(
-        _l("Reply to the citizen"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write the reply.")), Length(max=TEXT_MAX)],
-    )
+    body = text_field(_l("Reply to the citizen"), _l("Write the reply."))
 
 
 class NoteForm(TicketActionForm):
     default_prefix = "note"
 
-    body = TextAreaField(
-        _l("Internal note"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write the note.")), Length(max=TEXT_MAX)],
-    )
+    body = text_field(_l("Internal note"), _l("Write the note."))
 
 
 class EscalateForm(TicketActionForm):
@@ -93,9 +84,7 @@ class EscalateForm(TicketActionForm):
     group = IdSelectField(
         _l("Answer group"), required=True, required_message=_l("Choose an answer group.")
     )
-    note = TextAreaField(
-        _l("Note to the answer group"), filters=[strip], validators=[Length(max=TEXT_MAX)]
-    )
+    note = text_field(_l("Note to the answer group"))
 
     def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
         """Active answer groups; an empty form proposes the subject area's usual one."""
@@ -109,7 +98,7 @@ class TransferForm(TicketActionForm):
     default_prefix = "transfer"
 
     group = IdSelectField(_l("To group"), required=True, required_message=_l("Choose a group."))
-    note = TextAreaField(_l("Why"), filters=[strip], validators=[Length(max=TEXT_MAX)])
+    note = text_field(_l("Why"))
 
     def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
         self.group.choices = choices.groups(_l("Choose a group"), exclude_id=ticket.group_id)
@@ -123,29 +112,19 @@ class ResolveForm(TicketActionForm):
         default=Outcome.ANSWERED.value,
         choices=[choice(o.value, OUTCOME[o]) for o in Outcome],
     )
-    reply = TextAreaField(
-        _l("Answer to the citizen"), filters=[strip], validators=[Length(max=TEXT_MAX)]
-    )
+    reply = text_field(_l("Answer to the citizen"))
     during_contact = BooleanField(
         _l("The answer was given during the citizen's call, chat or visit")
     )
-    diarienummer = StringField(
-        _l("Registration number (diarienummer)"),
-        filters=[blank_to_none],
-        validators=[Optional(), Length(max=60)],
+    diarienummer = line_field(
+        _l("Registration number (diarienummer)"), max_length=60, optional=True
     )
-    referred_to = StringField(
-        _l("Referred to"), filters=[blank_to_none], validators=[Length(max=200)]
-    )
-    note = TextAreaField(_l("Internal note"), filters=[strip], validators=[Length(max=TEXT_MAX)])
+    referred_to = line_field(_l("Referred to"), max_length=200)
+    note = text_field(_l("Internal note"))
     # The learning loop (answer groups only).
     could_have_answered = BooleanField(_l("Customer service could have answered this"))
     could_reason = IdSelectField(_l("Why"))
-    could_note = StringField(
-        _l("What customer service needs to know"),
-        filters=[blank_to_none],
-        validators=[Length(max=500)],
-    )
+    could_note = line_field(_l("What customer service needs to know"), max_length=500)
 
     def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
         self.could_reason.choices = choices.reasons(_l("Choose a reason"))
@@ -166,9 +145,7 @@ class ReopenForm(TicketActionForm):
 
     default_prefix = "reopen"
 
-    reason = TextAreaField(
-        _l("Why it is opened again"), filters=[strip], validators=[Length(max=TEXT_MAX)]
-    )
+    reason = text_field(_l("Why it is opened again"))
 
 
 class RepeatForm(TicketActionForm):

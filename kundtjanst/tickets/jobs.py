@@ -89,8 +89,15 @@ def record_alerts(now: datetime) -> Notices:
     return by_group
 
 
-def _report(by_group: Notices, key: str, sent: int) -> dict[str, int]:
-    return {key: sum(len(n) for n in by_group.values()), "groups": len(by_group), "emails": sent}
+def _tell(by_group: Notices, counted: str, title: str, intro: str) -> dict[str, int]:
+    """Commit the marks, then e-mail each group; the run's counts."""
+    db.session.commit()
+    sent = send_notices(by_group, title, intro)
+    return {
+        counted: sum(len(n) for n in by_group.values()),
+        "groups": len(by_group),
+        "emails": sent,
+    }
 
 
 @job(
@@ -99,14 +106,12 @@ def _report(by_group: Notices, key: str, sent: int) -> dict[str, int]:
     _l("Records each ticket past its due time on its timeline, once, and tells the group."),
 )
 def sla_watch(trigger_time: datetime) -> dict[str, int]:
-    by_group = record_breaches(utcnow())
-    db.session.commit()
-    sent = send_notices(
-        by_group,
+    return _tell(
+        record_breaches(utcnow()),
+        "breached",
         _("Tickets past their due time"),
         _("These tickets have passed their due time (working time) and are still open:"),
     )
-    return _report(by_group, "breached", sent)
 
 
 @job(
@@ -115,11 +120,9 @@ def sla_watch(trigger_time: datetime) -> dict[str, int]:
     _l("Alerts a group when an escalation has lain unclaimed in its queue too long."),
 )
 def unclaimed_alert(trigger_time: datetime) -> dict[str, int]:
-    by_group = record_alerts(utcnow())
-    db.session.commit()
-    sent = send_notices(
-        by_group,
+    return _tell(
+        record_alerts(utcnow()),
+        "alerted",
         _("Unclaimed tickets in the queue"),
         _("Nobody has claimed these tickets within the group's alert time:"),
     )
-    return _report(by_group, "alerted", sent)

@@ -62,26 +62,24 @@ def add_special_day(data: SpecialDayData, user_id: int | None = None) -> Special
         day=data.day, closes_minute=data.closes_minute, note=data.note, created_by_id=user_id
     )
     db.session.add(special)
-    audit.record(
-        "calendar.day_added",
-        target=data.day.isoformat(),
-        user_id=user_id,
-        closes=clock(data.closes_minute) or None,
-        note=data.note or None,
-    )
+    _record_day("calendar.day_added", special, user_id)
     db.session.flush()
     forget_calendar()
     return special
 
 
 def remove_special_day(special: SpecialDay, user_id: int | None = None) -> None:
+    _record_day("calendar.day_removed", special, user_id)
+    db.session.delete(special)
+    db.session.flush()
+    forget_calendar()
+
+
+def _record_day(action: str, special: SpecialDay, user_id: int | None) -> None:
     audit.record(
-        "calendar.day_removed",
+        action,
         target=special.day.isoformat(),
         user_id=user_id,
         closes=clock(special.closes_minute) or None,
         note=special.note or None,
     )
-    db.session.delete(special)
-    db.session.flush()
-    forget_calendar()

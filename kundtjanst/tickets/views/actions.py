@@ -1,8 +1,13 @@
 """The actions on a ticket's page. Each parses its form and calls one service, through
-`page.act` (load for the action, version check, validate, commit once) — but the
-claim, which is a bare button decided by one conditional UPDATE."""
+`page.act` (load for the action, version check, validate, commit once): the simple
+ones as rows of `FORM_ACTIONS`, closing and confirming a repeat contact as functions
+of their own; the claim is a bare button decided by one conditional UPDATE."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
@@ -15,55 +20,87 @@ from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
 from .. import queries, repeat, services
+from ..forms import TicketActionForm
+from ..models import Ticket
 from .blueprint import bp
 from .page import act
 
 
-@bp.post("/arenden/<reference>/svara")
-@login_required
-def reply(reference: str):
-    return act(
-        reference,
+@dataclass(frozen=True)
+class FormAction:
+    """An action that is one form and one service call: the table below."""
+
+    endpoint: str
+    path: str  # after /arenden/<reference>/
+    form_name: str  # in `page.ACTION_FORMS`
+    operation: Callable[[Ticket, TicketActionForm], None]
+    success: Any  # a lazy string
+
+
+def _group(form: TicketActionForm) -> Group:
+    return db.session.get(Group, form.group.data)
+
+
+FORM_ACTIONS = (
+    FormAction(
+        "reply",
+        "svara",
         "reply_form",
         lambda t, f: services.reply(t, current_user, f.body.data),
-        _("The reply was sent."),
-    )
-
-
-@bp.post("/arenden/<reference>/anteckning")
-@login_required
-def note(reference: str):
-    return act(
-        reference,
+        _l("The reply was sent."),
+    ),
+    FormAction(
+        "note",
+        "anteckning",
         "note_form",
         lambda t, f: services.add_note(t, current_user, f.body.data),
-        _("The note was saved."),
-    )
-
-
-@bp.post("/arenden/<reference>/eskalera")
-@login_required
-def escalate(reference: str):
-    return act(
-        reference,
+        _l("The note was saved."),
+    ),
+    FormAction(
+        "escalate",
+        "eskalera",
         "escalate_form",
-        lambda t, f: services.escalate(
-            t, current_user, db.session.get(Group, f.group.data), f.note.data
-        ),
-        _("The ticket was sent to the answer group."),
-    )
-
-
-@bp.post("/arenden/<reference>/overlamna")
-@login_required
-def transfer(reference: str):
-    return act(
-        reference,
+        lambda t, f: services.escalate(t, current_user, _group(f), f.note.data),
+        _l("The ticket was sent to the answer group."),
+    ),
+    FormAction(
+        "transfer",
+        "overlamna",
         "transfer_form",
-        lambda t, f: services.transfer(
-            t, current_user, db.session.get(Group, f.group.data), f.note.data
-        ),
-        _("The ticket was transferred."),
+        lambda t, f: services.transfer(t, current_user, _group(f), f.note.data),
+        _l("The ticket was transferred."),
+    ),
+    FormAction(
+        "reopen",
+        "oppna-igen",
+        "reopen_form",
+        lambda t, f: services.reopen(t, current_user, f.reason.data or None),
+        _l("The ticket is open again."),
+    ),
+    FormAction(
+        "release",
+        "slapp",
+        "release_form",
+        lambda t, f: services.release(t, current_user),
+        _l("The ticket is back in the queue."),
+    ),
+)
+
+
+def _view(action: FormAction) -> Callable:
+    def view(reference: str):
+        return act(reference, action.form_name, action.operation, str(action.success))
+
+    view.__name__ = action.endpoint
+    return login_required(view)
+
+
+for _action in FORM_ACTIONS:
+    bp.add_url_rule(
+        f"/arenden/<reference>/{_action.path}",
+        endpoint=_action.endpoint,
+        view_func=_view(_action),
+        methods=["POST"],
     )
 
 
@@ -88,17 +125,6 @@ def resolve(reference: str):
     return act(reference, "resolve_form", operation, _("The ticket was closed."))
 
 
-@bp.post("/arenden/<reference>/oppna-igen")
-@login_required
-def reopen(reference: str):
-    return act(
-        reference,
-        "reopen_form",
-        lambda t, f: services.reopen(t, current_user, f.reason.data or None),
-        _("The ticket is open again."),
-    )
-
-
 @bp.post("/arenden/<reference>/upprepad")
 @login_required
 def confirm_repeat(reference: str):
@@ -120,17 +146,6 @@ def confirm_repeat(reference: str):
             reference=reference,
             earlier=form.earlier.data,
         ),
-    )
-
-
-@bp.post("/arenden/<reference>/slapp")
-@login_required
-def release(reference: str):
-    return act(
-        reference,
-        "release_form",
-        lambda t, f: services.release(t, current_user),
-        _("The ticket is back in the queue."),
     )
 
 
