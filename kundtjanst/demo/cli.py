@@ -98,9 +98,7 @@ demo_cli = AppGroup("demo", help="Demo data for trying the system out.")
     help="How many days back the tickets reach.",
 )
 @now_option
-def seed_command(
-    tickets: int, seed: int, if_empty: bool, days: int, now: datetime | None
-) -> None:
+def seed_command(tickets: int, seed: int, if_empty: bool, days: int, now: datetime | None) -> None:
     """Fill an empty database with Sjöstads kommun and a year of tickets."""
     if not database_is_empty():
         if if_empty:
@@ -123,6 +121,7 @@ def seed_command(
     _summary(counts, result, time.perf_counter() - started)
     click.echo(f"Built the daily statistics for {built:,} days.")
     click.echo("Run `flask demo logins` to see how to log in.")
+
 
 @demo_cli.command("logins")
 def logins_command() -> None:
