@@ -22,6 +22,7 @@ from typing import Any
 from ..core.routing import TicketFacts, first_match
 from ..core.timeutil import STOCKHOLM
 from ..core.vocabulary import Channel, Outcome, Status
+from ..core.workingtime import DEFAULT_HOURS, Calendar
 from . import topics as T
 from .municipality import FALLBACK_GROUP, HOUSING_DOMAIN, Municipality, ascii_slug
 from .officetime import MIDNIGHT, OfficeCalendar, awake
@@ -40,7 +41,11 @@ CHANNEL_WEIGHTS = {
 MONTH_VOLUME = (1.1, 1.05, 1.05, 1.1, 1.05, 0.95, 0.6, 1.1, 1.05, 1.0, 1.0, 0.85)
 WEEKDAY_VOLUME = (1.25, 1.1, 1.0, 0.95, 0.8, 0.3, 0.25)  # web and e-mail only at weekends
 # Half-hour slots of the day: (first minute, last minute, weights).
-PHONE_HOURS = (8 * 60, 16 * 60 + 30, (6, 10, 12, 12, 11, 10, 8, 6, 7, 9, 9, 8, 7, 6, 5, 4, 3))
+PHONE_HOURS = (  # the phone is answered in office hours
+    DEFAULT_HOURS.opens,
+    DEFAULT_HOURS.closes,
+    (6, 10, 12, 12, 11, 10, 8, 6, 7, 9, 9, 8, 7, 6, 5, 4, 3),
+)
 CHAT_HOURS = (8 * 60, 16 * 60, (4, 7, 9, 9, 9, 8, 7, 6, 6, 8, 8, 7, 6, 5, 4, 3))
 VISIT_HOURS = (9 * 60, 16 * 60, (5, 8, 9, 9, 8, 6, 6, 8, 8, 7, 6, 5, 4, 3))
 LETTER_HOURS = (8 * 60, 12 * 60, (1,) * 8)
@@ -130,12 +135,19 @@ def _weighted(items: Sequence, weights: Sequence[float]) -> tuple[list, list[flo
 class TicketGenerator:
     """Plans and plays tickets for one municipality, one random stream, one "now"."""
 
-    def __init__(self, org: Municipality, rng: random.Random, now: datetime, days: int = 365):
+    def __init__(
+        self,
+        org: Municipality,
+        rng: random.Random,
+        now: datetime,
+        calendar: Calendar,
+        days: int = 365,
+    ):
         self.org = org
         self.rng = rng
         self.now = now.astimezone(STOCKHOLM).replace(tzinfo=None, microsecond=0)
         self.start = self.now - timedelta(days=days)
-        self.calendar = OfficeCalendar(self.start.date(), self.now.date() + timedelta(days=400))
+        self.calendar = OfficeCalendar(calendar)
         self._prepare_weights()
 
     # -- when and what ------------------------------------------------------------

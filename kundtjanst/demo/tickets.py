@@ -90,7 +90,8 @@ def generate_tickets(
     days: int = 365,
 ) -> SeedResult:
     """Insert ``count`` tickets with their timelines over the last ``days``; the caller commits."""
-    gen = TicketGenerator(org, rng, now, days)
+    calendar = current_calendar()
+    gen = TicketGenerator(org, rng, now, calendar, days)
     arrivals = sorted(gen.arrival() for _ in range(count))
 
     per_year = Counter(at.year for at, _ in arrivals)
@@ -100,7 +101,7 @@ def generate_tickets(
     event_id = _next_id(Event.id)
     result = SeedResult()
     to_utc = gen.calendar.to_utc
-    planner = SlaPlanner(current_calendar(), gen.now, to_utc)
+    planner = SlaPlanner(calendar, gen.now, to_utc)
     for start in range(0, count, BATCH):
         tickets: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
