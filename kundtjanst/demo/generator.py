@@ -21,7 +21,7 @@ from typing import Any
 
 from ..core.routing import TicketFacts, first_match
 from ..core.timeutil import STOCKHOLM
-from ..core.vocabulary import Channel, Outcome, Status
+from ..core.vocabulary import Channel, GroupKind, Outcome, Status
 from ..core.workingtime import DEFAULT_HOURS, Calendar
 from . import topics as T
 from .municipality import FALLBACK_GROUP, HOUSING_DOMAIN, Municipality, ascii_slug
@@ -89,7 +89,7 @@ def _left_lying(age_days: float, sim: TicketSim) -> float:
     """
     if sim.status == Status.WAITING:
         limits = ((14, 0.6), (30, 0.25), (90, 0.02))
-    elif sim.in_frontline:
+    elif sim.stage == GroupKind.FRONTLINE:
         limits = ((2, 0.6), (5, 0.2), (90, 0.004))
     else:
         limits = ((10, 0.85), (30, 0.55), (60, 0.2), (180, 0.03))
@@ -515,7 +515,7 @@ class TicketGenerator:
             citizen_email=email,
         )
         rule = first_match(org.rules, facts)
-        sim = TicketSim(org.frontline_id, org.confidential, channel)
+        sim = TicketSim(org, channel)
         sim.create(
             created,
             agent if at_desk else None,

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from ..bulk import insert_rows
+from ..core import lifecycle
 from ..core.statistics import WORKING_DAY_MINUTES
 from ..core.vocabulary import ARRIVAL_KINDS, GroupKind, Outcome, Status
 from ..core.workingtime import working_time_between
@@ -214,8 +215,11 @@ def _statistics_columns(
         columns["answered_within_day"] = minutes <= WORKING_DAY_MINUTES
     else:
         columns["answered_within_day"] = False
+    # Some of a svarsgrupp's answers say kundtjänst could have answered; drawn only for
+    # the resolutions whose word the learning loop keeps.
     if (
-        sim.answered_by == GroupKind.ANSWER
+        sim.answered_by is not None
+        and lifecycle.learning_kept(sim.answered_by, could_have_answered=True)
         and sim.outcome == Outcome.ANSWERED
         and org.reason_ids
         and rng.random() < COULD_HAVE_ANSWERED
