@@ -93,7 +93,7 @@ def generate_tickets(
     """Insert ``count`` tickets with their timelines over the last ``days``; the caller commits."""
     calendar = current_calendar()
     gen = TicketGenerator(org, rng, now, calendar, days)
-    arrivals = sorted(gen.arrival() for _ in range(count))
+    arrivals = sorted(gen.arrivals.arrival() for _ in range(count))
 
     per_year = Counter(at.year for at, _ in arrivals)
     next_number = {year: reserve_block(year, n) for year, n in sorted(per_year.items())}
