@@ -1,13 +1,16 @@
 """Sjöstads kommun: the fictional municipality the demo data lives in.
 
 The organisation is static — departments, groups, categories, routing rules
-and one demo user per role and group — so it reads as a table here and is
-written to the database by `build_municipality`.
+and one demo user per role and group — so it is data, in
+``data/municipality.toml``. This module reads it on import into the specs
+below, and `build_municipality` writes it to the database.
 """
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -19,23 +22,6 @@ from ..org.models import Category, CouldReason, Department, Group
 from ..routing.models import RoutingRule
 from ..routing.queries import active_in_order
 
-DEMO_PASSWORD = "demo-1234!"
-STAFF_DOMAIN = "sjostad.se"
-FRONTLINE = "kundtjanst"
-SOCIAL = "socialtjanst"
-FALLBACK_GROUP = "kansli"  # where kundtjänst sends what no category's group takes
-
-DEPARTMENTS = (
-    "Kommunledningsförvaltningen",
-    "Samhällsbyggnadsförvaltningen",
-    "Tekniska förvaltningen",
-    "Utbildningsförvaltningen",
-    "Socialförvaltningen",
-    "Vård- och omsorgsförvaltningen",
-    "Miljöförvaltningen",
-    "Kultur- och fritidsförvaltningen",
-)
-
 
 @dataclass(frozen=True)
 class GroupSpec:
@@ -46,175 +32,15 @@ class GroupSpec:
     confidential: bool = False
 
 
-GROUPS = (
-    GroupSpec(FRONTLINE, "Kundtjänst", "Kommunledningsförvaltningen", GroupKind.FRONTLINE),
-    GroupSpec("bygg", "Bygglov och bostadsanpassning", "Samhällsbyggnadsförvaltningen"),
-    GroupSpec("gata-park", "Gata och park", "Tekniska förvaltningen"),
-    GroupSpec("vatten-avfall", "Vatten och avfall", "Tekniska förvaltningen"),
-    GroupSpec("utbildning", "Förskola och skola", "Utbildningsförvaltningen"),
-    GroupSpec(SOCIAL, "Socialtjänst", "Socialförvaltningen", confidential=True),
-    GroupSpec("omsorg", "Vård och omsorg", "Vård- och omsorgsförvaltningen"),
-    GroupSpec("miljo", "Miljö och hälsa", "Miljöförvaltningen"),
-    GroupSpec("kultur-fritid", "Kultur och fritid", "Kultur- och fritidsförvaltningen"),
-    GroupSpec(FALLBACK_GROUP, "Kommunkansliet", "Kommunledningsförvaltningen"),
-)
-
-
 @dataclass(frozen=True)
 class CategorySpec:
     key: str  # used by the ticket generator to find its texts
     name: str
-    group: str | None  # default svarsgrupp; None: kundtjänst handles it
     sla_hours: int
     description: str
+    group: str | None = None  # default svarsgrupp; None: kundtjänst handles it
     retention_months: int = 24
     answer_sla_hours: int = 24  # the svarsgrupp's target after a hand-off
-
-
-CATEGORIES = (
-    CategorySpec(
-        "avfall",
-        "Avfall och återvinning",
-        "vatten-avfall",
-        16,
-        "Sophämtning, kärl och abonnemang, grovsopor och återvinningscentraler.",
-    ),
-    CategorySpec(
-        "va", "Vatten och avlopp", "vatten-avfall", 16, "Dricksvatten, läckor, avlopp, VA-avgifter."
-    ),
-    CategorySpec(
-        "bygglov",
-        "Bygglov",
-        "bygg",
-        24,
-        "Bygglov, anmälan, detaljplaner, attefallshus.",
-        answer_sla_hours=40,
-    ),
-    CategorySpec(
-        "bostadsanpassning",
-        "Bostadsanpassning",
-        "bygg",
-        24,
-        "Bidrag för att anpassa bostaden vid funktionsnedsättning.",
-    ),
-    CategorySpec("forskola", "Förskola", "utbildning", 16, "Kö, placering, schema och avgifter."),
-    CategorySpec(
-        "grundskola",
-        "Grundskola och fritidshem",
-        "utbildning",
-        16,
-        "Skolval, skolbyte, ledighet och fritidshem.",
-    ),
-    CategorySpec(
-        "gymnasieantagning",
-        "Gymnasieantagning",
-        "utbildning",
-        16,
-        "Gymnasieval, antagningsbesked och omval.",
-    ),
-    CategorySpec("skolskjuts", "Skolskjuts", "utbildning", 16, "Rätt till skolskjuts, bussar."),
-    CategorySpec(
-        "gator",
-        "Gator och vägar – felanmälan",
-        "gata-park",
-        16,
-        "Hål i vägen, trottoarer, skyltar, vägarbeten, sandupptagning.",
-    ),
-    CategorySpec(
-        "snorojning",
-        "Snöröjning och halkbekämpning",
-        "gata-park",
-        8,
-        "Plogning, sandning och snövallar.",
-        answer_sla_hours=8,
-    ),
-    CategorySpec(
-        "parkering",
-        "Parkering",
-        "gata-park",
-        16,
-        "Parkeringstillstånd, boendeparkering, felparkering och anmärkningar.",
-    ),
-    CategorySpec("belysning", "Gatubelysning", "gata-park", 24, "Trasig eller släckt belysning."),
-    CategorySpec(
-        "parker",
-        "Parker och grönområden",
-        "gata-park",
-        24,
-        "Lekplatser, gräsklippning, träd, papperskorgar.",
-    ),
-    CategorySpec(
-        "bistand",
-        "Ekonomiskt bistånd",
-        SOCIAL,
-        8,
-        "Försörjningsstöd och akut ekonomisk hjälp. Omfattas av sekretess.",
-        retention_months=12,
-    ),
-    CategorySpec(
-        "ifo",
-        "Individ- och familjeomsorg",
-        SOCIAL,
-        8,
-        "Orosanmälningar, familjestöd, missbruk. Omfattas av sekretess.",
-        retention_months=12,
-    ),
-    CategorySpec(
-        "aldreomsorg",
-        "Äldreomsorg",
-        "omsorg",
-        16,
-        "Hemtjänst, särskilt boende, trygghetslarm och avgifter.",
-    ),
-    CategorySpec(
-        "lss",
-        "LSS och funktionsstöd",
-        "omsorg",
-        16,
-        "Insatser enligt LSS: daglig verksamhet, ledsagning, korttidsvistelse.",
-    ),
-    CategorySpec("fardtjanst", "Färdtjänst", "omsorg", 16, "Färdtjänst och riksfärdtjänst."),
-    CategorySpec(
-        "miljo",
-        "Miljö och hälsa",
-        "miljo",
-        24,
-        "Buller, mögel, skadedjur, eldning och enskilda avlopp.",
-    ),
-    CategorySpec(
-        "livsmedel",
-        "Livsmedel och serveringstillstånd",
-        "miljo",
-        24,
-        "Livsmedelskontroll, registrering och serveringstillstånd.",
-    ),
-    CategorySpec(
-        "kultur",
-        "Kultur och fritid",
-        "kultur-fritid",
-        24,
-        "Simhall, idrottshallar, föreningsbidrag och lovaktiviteter.",
-    ),
-    CategorySpec("bibliotek", "Bibliotek", "kultur-fritid", 24, "Lån, lånekort och bokbussen."),
-    CategorySpec(
-        "handlingar",
-        "Allmänna handlingar",
-        "kansli",
-        8,
-        "Begäran att ta del av allmänna handlingar; ska hanteras skyndsamt.",
-        retention_months=36,
-        answer_sla_hours=8,
-    ),
-    CategorySpec(
-        "synpunkter",
-        "Synpunkter och klagomål",
-        "kansli",
-        40,
-        "Synpunkter, förslag och klagomål på kommunens verksamhet.",
-        answer_sla_hours=80,
-    ),
-    CategorySpec("ovrigt", "Övrigt", None, 16, "Allt som inte passar någon annan kategori."),
-)
 
 
 @dataclass(frozen=True)
@@ -228,24 +54,6 @@ class RuleDef:
     priority: str | None = None
 
 
-# The municipal housing company reports faults in its areas from its own domain.
-HOUSING_DOMAIN = "sjostadshem.se"
-
-RULES = (
-    RuleDef("Ekonomiskt bistånd till socialtjänsten", SOCIAL, category="bistand"),
-    RuleDef("Individ- och familjeomsorg till socialtjänsten", SOCIAL, category="ifo"),
-    RuleDef(
-        "Orosanmälningar till socialtjänsten",
-        SOCIAL,
-        keywords="orosanmälan, orosanmäla, far illa",
-        priority="high",
-    ),
-    RuleDef("LSS till vård och omsorg", "omsorg", category="lss"),
-    RuleDef("Bygglovsfrågor via webbformuläret", "bygg", category="bygglov", channel="web"),
-    RuleDef("Felanmälningar från Sjöstadshem", "gata-park", email_domain=HOUSING_DOMAIN),
-)
-
-
 @dataclass(frozen=True)
 class UserDef:
     name: str
@@ -257,23 +65,24 @@ class UserDef:
         return f"{ascii_slug(self.name, '.')}@{STAFF_DOMAIN}"
 
 
-USERS = (
-    UserDef("Erik Lindqvist", Role.ADMIN),
-    UserDef("Maria Holmberg", Role.MANAGER),
-    UserDef("Sara Nilsson", Role.STAFF, (FRONTLINE,)),
-    UserDef("Johan Berg", Role.STAFF, (FRONTLINE,)),
-    UserDef("Amina Yusuf", Role.STAFF, (FRONTLINE,)),
-    UserDef("Karin Ström", Role.STAFF, ("bygg",)),
-    UserDef("Anders Sjöberg", Role.STAFF, ("gata-park",)),
-    UserDef("Nils Åkesson", Role.STAFF, ("gata-park",)),
-    UserDef("Lena Forsberg", Role.STAFF, ("vatten-avfall",)),
-    UserDef("Emma Lindgren", Role.STAFF, ("utbildning",)),
-    UserDef("Mikael Öberg", Role.STAFF, (SOCIAL,)),
-    UserDef("Birgitta Ek", Role.STAFF, ("omsorg",)),
-    UserDef("Peter Dahl", Role.STAFF, ("miljo",)),
-    UserDef("Linnea Wallin", Role.STAFF, ("kultur-fritid",)),
-    UserDef("Oskar Lund", Role.STAFF, (FALLBACK_GROUP,)),
+_DATA = tomllib.loads((Path(__file__).parent / "data" / "municipality.toml").read_text("utf-8"))
+
+DEMO_PASSWORD: str = _DATA["password"]
+STAFF_DOMAIN: str = _DATA["staff_domain"]
+FALLBACK_GROUP: str = _DATA["fallback_group"]
+HOUSING_DOMAIN: str = _DATA["housing_domain"]
+DEPARTMENTS = tuple(_DATA["departments"])
+GROUPS = tuple(
+    GroupSpec(**{**spec, "kind": GroupKind(spec.get("kind", GroupKind.ANSWER))})
+    for spec in _DATA["groups"]
 )
+CATEGORIES = tuple(CategorySpec(**spec) for spec in _DATA["categories"])
+RULES = tuple(RuleDef(**spec) for spec in _DATA["rules"])
+USERS = tuple(
+    UserDef(spec["name"], Role(spec["role"]), tuple(spec.get("groups", ())))
+    for spec in _DATA["users"]
+)
+COULD_REASONS = tuple(_DATA["could_reasons"])
 
 _ASCII = str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e", "ü": "u"})
 
@@ -293,6 +102,7 @@ class Municipality:
 
     frontline_id: int
     group_ids: dict[str, int]
+    kinds: dict[int, GroupKind]
     confidential: dict[int, bool]
     category_ids: dict[str, int]
     category_keys: dict[int, str]
@@ -309,22 +119,12 @@ class Municipality:
 
     @property
     def answer_group_ids(self) -> list[int]:
-        return [gid for gid in self.group_ids.values() if gid != self.frontline_id]
+        return [gid for gid, kind in self.kinds.items() if kind == GroupKind.ANSWER]
 
     @property
     def open_group_ids(self) -> list[int]:
         """The answer groups without secrecy."""
         return [gid for gid in self.answer_group_ids if not self.confidential[gid]]
-
-
-# Why kundtjänst could have answered (the learning loop's reasons).
-COULD_REASONS = (
-    "Svaret finns på kommunens webbplats",
-    "Finns i kundtjänsts kunskapsbank",
-    "Enkel regelfråga",
-    "Kundtjänst kan se uppgiften i verksamhetssystemet",
-    "Ny information som kundtjänst inte fått",
-)
 
 
 def build_municipality(password_hash: str) -> Municipality:
@@ -397,8 +197,9 @@ def build_municipality(password_hash: str) -> Municipality:
 
     active_rules = active_in_order()
     return Municipality(
-        frontline_id=groups[FRONTLINE].id,
+        frontline_id=next(g.id for g in groups.values() if g.kind == GroupKind.FRONTLINE),
         group_ids={slug: g.id for slug, g in groups.items()},
+        kinds={g.id: g.kind for g in groups.values()},
         confidential={g.id: g.confidential for g in groups.values()},
         category_ids={key: c.id for key, c in categories.items()},
         category_keys={c.id: key for key, c in categories.items()},

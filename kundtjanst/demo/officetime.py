@@ -1,59 +1,68 @@
-"""Office time for the demo: when Sjöstad's kundtjänst is open, and UTC conversion.
+"""Office time for the demo: the generator's fast path over `core.workingtime`.
 
-Everything here works on naive Europe/Stockholm wall-clock times, which is
-fast and monotonic as long as no time falls in the night hour a daylight-saving
-change repeats or skips — the generator never puts anything between midnight
-and six in the morning.
+Which days the office is closed and what its hours are come from the
+`core.workingtime.Calendar` in force, the one the seed's SLA clocks use too (as
+long as nobody changed it: Monday–Friday 08:00–16:30, closed on Swedish holidays
+and the eves taken off). `OfficeCalendar` only does the arithmetic faster, on
+naive Europe/Stockholm wall-clock times, with each day's hours looked up once.
+That is fast and monotonic as long as no time falls in the night hour a
+daylight-saving change repeats or skips — the generator never puts anything
+between midnight and six in the morning.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-import holidays
-from holidays.constants import DE_FACTO, PUBLIC
-
 from ..core.timeutil import STOCKHOLM
+from ..core.workingtime import ONE_DAY, Calendar, Hours
 
-OPENS = 8 * 60  # minutes after midnight
-CLOSES = 16 * 60 + 30
 MIDNIGHT = time()
 
 
 class OfficeCalendar:
-    """Working days (Monday–Friday minus Swedish holidays and the eves taken off)."""
+    """Working days and office hours of a `Calendar`, remembered day by day."""
 
-    def __init__(self, first: date, last: date):
-        years = range(first.year, last.year + 2)
-        closed = holidays.Sweden(years=years, categories=(PUBLIC, DE_FACTO), include_sundays=False)
-        self.closed = frozenset(closed)
-        self._next: dict[date, date] = {}
+    def __init__(self, calendar: Calendar):
+        self.calendar = calendar
+        self._hours: dict[date, Hours | None] = {}
+        self._next: dict[date, tuple[date, Hours]] = {}
         self._offsets: dict[date, timedelta] = {}
 
-    def is_workday(self, day: date) -> bool:
-        return day.weekday() < 5 and day not in self.closed
+    def hours(self, day: date) -> Hours | None:
+        """The day's office hours, or None when the office is closed."""
+        if day in self._hours:
+            return self._hours[day]
+        found = self._hours[day] = self.calendar.hours(day)
+        return found
 
-    def next_workday(self, day: date) -> date:
-        """The first working day after ``day``."""
+    def is_workday(self, day: date) -> bool:
+        return self.hours(day) is not None
+
+    def _next_workday(self, day: date) -> tuple[date, Hours]:
+        """The first working day after ``day``, and its hours."""
         found = self._next.get(day)
         if found is None:
-            found = day + timedelta(days=1)
-            while not self.is_workday(found):
-                found += timedelta(days=1)
-            self._next[day] = found
+            following = day + ONE_DAY
+            while (hours := self.hours(following)) is None:
+                following += ONE_DAY
+            found = self._next[day] = (following, hours)
         return found
 
     def add_work(self, start: datetime, minutes: float) -> datetime:
-        """``start`` plus ``minutes`` of office time (08:00–16:30 on working days)."""
+        """``start`` plus ``minutes`` of office time."""
         day = start.date()
         at = start.hour * 60 + start.minute + start.second / 60
-        if not self.is_workday(day) or at >= CLOSES:
-            day, at = self.next_workday(day), OPENS
-        elif at < OPENS:
-            at = OPENS
-        while minutes > CLOSES - at:
-            minutes -= CLOSES - at
-            day, at = self.next_workday(day), OPENS
+        hours = self.hours(day)
+        if hours is None or at >= hours.closes:
+            day, hours = self._next_workday(day)
+            at = hours.opens
+        elif at < hours.opens:
+            at = hours.opens
+        while minutes > hours.closes - at:
+            minutes -= hours.closes - at
+            day, hours = self._next_workday(day)
+            at = hours.opens
         seconds = round((at + minutes) * 60)
         return datetime.combine(day, MIDNIGHT) + timedelta(seconds=seconds)
 

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from ..bulk import insert_rows
+from ..core import lifecycle
 from ..core.statistics import WORKING_DAY_MINUTES
 from ..core.vocabulary import ARRIVAL_KINDS, GroupKind, Outcome, Status
 from ..core.workingtime import working_time_between
@@ -90,8 +91,9 @@ def generate_tickets(
     days: int = 365,
 ) -> SeedResult:
     """Insert ``count`` tickets with their timelines over the last ``days``; the caller commits."""
-    gen = TicketGenerator(org, rng, now, days)
-    arrivals = sorted(gen.arrival() for _ in range(count))
+    calendar = current_calendar()
+    gen = TicketGenerator(org, rng, now, calendar, days)
+    arrivals = sorted(gen.arrivals.arrival() for _ in range(count))
 
     per_year = Counter(at.year for at, _ in arrivals)
     next_number = {year: reserve_block(year, n) for year, n in sorted(per_year.items())}
@@ -100,7 +102,7 @@ def generate_tickets(
     event_id = _next_id(Event.id)
     result = SeedResult()
     to_utc = gen.calendar.to_utc
-    planner = SlaPlanner(current_calendar(), gen.now, to_utc)
+    planner = SlaPlanner(calendar, gen.now, to_utc)
     for start in range(0, count, BATCH):
         tickets: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
@@ -213,8 +215,11 @@ def _statistics_columns(
         columns["answered_within_day"] = minutes <= WORKING_DAY_MINUTES
     else:
         columns["answered_within_day"] = False
+    # Some of a svarsgrupp's answers say kundtjänst could have answered; drawn only for
+    # the resolutions whose word the learning loop keeps.
     if (
-        sim.answered_by == GroupKind.ANSWER
+        sim.answered_by is not None
+        and lifecycle.learning_kept(sim.answered_by, could_have_answered=True)
         and sim.outcome == Outcome.ANSWERED
         and org.reason_ids
         and rng.random() < COULD_HAVE_ANSWERED

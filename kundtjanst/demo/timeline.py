@@ -1,10 +1,12 @@
-"""A ticket's life on plain dicts, step by step, as `tickets.services` lives it.
+"""A ticket's life on plain values, step by step, as `tickets.services` lives it.
 
 The generator cannot call the real operations (one ticket at a time, with
-flushes, is far too slow for 100,000 tickets), so `TicketSim` repeats their
-bookkeeping: each method changes the same fields and appends the same event as
-its namesake in `kundtjanst.tickets.services`. Times are naive Europe/Stockholm
-wall-clock times here; the generator converts them to UTC when it writes rows.
+flushes, is far too slow for 100,000 tickets), so `TicketSim` plays them on
+plain values: each method changes the same fields and appends the same event as
+its namesake in `kundtjanst.tickets.services`, and what it may do and what a
+step does to the status it asks `core.lifecycle`, as the services and the
+permissions do. Times are naive Europe/Stockholm wall-clock times here; the
+generator converts them to UTC when it writes rows.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..core import lifecycle
 from ..core.firstcontact import Entry, is_first_contact
 from ..core.routing import RuleSpec
 from ..core.vocabulary import Channel, EventKind, GroupKind, Outcome, Status
+from .municipality import Municipality
 
 # One timeline entry: kind, time, actor id, group id, body, data.
 EventRow = tuple[EventKind, datetime, int | None, int | None, str | None, dict[str, Any]]
@@ -23,13 +27,13 @@ EventRow = tuple[EventKind, datetime, int | None, int | None, str | None, dict[s
 class TicketSim:
     """One ticket and its timeline, changed only through the operations below."""
 
-    def __init__(self, frontline_id: int, confidential: dict[int, bool], channel: Channel):
-        self.frontline_id = frontline_id
-        self.confidential_groups = confidential
+    def __init__(self, org: Municipality, channel: Channel):
+        self.org = org
+        self.frontline_id = org.frontline_id
         self.channel = channel
         self.events: list[EventRow] = []
-        self.group_id = frontline_id
-        self.confidential = confidential[frontline_id]
+        self.group_id = org.frontline_id
+        self.confidential = org.confidential[org.frontline_id]
         self.claimed_by: int | None = None
         self.status = Status.OPEN
         self.priority: str = "normal"
@@ -62,14 +66,38 @@ class TicketSim:
 
     def _move(self, group: int, at: datetime) -> None:
         self.group_id = group
-        self.confidential = self.confidential_groups[group]
+        self.confidential = self.org.confidential[group]
         self.claimed_by = None
         self.status = Status.OPEN
         self.group_entered_at = at
 
     @property
-    def in_frontline(self) -> bool:
-        return self.group_id == self.frontline_id
+    def stage(self) -> GroupKind:
+        """The kind of group holding the ticket."""
+        return self.org.kinds[self.group_id]
+
+    def _member(self, user: int | None) -> bool:
+        return user in self.org.members[self.group_id]
+
+    def _may_work(self, actor: int) -> bool:
+        return lifecycle.may_work(
+            member=self._member(actor),
+            kind=self.stage,
+            status=self.status,
+            claimant=self.claimed_by,
+            user=actor,
+        )
+
+    def _back_in_play(self) -> None:
+        """Reopened, or the citizen answered: as `services._back_in_play`."""
+        kept = lifecycle.keeps_claim(
+            claimed=self.claimed_by is not None,
+            claimant_active=True,  # demo users are never deactivated
+            claimant_member=self._member(self.claimed_by),
+        )
+        if not kept:
+            self.claimed_by = None
+        self.status = lifecycle.status_back_in_play(kept)
 
     # -- the operations --------------------------------------------------------
 
@@ -82,7 +110,7 @@ class TicketSim:
         self.group_entered_at = at
         self.group_id = group
         self.received_group_id = group
-        self.confidential = self.confidential_groups[group]
+        self.confidential = self.org.confidential[group]
         self._record(
             EventKind.CREATED, at, actor, self.frontline_id, None, channel=self.channel.value
         )
@@ -90,27 +118,31 @@ class TicketSim:
             self._record(EventKind.ROUTED, at, None, group, None, rule_id=rule.id, rule=rule_name)
 
     def escalate(self, at: datetime, actor: int, group: int, note: str | None = None) -> None:
-        assert self.in_frontline and self.status != Status.RESOLVED
+        assert self.stage == GroupKind.FRONTLINE and self._may_work(actor)
+        assert self.org.kinds[group] == GroupKind.ANSWER
         self._move(group, at)
         self.escalated_at = self.escalated_at or at
         self._record(EventKind.ESCALATED, at, actor, group, note)
 
     def transfer(self, at: datetime, actor: int, group: int, note: str | None = None) -> None:
-        assert group != self.group_id and self.status != Status.RESOLVED
+        assert group != self.group_id and self._may_work(actor)
         from_group = self.group_id
         self._move(group, at)
-        if group != self.frontline_id:
+        if self.stage == GroupKind.ANSWER:
             self.escalated_at = self.escalated_at or at
         self._record(EventKind.TRANSFERRED, at, actor, group, note, from_group_id=from_group)
 
     def claim(self, at: datetime, actor: int) -> None:
-        assert not self.in_frontline and self.status == Status.OPEN and self.claimed_by is None
+        assert lifecycle.may_claim(member=self._member(actor), kind=self.stage)
+        assert lifecycle.claimable(status=self.status, claimed=self.claimed_by is not None)
         self.claimed_by = actor
         self.status = Status.CLAIMED
         self._record(EventKind.CLAIMED, at, actor, self.group_id)
 
     def release(self, at: datetime, actor: int, note: str | None = None) -> None:
-        assert self.claimed_by == actor and self.status != Status.RESOLVED
+        assert lifecycle.may_release(
+            member=self._member(actor), status=self.status, claimant=self.claimed_by, user=actor
+        )
         self.claimed_by = None
         self.status = Status.OPEN
         self._record(EventKind.RELEASED, at, actor, self.group_id, note)
@@ -123,7 +155,7 @@ class TicketSim:
         self.first_response_at = self.first_response_at or at
 
     def reply(self, at: datetime, actor: int, body: str) -> None:
-        assert self.status != Status.RESOLVED
+        assert self._may_work(actor)
         self._reply(at, actor, body)
         self.status = Status.WAITING
 
@@ -139,11 +171,12 @@ class TicketSim:
         referred_to: str | None = None,
         note: str | None = None,
     ) -> None:
-        assert self.status != Status.RESOLVED
+        assert self._may_work(actor)
         if reply_body:
             self._reply(at, actor, reply_body)
-        during_contact = bool(during_contact and self.channel.synchronous)
-        stage = GroupKind.FRONTLINE if self.in_frontline else GroupKind.ANSWER
+        during_contact = lifecycle.answered_during_contact(self.channel, during_contact)
+        diarienummer, referred_to = lifecycle.outcome_details(outcome, diarienummer, referred_to)
+        stage = self.stage
         self._record(
             EventKind.RESOLVED,
             at,
@@ -153,23 +186,23 @@ class TicketSim:
             outcome=outcome.value,
             stage=stage.value,
             during_contact=during_contact,
-            diarienummer=diarienummer or None,
-            referred_to=referred_to or None,
+            diarienummer=diarienummer,
+            referred_to=referred_to,
         )
         self.status = Status.RESOLVED
         self.resolved_at = at
         self.outcome = outcome
         self.answered_by = stage
         self.resolved_group_id = self.group_id
-        self.diarienummer = diarienummer or None
-        self.referred_to = referred_to or None
+        self.diarienummer = diarienummer
+        self.referred_to = referred_to
         if during_contact:
             self.first_response_at = self.first_response_at or at
 
     def reopen(self, at: datetime, actor: int | None, reason: str | None = None) -> None:
         assert self.status == Status.RESOLVED
         self._record(EventKind.REOPENED, at, actor, self.group_id, reason)
-        self.status = Status.CLAIMED if self.claimed_by else Status.OPEN
+        self._back_in_play()
         self.resolved_at = None
         self.outcome = None
         self.answered_by = None
@@ -181,7 +214,7 @@ class TicketSim:
         if self.status == Status.RESOLVED:
             self.reopen(at, None)
         elif self.status == Status.WAITING:
-            self.status = Status.CLAIMED if self.claimed_by else Status.OPEN
+            self._back_in_play()
 
     # -- the verdict -----------------------------------------------------------
 
