@@ -13,11 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import User
 from ..clickutil import now_option
-from ..core.timeutil import utcnow
+from ..core.timeutil import local, utcnow
 from ..core.vocabulary import GroupKind
 from ..extensions import db
 from ..org.models import Category, Group
-from ..stats.jobs import snapshot
+from ..stats.services import build_until
 from ..tickets.models import Ticket
 from .municipality import DEMO_PASSWORD, build_municipality, demo_users
 from .tickets import SeedResult, generate_tickets
@@ -45,7 +45,7 @@ def seed_demo(
 def build_statistics(now: datetime | None) -> int:
     """The daily statistics rows for every past day: what the nightly job, run now,
     builds. Returns the number of days."""
-    return snapshot(now or utcnow())["days"]
+    return build_until(local(now or utcnow()).date())[0]
 
 
 def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None:

@@ -146,7 +146,7 @@ def generate_tickets(
 
 def _numbered(timeline: list[EventRow]) -> tuple[list[EventRow], int]:
     """Every later entry raised the ticket's version and keeps the version it made
-    (`services.record`, and the SLA jobs' entries), so the ticket page's version
+    (`tickets.timeline.record`, and the SLA jobs' entries), so the ticket page's version
     check and its list of what changed since work on demo tickets as on real ones.
     Returns the timeline with the versions in the entries' data, and the last version."""
     version = 1

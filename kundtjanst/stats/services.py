@@ -18,6 +18,7 @@ from ..extensions import db
 from ..tickets.signals import first_contact_changed
 from .aggregate import count_days
 from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
+from .queries import first_ticket_day
 
 
 def build_days(first: date, last: date) -> int:
@@ -108,6 +109,18 @@ def build_all(days: Iterable[date], chunk_days: int = 62, after_chunk=None) -> i
                 after_chunk((stop - first).days + 1)
             first = stop + timedelta(days=1)
     return rows
+
+
+def build_until(today: date) -> tuple[int, int]:
+    """Rebuild yesterday (late changes included) and every earlier day without rows,
+    from the first ticket's day; (days, rows) written."""
+    yesterday = today - timedelta(days=1)
+    first = first_ticket_day()
+    if first is None or first > yesterday:
+        return 0, 0
+    built = set(db.session.scalars(select(StatsDay.day).where(StatsDay.day >= first)))
+    todo = [d for d in Period(first, yesterday).each_day() if d not in built or d == yesterday]
+    return len(todo), build_all(todo)
 
 
 def refresh_if_built(moment: datetime | None) -> None:
