@@ -115,9 +115,11 @@ def register_security(app: Flask) -> None:
     """Security headers, the reverse-proxy settings and login throttling."""
     from . import security
     from .auth import throttle
+    from .intake import throttle as public_limits
 
     security.init_app(app)
     throttle.init_app(app)
+    public_limits.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -146,13 +148,14 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs() -> None:
     """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
+    from .intake.jobs import tidy_receipts
     from .jobs.heartbeat import heartbeat
     from .jobs.registry import register
     from .retention.jobs import nightly_retention
     from .stats.jobs import snapshot
     from .tickets.jobs import sla_watch, unclaimed_alert
 
-    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, heartbeat)
+    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, tidy_receipts, heartbeat)
 
 
 def register_signals() -> None:

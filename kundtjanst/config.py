@@ -64,6 +64,12 @@ class Defaults:
     PROXY_FIX_X_PREFIX = 0
     # Strict-Transport-Security on https responses; 0 sends none.
     HSTS_MAX_AGE = 365 * 24 * 3600
+    # The public form: how long the receipt page shows the status link after a question
+    # is sent, and how many questions and status-page messages one client address may
+    # send (generous for a person; a municipal library's computers share an address).
+    RECEIPT_MINUTES = 60
+    QUESTION_LIMIT_PER_ADDRESS = "20 per hour"
+    MESSAGE_LIMIT_PER_ADDRESS = "60 per hour"
     MUNICIPALITY = "Sjöstads kommun"
     # Customer service's address and number, shown to citizens (the accessibility
     # statement must say how to report a problem).

@@ -3,6 +3,7 @@
 from .audit.models import AuditEntry
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
+from .intake.models import Receipt
 from .jobs.models import JobRun, SchedulerLease
 from .org.models import Category, CouldReason, Department, Group, membership
 from .routing.models import RoutingRule
@@ -21,6 +22,7 @@ __all__ = [
     "GroupKind",
     "JobRun",
     "OfficeHours",
+    "Receipt",
     "Role",
     "RoutingRule",
     "SchedulerLease",

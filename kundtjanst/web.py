@@ -3,7 +3,7 @@ of a user. Web layer only: services and the core never import this."""
 
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
@@ -49,3 +49,13 @@ def home_for(user) -> str:
     if user.is_manager:
         return url_for("stats.dashboard")
     return url_for("tickets.search")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address for people outside: ``KUNDTJANST_BASE_URL`` and the path, never the
+    request's Host header (which a client chooses)."""
+    path = url_for(endpoint, **values)
+    root = request.script_root if has_request_context() else ""
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return current_app.config["BASE_URL"].rstrip("/") + path

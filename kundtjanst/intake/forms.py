@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, StringField
 from wtforms.validators import StopValidation
 
 from ..core.vocabulary import Channel
@@ -17,6 +18,7 @@ from ..forms import (
     phone_number,
     text_field,
 )
+from .services import SUBMISSION, new_submission_id
 
 SUBJECT_MAX = 200
 REFERRAL_MAX = 200
@@ -42,6 +44,20 @@ class QuestionForm(BaseForm):
     subject = line_field(_l("Heading"), _l("Write a short heading."), max_length=SUBJECT_MAX)
     question = text_field(_l("Your question"), _l("Write your question."))
     name, email, phone = citizen_fields()
+    # The one-time id of this filled-in form: sent twice, it is taken once.
+    submission = HiddenField()
+    # Hidden from people (and labelled for anyone who meets it anyway); programs that
+    # fill in every field they find fill this one too.
+    website = StringField(_l("Leave this field empty"))
+
+    def validate_website(self, field) -> None:
+        if field.data:
+            raise StopValidation(_l("Leave this field empty."))
+
+    def submission_id(self) -> str:
+        """The form's one-time id, or a new one when it came without a usable one."""
+        given = self.submission.data or ""
+        return given if SUBMISSION.match(given) else new_submission_id()
 
 
 class CitizenMessageForm(BaseForm):

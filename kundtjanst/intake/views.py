@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -18,11 +19,15 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import choices
-from ..core.vocabulary import Channel, GroupKind, Outcome
+from ..core.vocabulary import PUBLIC_KINDS, Channel, GroupKind, Outcome
 from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import frontline_required
-from ..tickets import queries, services
+from ..settings import services as settings
+from ..tickets import queries
+from ..tickets import services as tickets
+from ..web import page_arg, public_url
+from . import services as intake
 from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
 
 bp = Blueprint("intake", __name__)
@@ -41,7 +46,7 @@ def ask():
     form = QuestionForm()
     form.category.choices = choices.categories(_l("Choose a subject area"))
     if form.validate_on_submit():
-        contact = services.Contact(
+        contact = tickets.Contact(
             channel=Channel.WEB,
             subject=form.subject.data,
             description=form.question.data,
@@ -50,18 +55,28 @@ def ask():
             citizen_email=form.email.data,
             citizen_phone=form.phone.data,
         )
-        ticket, token = services.create_ticket(contact, status_link=True)
-        db.session.commit()
-        session["submitted"] = {"reference": ticket.reference, "token": token}
+        receipt = intake.ask_once(contact, form.submission_id())
+        # Only the receipt's id travels in the cookie, never the status link.
+        session["receipt"] = receipt.submission
         return redirect(url_for("intake.submitted"))
+    form.submission.data = form.submission_id()  # the same id once the errors are fixed
     status = 400 if form.errors else 200
     return render_template("intake/ask.html", form=form), status
 
 
 @bp.get("/fraga/skickad")
 def submitted():
-    receipt = session.pop("submitted", None)
-    return _private(make_response(render_template("intake/submitted.html", receipt=receipt)))
+    """The receipt shows the status link once (a shared computer's next user must not
+    find it by going back), within minutes of sending; the reference every time."""
+    receipt = intake.receipt(session.pop("receipt", None) or "")
+    token = intake.show_token_once(receipt) if receipt else None
+    db.session.commit()
+    page = render_template(
+        "intake/submitted.html",
+        reference=receipt.reference if receipt else None,
+        link=public_url("intake.status", token=token) if token else None,
+    )
+    return _private(make_response(page))
 
 
 @bp.route("/arende/<token>", methods=["GET", "POST"])
@@ -70,30 +85,44 @@ def status(token: str):
     # change staff make at the same moment; the version it raises tells them of it.
     ticket = queries.by_status_token(token, for_update=request.method == "POST")
     form = CitizenMessageForm()
-    crossed = False
+    code = 200
     if form.validate_on_submit():
-        try:
-            services.citizen_message(ticket, form.message.data)
-            db.session.commit()
-        except StaleDataError:
-            # Without row locks (SQLite) staff saved the ticket in the same instant.
-            db.session.rollback()
-            ticket = queries.by_status_token(token)
-            form.message.errors = [
-                *form.message.errors,
-                _(
-                    "Your question was updated at the same moment, so your message was not "
-                    "added. It is still here: send it again."
-                ),
-            ]
-            crossed = True
+        if queries.citizen_messages_today(ticket) >= settings.get("citizen_messages_per_day"):
+            form.message.errors = [*form.message.errors, _too_many_messages()]
+            code = 429
         else:
-            flash(_("Thank you. Your message has been added to your question."), "success")
-            return redirect(url_for("intake.status", token=token))
-    events = [e for e in queries.timeline(ticket) if e.public]
-    body = render_template("intake/status.html", ticket=ticket, events=events, form=form)
-    code = 409 if crossed else 400 if form.errors else 200
+            try:
+                tickets.citizen_message(ticket, form.message.data)
+                db.session.commit()
+            except StaleDataError:
+                # Without row locks (SQLite) staff saved the ticket in the same instant.
+                db.session.rollback()
+                ticket = queries.by_status_token(token)
+                form.message.errors = [*form.message.errors, _crossed()]
+                code = 409
+            else:
+                flash(_("Thank you. Your message has been added to your question."), "success")
+                return redirect(url_for("intake.status", token=token))
+    if code == 200 and form.errors:
+        code = 400
+    timeline = queries.timeline_page(ticket, page_arg(), kinds=PUBLIC_KINDS)
+    body = render_template("intake/status.html", ticket=ticket, timeline=timeline, form=form)
     return _private(make_response(body, code))
+
+
+def _too_many_messages() -> str:
+    return _(
+        "You have sent many messages about this question today, so this one was not "
+        "added. We read every message; if it is urgent, call us on %(phone)s.",
+        phone=current_app.config["CONTACT_PHONE"],
+    )
+
+
+def _crossed() -> str:
+    return _(
+        "Your question was updated at the same moment, so your message was not "
+        "added. It is still here: send it again."
+    )
 
 
 @bp.route("/ny-kontakt", methods=["GET", "POST"])
@@ -104,7 +133,7 @@ def new_contact():
     form.category.choices = choices.categories(_l("Choose a subject area"))
     form.group.choices = choices.groups(_l("Choose an answer group"), kind=GroupKind.ANSWER)
     if form.validate_on_submit():
-        contact = services.Contact(
+        contact = tickets.Contact(
             channel=Channel(form.channel.data),
             subject=form.subject.data,
             description=form.notes.data or "",
@@ -114,14 +143,14 @@ def new_contact():
             citizen_phone=form.phone.data,
         )
         action = form.action.data
-        ticket, _token = services.create_ticket(
+        ticket, _token = tickets.create_ticket(
             contact, actor=current_user, apply_routing=(action == "open")
         )
         if action == "answered":
-            services.resolve(ticket, current_user, Outcome.ANSWERED, during_contact=True)
+            tickets.resolve(ticket, current_user, Outcome.ANSWERED, during_contact=True)
             message = _("%(reference)s logged as answered.", reference=ticket.reference)
         elif action == "referred":
-            services.resolve(
+            tickets.resolve(
                 ticket,
                 current_user,
                 Outcome.REFERRED,
@@ -131,7 +160,7 @@ def new_contact():
             message = _("%(reference)s logged as referred.", reference=ticket.reference)
         elif action == "escalate":
             group = db.session.get(Group, form.group.data)
-            services.escalate(ticket, current_user, group, form.handoff_note.data)
+            tickets.escalate(ticket, current_user, group, form.handoff_note.data)
             message = _(
                 "%(reference)s sent to %(group)s.", reference=ticket.reference, group=group.name
             )

@@ -101,3 +101,17 @@ def put(key: str, value: int, user_id: int | None = None) -> None:
     audit.record(
         "setting.update", target=f"setting:{key}", user_id=user_id, changes={key: [old, value]}
     )
+
+
+CITIZEN_MESSAGES_PER_DAY = define(
+    "citizen_messages_per_day",
+    20,
+    _l("Messages per question and day"),
+    _l(
+        "How many messages a citizen may add to one question on its status page in a "
+        "day. More are refused with a request to call customer service."
+    ),
+    1,
+    500,
+    _l("messages"),
+)

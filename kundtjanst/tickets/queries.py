@@ -11,7 +11,8 @@ from flask import abort
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..core.vocabulary import BOOKKEEPING, OPEN_STATUSES, Status
+from ..core.timeutil import local_day_bounds, local_today
+from ..core.vocabulary import BOOKKEEPING, OPEN_STATUSES, EventKind, Status
 from ..extensions import db
 from ..org.models import Group
 from ..permissions import Action, allowed, ticket_scope
@@ -246,4 +247,50 @@ def timeline(ticket: Ticket) -> list[Event]:
             .options(joinedload(Event.actor), joinedload(Event.group))
             .order_by(Event.id)
         )
+    )
+
+
+# A timeline is shown a page at a time, newest page first: a ticket a citizen has
+# written to a hundred times still renders in a moment.
+TIMELINE_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    events: list[Event]  # oldest first
+    page: int
+    older: bool  # there are entries before these
+    newer: bool  # there are entries after these
+
+
+def timeline_page(
+    ticket: Ticket, page: int = 1, *, kinds=None, size: int = TIMELINE_PAGE
+) -> TimelinePage:
+    """Page ``page`` of the ticket's timeline counted from the newest (of ``kinds``)."""
+    stmt = (
+        select(Event)
+        .where(Event.ticket_id == ticket.id)
+        .options(joinedload(Event.actor), joinedload(Event.group))
+        .order_by(Event.id.desc())
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    )
+    if kinds is not None:
+        stmt = stmt.where(Event.kind.in_(sorted(kinds)))
+    rows = list(db.session.scalars(stmt))
+    return TimelinePage(list(reversed(rows[:size])), page, len(rows) > size, page > 1)
+
+
+def citizen_messages_today(ticket: Ticket) -> int:
+    """Messages the citizen has added to the ticket since midnight (Stockholm)."""
+    start, _end = local_day_bounds(local_today(), local_today())
+    return (
+        db.session.scalar(
+            select(func.count(Event.id)).where(
+                Event.ticket_id == ticket.id,
+                Event.kind == EventKind.CITIZEN_MESSAGE,
+                Event.created_at >= start,
+            )
+        )
+        or 0
     )

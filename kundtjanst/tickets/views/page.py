@@ -19,6 +19,7 @@ from ...audit import services as audit
 from ...errors import render_error
 from ...extensions import db
 from ...permissions import Action, allowed, can_view
+from ...web import page_arg
 from .. import conflicts, queries, repeat, services
 from ..forms import (
     EscalateForm,
@@ -63,8 +64,7 @@ def render_ticket(
     """
     user = current_user
     # Before the forms are given the current version: what changed since theirs.
-    events = queries.timeline(ticket)
-    refusal = _refusal(ticket, events, refused)
+    refusal = _refusal(ticket, refused)
     action_forms = {}
     for name, (form_cls, action) in ACTION_FORMS.items():
         given = forms.get(name)
@@ -84,7 +84,7 @@ def render_ticket(
     page = render_template(
         "tickets/ticket.html",
         ticket=ticket,
-        events=events,
+        timeline=queries.timeline_page(ticket, page_arg()),
         **action_forms,
         repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,
@@ -94,10 +94,11 @@ def render_ticket(
 
 
 def _refusal(
-    ticket: Ticket, events: list, refused: tuple[str, TicketActionForm] | None
+    ticket: Ticket, refused: tuple[str, TicketActionForm] | None
 ) -> conflicts.Refusal | None:
     if refused is None:
         return None
+    events = queries.timeline(ticket)
     name, form = refused
     still_shown = allowed(ACTION_FORMS[name][1], current_user, ticket)
     return conflicts.Refusal(
