@@ -118,6 +118,7 @@ class Action(enum.StrEnum):
     RELEASE = "release"
     REOPEN = "reopen"
     CONFIRM_REPEAT = "confirm_repeat"
+    NEW_STATUS_LINK = "new_status_link"
 
 
 def can_claim(user: User, ticket: Ticket) -> bool:
@@ -165,6 +166,12 @@ def can_reopen(user: User, ticket: Ticket) -> bool:
     return lifecycle.may_reopen(member=is_member(user, ticket), status=ticket.status)
 
 
+def can_replace_status_link(user: User, ticket: Ticket) -> bool:
+    """Kundtjänst, or the ticket's group, gives a citizen who lost the link a new one
+    (not once retention has removed the citizen's data)."""
+    return ticket.anonymised_at is None and (user.in_frontline or is_member(user, ticket))
+
+
 RULES: dict[Action, Callable[[User, Ticket], bool]] = {
     Action.VIEW: can_view,
     Action.NOTE: can_note,
@@ -176,6 +183,7 @@ RULES: dict[Action, Callable[[User, Ticket], bool]] = {
     Action.CLAIM: can_claim,
     Action.RELEASE: can_release,
     Action.REOPEN: can_reopen,
+    Action.NEW_STATUS_LINK: can_replace_status_link,
 }
 
 

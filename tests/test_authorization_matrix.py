@@ -104,6 +104,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/arenden/<reference>/slapp", "POST"): Case(
         "/arenden/{ref}/slapp", staff("login", 403, 400, 404, 403, 403), {}
     ),
+    ("/arenden/<reference>/ny-lank", "POST"): Case(
+        "/arenden/{ref}/ny-lank", staff("login", 400, 400, 404, 403, 403), {}
+    ),
     # open, so nobody may open it again
     ("/arenden/<reference>/oppna-igen", "POST"): Case(
         "/arenden/{ref}/oppna-igen", staff("login", 403, 403, 404, 403, 403), {}

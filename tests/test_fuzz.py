@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from kundtjanst.auth.models import User
-from kundtjanst.core.vocabulary import Channel
+from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.extensions import db
 from kundtjanst.org.models import CouldReason, Department, Group
 from kundtjanst.routing.models import RoutingRule
@@ -293,6 +293,17 @@ def ticket_in_kundtjanst(app, scene) -> dict:
         return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
 
 
+def ticket_closed(app, scene) -> dict:
+    """A ticket kundtjänst has closed (to open again)."""
+    values = ticket_in_kundtjanst(app, scene)
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == values["ref"]))
+        services.resolve(ticket, db.session.get(User, scene.org.users.agent), Outcome.ANSWERED)
+        db.session.commit()
+        values["version"] = str(ticket.version)
+    return values
+
+
 def ticket_claimed(app, scene) -> dict:
     """Escalated to Bygglov and claimed by "member"."""
     with app.app_context():
@@ -395,6 +406,8 @@ FORMS = {
             "name": ("Eva",),
             "email": ("eva@example.org",),
             "phone": ("070-123 45 67",),
+            "submission": ("s" * 43, "kort"),
+            "website": ("",),
         },
     ),
     "status message": Form(
@@ -510,6 +523,20 @@ FORMS = {
     ),
     "claim": Form(
         "/arenden/{ref}/ta", "member", {"from_queue": ("1",)}, frozenset({302}), ticket_in_queue
+    ),
+    "reopen": Form(
+        "/arenden/{ref}/oppna-igen",
+        "agent",
+        {"reopen-reason": ("Medborgaren ringde igen",), "reopen-version": ("{version}",)},
+        TICKET_ACTION,
+        ticket_closed,
+    ),
+    "new status link": Form(
+        "/arenden/{ref}/ny-lank",
+        "agent",
+        {"link-version": ("{version}",)},
+        TICKET_ACTION | {200},
+        ticket_in_kundtjanst,
     ),
     "repeat": Form(
         "/arenden/{ref}/upprepad",

@@ -243,3 +243,46 @@ def test_a_long_timeline_is_shown_a_page_at_a_time(app, client, login_as, org):
     staff = login_as("agent").get(f"/arenden/{reference}").get_data(as_text=True)
     assert "Meddelande nummer 59" in staff and "Meddelande nummer 05" not in staff
     assert "Visa äldre händelser" in staff
+
+
+# --- staff replace a lost status link -------------------------------------------------------
+
+
+def test_staff_make_a_new_status_link_and_the_old_one_stops_working(app, login_as, org):
+    from .factories import version_field
+
+    with app.app_context():
+        ticket, old_token = new_ticket(citizen_email="eva@example.org")
+        reference = ticket.reference
+    agent = login_as("agent")
+    response = agent.post(
+        f"/arenden/{reference}/ny-lank", data=version_field(agent, reference, "link")
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    new_token = re.search(r'href="http://127.0.0.1:5000/arende/([A-Za-z0-9_-]+)"', html).group(1)
+    assert new_token != old_token and "mailto:eva@example.org" in html
+    assert new_token not in agent.get_cookie("session").value
+    citizen = app.test_client()
+    assert citizen.get(f"/arende/{old_token}").status_code == 404
+    assert citizen.get(f"/arende/{new_token}").status_code == 200
+    with app.app_context():
+        kinds = db.session.scalars(select(Event.kind).order_by(Event.id)).all()
+        assert kinds[-1] == EventKind.STATUS_LINK_REPLACED
+    audit = login_as("admin").get("/admin/logg?action=ticket.status_link").get_data(as_text=True)
+    assert reference in audit
+
+
+@pytest.mark.parametrize("who", ["other", "manager"])
+def test_only_kundtjanst_and_the_group_make_new_links(app, login_as, org, who):
+    from .factories import version_field
+
+    with app.app_context():
+        ticket, token = new_ticket()
+        reference = ticket.reference
+    client = login_as(who)
+    response = client.post(
+        f"/arenden/{reference}/ny-lank", data=version_field(client, reference, "link")
+    )
+    assert response.status_code in (403, 404)
+    assert app.test_client().get(f"/arende/{token}").status_code == 200

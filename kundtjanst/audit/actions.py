@@ -12,6 +12,7 @@ ACTIONS = {
     "ticket.read": _l("Read a confidential ticket"),
     "ticket.list": _l("Listed confidential tickets"),
     "ticket.metadata": _l("Saw the status of a confidential ticket"),
+    "ticket.status_link": _l("Made a new status link"),
     "user.create": _l("Created a user"),
     "user.update": _l("Changed a user"),
     "user.password": _l("Set a new password"),

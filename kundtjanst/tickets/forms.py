@@ -148,6 +148,13 @@ class ReopenForm(TicketActionForm):
     reason = text_field(_l("Why it is opened again"))
 
 
+class StatusLinkForm(TicketActionForm):
+    """Make a new status link: a button."""
+
+    default_prefix = "link"
+    has_fields = False
+
+
 class RepeatForm(TicketActionForm):
     """Confirm that this contact repeats an earlier one."""
 

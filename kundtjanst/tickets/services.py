@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from ..audit import services as audit
 from ..core import lifecycle
 from ..core.firstcontact import is_first_contact
 from ..core.routing import TicketFacts
@@ -361,6 +362,16 @@ def _back_in_play(ticket: Ticket) -> None:
     if not kept:
         ticket.claimed_by = None
     ticket.status = lifecycle.status_back_in_play(kept)
+
+
+def replace_status_link(ticket: Ticket, actor: User) -> str:
+    """A new status link for a citizen who lost theirs: the old one stops working at
+    once. Returns the new token (only its hash is kept)."""
+    token, ticket.status_token_hash = new_status_token()
+    record(ticket, EventKind.STATUS_LINK_REPLACED, actor, group=ticket.group)
+    audit.record("ticket.status_link", target=ticket.reference)
+    db.session.flush()
+    return token
 
 
 def citizen_message(ticket: Ticket, body: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -19,6 +19,7 @@ from ...extensions import db
 from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
+from ...web import public_url
 from .. import queries, repeat, services
 from ..forms import TicketActionForm
 from ..models import Ticket
@@ -123,6 +124,25 @@ def resolve(reference: str):
         )
 
     return act(reference, "resolve_form", operation, _("The ticket was closed."))
+
+
+@bp.post("/arenden/<reference>/ny-lank")
+@login_required
+def new_status_link(reference: str):
+    """A citizen lost the status link: a new one, shown here once (never flashed,
+    which would put it in the session cookie); the old one stops working."""
+
+    def shown(ticket: Ticket, token: str):
+        link = public_url("intake.status", token=token)
+        return render_template("tickets/new_link.html", ticket=ticket, link=link)
+
+    return act(
+        reference,
+        "link_form",
+        lambda t, f: services.replace_status_link(t, current_user),
+        None,
+        answer=shown,
+    )
 
 
 @bp.post("/arenden/<reference>/upprepad")

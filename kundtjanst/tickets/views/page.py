@@ -10,6 +10,7 @@ what changed since, and what was written (`conflicts`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -29,6 +30,7 @@ from ..forms import (
     RepeatForm,
     ReplyForm,
     ResolveForm,
+    StatusLinkForm,
     TicketActionForm,
     TransferForm,
 )
@@ -46,6 +48,7 @@ ACTION_FORMS: dict[str, tuple[type[TicketActionForm], Action]] = {
     "release_form": (ReleaseForm, Action.RELEASE),
     "repeat_form": (RepeatForm, Action.CONFIRM_REPEAT),
     "reopen_form": (ReopenForm, Action.REOPEN),
+    "link_form": (StatusLinkForm, Action.NEW_STATUS_LINK),
 }
 
 
@@ -140,13 +143,16 @@ def show(reference: str):
 def act(
     reference: str,
     form_name: str,
-    operation: Callable[[Ticket, TicketActionForm], None],
-    success: str | Callable[[TicketActionForm], str],
+    operation: Callable[[Ticket, TicketActionForm], Any],
+    success: str | Callable[[TicketActionForm], str] | None,
+    answer: Callable[[Ticket, Any], Any] | None = None,
 ):
     """Do one action of the ticket page: the form named ``form_name`` (its class and
     action from `ACTION_FORMS`), then ``operation(ticket, form)``, then commit once.
 
-    ``success`` is the message to flash, or a function of the form that gives it.
+    ``success`` is the message to flash, or a function of the form that gives it;
+    ``answer(ticket, result)``, when given, is the page to show instead of going back
+    to the ticket (for what must not pass through a cookie, like a new status link).
     An operation the ticket's state does not allow raises `services.TicketError`:
     its message is flashed and nothing is saved."""
     form_cls, action = ACTION_FORMS[form_name]
@@ -169,7 +175,7 @@ def act(
             return redirect(url_for("tickets.show", reference=reference))
         return render_ticket(ticket, 400, **{form_name: form})
     try:
-        operation(ticket, form)
+        result = operation(ticket, form)
     except services.TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -177,6 +183,8 @@ def act(
     # Handed to a group whose tickets this user may not read (a confidential one)?
     still_visible = can_view(current_user, ticket)
     db.session.commit()
+    if answer is not None:
+        return answer(ticket, result)
     flash(success(form) if callable(success) else success, "success")
     if not still_visible:
         return redirect(url_for("main.index"))
