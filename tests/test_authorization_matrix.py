@@ -78,6 +78,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/ko", "GET"): Case("/ko", staff("login", 403, 302, 302, 403, 403)),
     ("/ko/<slug>", "GET"): Case("/ko/bygglov", staff("login", 403, 200, 403, 403, 403)),
     ("/mina", "GET"): Case("/mina", LOGGED_IN),
+    ("/arenden/utan-aktivitet", "GET"): Case("/arenden/utan-aktivitet", LOGGED_IN),
     ("/sok", "GET"): Case("/sok?q=altan", LOGGED_IN),
     # the ticket (in Bygglov, claimed by "member")
     ("/arenden/<reference>", "GET"): Case(

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, func, select
 
 from kundtjanst.audit.models import AuditEntry
+from kundtjanst.core.timeutil import months_before
 from kundtjanst.core.vocabulary import Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category
-from kundtjanst.retention.services import MARKER, anonymise_expired, months_before
+from kundtjanst.retention.services import MARKER, anonymise_expired
 from kundtjanst.tickets.models import Event, Ticket
 
 # Demo tickets from the year before 1 March 2025; retention judged on 27 November 2026.
@@ -62,8 +63,6 @@ def figures() -> dict:
             Ticket.first_response_at,
             Ticket.escalated_at,
             Ticket.due_at,
-            Ticket.diarienummer,
-            Ticket.referred_to,
         ).order_by(Ticket.id)
     ).all()
     kinds = db.session.execute(
@@ -103,7 +102,10 @@ def test_retention_anonymises_personal_data_and_keeps_the_statistics(app, runner
         assert result.tickets > 0 and result.events > 0
         for ticket in db.session.scalars(select(Ticket)):
             cutoff = months_before(NOW, months.get(ticket.category_id, 24))
-            expired = ticket.status == Status.RESOLVED and ticket.resolved_at < cutoff
+            if ticket.status == Status.RESOLVED:
+                expired = ticket.resolved_at < cutoff
+            else:  # an open question counts from the last time anybody touched it
+                expired = ticket.last_activity_at < cutoff
             if expired:
                 assert ticket.anonymised_at == NOW
                 assert (ticket.citizen_name, ticket.citizen_email, ticket.citizen_phone) == (
@@ -114,6 +116,8 @@ def test_retention_anonymises_personal_data_and_keeps_the_statistics(app, runner
                 assert ticket.subject == MARKER
                 assert ticket.description in (MARKER, "")
                 assert ticket.status_token_hash is None
+                assert ticket.referred_to in (MARKER, None)
+                assert ticket.diarienummer in (MARKER, None)
             else:
                 assert ticket.anonymised_at is None and ticket.subject != MARKER
         anonymised = select(Ticket.id).where(Ticket.anonymised_at.is_not(None))
@@ -185,3 +189,65 @@ def test_the_nightly_job_runs_retention(app, runner):
     seed(runner, 200)
     outcome = job_runner.run(app, registry.load()["retention.nightly"], NOW, "test")
     assert outcome.ok and outcome.counts["tickets"] > 0
+
+
+def test_retention_removes_a_referral_with_a_name_and_a_phone(app, org):
+    """The referral and the diarienummer are free text: on the ticket and copied into the
+    resolution's timeline entry, both go."""
+    from kundtjanst.auth.models import User
+    from kundtjanst.tickets import services
+
+    from .factories import new_ticket
+
+    referral = "Hänvisad till Försäkringskassan, handläggare Lena Svensson 070-555 12 34"
+    with app.app_context():
+        agent = db.session.get(User, org.users.agent)
+        referred, _ = new_ticket(category_id=org.categories.avfall)
+        services.resolve(referred, agent, Outcome.REFERRED, referred_to=referral)
+        forwarded, _ = new_ticket(category_id=org.categories.avfall)
+        services.resolve(forwarded, agent, Outcome.FORWARDED, diarienummer="SBN 2026/77 Svensson")
+        db.session.commit()
+        ids = (referred.id, forwarded.id)
+        result = anonymise_expired(utcnow_plus(months=25))
+        db.session.commit()
+        assert result.tickets == 2
+        for ticket_id in ids:
+            ticket = db.session.get(Ticket, ticket_id)
+            assert ticket.referred_to in (None, MARKER) and ticket.diarienummer in (None, MARKER)
+        stored = str(db.session.execute(select(Ticket.__table__)).all())
+        stored += str(db.session.execute(select(Event.__table__)).all())
+        for secret in ("Lena", "070-555", "Svensson", "SBN 2026/77"):
+            assert secret not in stored
+        resolved = db.session.scalars(select(Event).where(Event.kind == "resolved")).all()
+        assert {e.data["outcome"] for e in resolved} == {"referred", "forwarded"}
+
+
+def test_open_questions_untouched_are_listed_then_anonymised(app, org, login_as):
+    """An open question nobody touches is listed for staff after the setting's months,
+    and anonymised once its subject area's retention time has passed since then."""
+    from .factories import new_ticket
+
+    with app.app_context():
+        old, _ = new_ticket(subject="Glömd fråga från Nils", category_id=org.categories.avfall)
+        old.last_activity_at = old.created_at = utcnow_plus(months=-13)
+        recent, _ = new_ticket(subject="Färsk fråga", category_id=org.categories.avfall)
+        db.session.commit()
+        old_ref, recent_ref = old.reference, recent.reference
+    page = login_as("agent").get("/arenden/utan-aktivitet").get_data(as_text=True)
+    assert old_ref in page and recent_ref not in page
+    assert login_as("other").get("/arenden/utan-aktivitet").status_code == 200
+    assert old_ref not in login_as("other").get("/arenden/utan-aktivitet").get_data(as_text=True)
+    with app.app_context():
+        assert anonymise_expired(utcnow_plus(months=0)).tickets == 0  # 24 months: not yet
+        result = anonymise_expired(utcnow_plus(months=12))
+        db.session.commit()
+        assert result.tickets == 1
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == old_ref))
+        assert ticket.subject == MARKER and ticket.status == Status.OPEN
+        assert db.session.scalar(select(Ticket.subject).where(Ticket.reference == recent_ref))
+
+
+def utcnow_plus(*, months: int) -> datetime:
+    from kundtjanst.core.timeutil import utcnow
+
+    return months_before(utcnow(), -months)

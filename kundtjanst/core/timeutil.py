@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar as month_calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,3 +45,13 @@ def parse_instant(text: str) -> datetime:
     Raises ValueError for anything else."""
     at = datetime.fromisoformat(text)
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def months_before(instant: datetime, months: int) -> datetime:
+    """The same Stockholm wall-clock time ``months`` calendar months earlier (the day
+    clamped to the month's length: 31 March − 1 month = 28/29 February)."""
+    local = instant.astimezone(STOCKHOLM)
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(local.day, month_calendar.monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day).astimezone(UTC)

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, text
 from ..bulk import insert_rows
 from ..core import lifecycle
 from ..core.statistics import WORKING_DAY_MINUTES
-from ..core.vocabulary import ARRIVAL_KINDS, GroupKind, Outcome, Status
+from ..core.vocabulary import ARRIVAL_KINDS, BOOKKEEPING, GroupKind, Outcome, Status
 from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..tickets.models import Event, Ticket
@@ -118,6 +118,7 @@ def generate_tickets(
             row.update(sla_columns)
             row.update(_statistics_columns(sim, row, planner.calendar, org, rng))
             timeline, row["version"] = _numbered(timeline)
+            row["last_activity_at"] = to_utc(_last_activity(timeline))
             tickets.append(row)
             for kind, at, actor, group, body, data in timeline:
                 events.append(
@@ -157,6 +158,12 @@ def _numbered(timeline: list[EventRow]) -> tuple[list[EventRow], int]:
             data = {**data, "version": version}
         numbered.append((kind, at, actor, group, body, data))
     return numbered, version
+
+
+def _last_activity(timeline: list[EventRow]) -> datetime:
+    """When someone last did anything with the question (`tickets.timeline.record`:
+    the system's own notes do not count)."""
+    return max(at for kind, at, *_ in timeline if kind not in BOOKKEEPING)
 
 
 def _ticket_row(

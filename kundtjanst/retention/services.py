@@ -1,12 +1,15 @@
 """Retention (gallring): anonymise citizens' personal data on old tickets.
 
-A ticket resolved longer ago than its subject area's retention time (default
-24 months; tickets without a subject area keep 24 months) loses everything
-that can identify the citizen: name, e-mail and phone are emptied, the status
-link stops working, and the free text — subject, description, the "could
-kundtjänst have answered" note and every timeline entry's body — is replaced by
-the marker ``[gallrad]``. Everything the statistics read stays: channel,
-subject area, groups, times, outcome, first contact, SLA clocks.
+A ticket resolved longer ago than its subject area's retention time (default 24
+months; tickets without a subject area keep 24 months) — or still open but untouched
+(`Ticket.last_activity_at`) for that long — loses everything that can identify the
+citizen: name, e-mail and phone are emptied, the status link stops working, and the
+free text — subject, description, the referral, the diarienummer, the "could
+kundtjänst have answered" note, every timeline entry's body, and the referral and
+diarienummer a resolution copied into its entry's data — is replaced by the marker
+``[gallrad]`` (or removed). Everything the statistics read stays: channel, subject
+area, groups, times, outcome, first contact, SLA clocks. Open tickets untouched for
+a while are listed for staff to close long before (`tickets.queries.stale`).
 
 The timeline is append-only for the application (the ORM refuses to update an
 `Event`); retention is the one deliberate exception and works with bulk UPDATE
@@ -17,31 +20,21 @@ with the counts.
 
 from __future__ import annotations
 
-import calendar as month_calendar
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import JSON, and_, case, cast, func, or_, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 
 from ..audit import services as audit
-from ..core.timeutil import STOCKHOLM
-from ..core.vocabulary import Status
+from ..core.timeutil import months_before
+from ..core.vocabulary import OPEN_STATUSES, EventKind, Status
 from ..extensions import db
 from ..org.models import Category
 from ..tickets.models import Event, Ticket
 
 MARKER = "[gallrad]"
 DEFAULT_MONTHS = 24
-
-
-def months_before(instant: datetime, months: int) -> datetime:
-    """The same Stockholm wall-clock time ``months`` calendar months earlier (the day
-    clamped to the month's length: 31 March − 1 month = 28/29 February)."""
-    local = instant.astimezone(STOCKHOLM)
-    index = local.year * 12 + local.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(local.day, month_calendar.monthrange(year, month + 1)[1])
-    return local.replace(year=year, month=month + 1, day=day).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -68,12 +61,34 @@ class RetentionResult:
 
 
 def _expired(category_id: int | None, cutoff: datetime):
+    """Closed before ``cutoff``, or still open but untouched since before it."""
     return and_(
-        Ticket.status == Status.RESOLVED,
         Ticket.anonymised_at.is_(None),
-        Ticket.resolved_at < cutoff,
+        or_(
+            and_(Ticket.status == Status.RESOLVED, Ticket.resolved_at < cutoff),
+            and_(Ticket.status.in_(OPEN_STATUSES), Ticket.last_activity_at < cutoff),
+        ),
         Ticket.category_id.is_(None) if category_id is None else Ticket.category_id == category_id,
     )
+
+
+# Free text a resolution copies into its timeline entry's data.
+FREE_TEXT_DATA = ("referred_to", "diarienummer")
+
+
+def _without_free_text(data):
+    """SQL for an entry's data without the free-text keys."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        trimmed = cast(data, JSONB)
+        for key in FREE_TEXT_DATA:
+            trimmed = trimmed.op("-")(key)
+        return cast(trimmed, JSON)
+    return func.json_remove(data, *(f"$.{key}" for key in FREE_TEXT_DATA))
+
+
+def _marked(column):
+    """The marker where the column holds text, NULL and empty stay as they are."""
+    return case((column.is_(None), None), (column == "", ""), else_=MARKER)
 
 
 def anonymise_expired(
@@ -102,6 +117,12 @@ def anonymise_expired(
             execution_options={"synchronize_session": False},
         )
         db.session.execute(
+            update(Event)
+            .where(Event.kind == EventKind.RESOLVED, Event.ticket_id.in_(ticket_ids))
+            .values(data=_without_free_text(Event.data)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
             update(Ticket)
             .where(expired)
             .values(
@@ -110,8 +131,10 @@ def anonymise_expired(
                 citizen_phone=None,
                 status_token_hash=None,
                 subject=MARKER,
-                description=case((Ticket.description == "", ""), else_=MARKER),
-                could_note=case((Ticket.could_note.is_(None), None), else_=MARKER),
+                description=_marked(Ticket.description),
+                could_note=_marked(Ticket.could_note),
+                referred_to=_marked(Ticket.referred_to),
+                diarienummer=_marked(Ticket.diarienummer),
                 anonymised_at=now,
                 version=Ticket.version + 1,
             ),

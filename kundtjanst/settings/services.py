@@ -115,3 +115,15 @@ CITIZEN_MESSAGES_PER_DAY = define(
     500,
     _l("messages"),
 )
+STALE_OPEN_MONTHS = define(
+    "stale_open_months",
+    12,
+    _l("Open questions without activity"),
+    _l(
+        "Open questions nobody has done anything with for this many months are listed "
+        "for staff to close (they are anonymised after the subject area's retention time)."
+    ),
+    1,
+    120,
+    _l("months"),
+)

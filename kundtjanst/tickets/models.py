@@ -106,8 +106,11 @@ class Ticket(db.Model):
     sla_breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # this stage
     sla_breach_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unclaimed_alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # this stage
-    # Retention (gallring): when the citizen's personal data was removed.
+    # Retention (gallring): when the citizen's personal data was removed, and the last
+    # time anybody did anything with the question (an open one untouched for long is
+    # listed for staff to close, and anonymised counted from then).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category: Mapped[Category | None] = relationship()
     group: Mapped[Group] = relationship(foreign_keys=[group_id])
@@ -128,6 +131,7 @@ class Ticket(db.Model):
         # The inbox and the queues sorted by time left; the SLA watch.
         Index("ix_tickets_group_status_due", "group_id", "status", "due_at"),
         Index("ix_tickets_status_due", "status", "due_at"),
+        Index("ix_tickets_status_last_activity", "status", "last_activity_at"),
         # Open tickets only, a small part of the table: the inbox oldest first without
         # sorting every open ticket, and the dashboard's backlog (by group, age and
         # due time) read from the index alone.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask import abort
@@ -133,6 +134,15 @@ def mine(user: User) -> Select:
     """Open tickets the user has claimed."""
     stmt = visible(user).where(Ticket.claimed_by_id == user.id, Ticket.status.in_(OPEN_STATUSES))
     return with_list_columns(stmt.order_by(Ticket.group_entered_at, Ticket.id))
+
+
+def stale(user: User, untouched_since: datetime) -> Select:
+    """Open tickets nobody has done anything with since ``untouched_since``, the longest
+    untouched first."""
+    stmt = visible(user).where(
+        Ticket.status.in_(OPEN_STATUSES), Ticket.last_activity_at < untouched_since
+    )
+    return with_list_columns(stmt.order_by(Ticket.last_activity_at, Ticket.id))
 
 
 def search(user: User, q: str) -> Select:

@@ -107,6 +107,7 @@ def create_ticket(
         citizen_phone=contact.citizen_phone or None,
         created_at=now,
         group_entered_at=now,
+        last_activity_at=now,
         created_by=actor,
     )
     sla.start_stage(ticket, now)

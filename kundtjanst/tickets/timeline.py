@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..core.firstcontact import Entry
 from ..core.timeutil import utcnow
-from ..core.vocabulary import ARRIVAL_KINDS, EventKind
+from ..core.vocabulary import ARRIVAL_KINDS, BOOKKEEPING, EventKind
 from ..extensions import db
 from .models import Event, Ticket
 
@@ -54,6 +54,8 @@ def record(
         created_at=at or utcnow(),
     )
     db.session.add(entry)
+    if kind not in BOOKKEEPING:  # the system's own notes are no activity on the question
+        ticket.last_activity_at = entry.created_at
     return entry
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from ... import choices
 from ...audit import services as audit
+from ...core.timeutil import months_before, utcnow
 from ...core.vocabulary import OPEN_STATUSES, GroupKind
 from ...extensions import db
 from ...org.models import Group
 from ...permissions import frontline_required
+from ...settings import services as settings
 from ...web import paginate
 from .. import queries
 from ..forms import InboxFilterForm
@@ -97,3 +99,14 @@ def search():
     return audit.committed(
         render_template("tickets/search.html", q=q, page=page, restricted=restricted)
     )
+
+
+@bp.get("/arenden/utan-aktivitet")
+@login_required
+def stale():
+    """Open questions nobody has touched for months: close them, or they are
+    anonymised after their retention time with the question still open."""
+    months = settings.get("stale_open_months")
+    page = paginate(queries.stale(current_user, months_before(utcnow(), months)))
+    audit.confidential_listed(page.items)
+    return audit.committed(render_template("tickets/stale.html", page=page, months=months))
