@@ -1,6 +1,6 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
-from .audit.models import AuditEntry
+from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
 from .intake.models import Receipt
@@ -33,6 +33,7 @@ __all__ = [
     "StatsDailyCouldReason",
     "StatsDay",
     "Ticket",
+    "TicketRead",
     "TicketSequence",
     "User",
     "membership",

@@ -227,6 +227,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("/admin/jobb", "GET"): Case("/admin/jobb", ADMIN_ONLY),
     ("/admin/logg", "GET"): Case("/admin/logg", ADMIN_ONLY),
+    ("/admin/lasningar", "GET"): Case("/admin/lasningar?arende={ref}", ADMIN_ONLY),
 }
 
 # Served by Flask itself, the same for everyone.

@@ -135,7 +135,9 @@ def test_the_status_page_keeps_no_referrer(app, client, org):
     client.post("/fraga", data=question(org))
     receipt = client.get("/fraga/skickad")
     assert_security_headers(receipt, referrer="no-referrer")
-    link = re.search(r'href="http://localhost(/arende/[A-Za-z0-9_-]+)"', text(receipt)).group(1)
+    link = re.search(r'href="http://127.0.0.1:5000(/arende/[A-Za-z0-9_-]+)"', text(receipt)).group(
+        1
+    )
     assert_security_headers(client.get(link), referrer="no-referrer")
 
 
@@ -180,8 +182,13 @@ def receipt_link(client, org):
     return receipt, re.search(r'id="status-link">([^<]+)<', text(receipt)).group(1)
 
 
-def test_behind_a_trusted_proxy_links_use_https_and_the_public_host(make, org):
-    proxied = make(PROXY_FIX_X_FOR=1, PROXY_FIX_X_PROTO=1, PROXY_FIX_X_HOST=1)
+def test_behind_a_trusted_proxy_requests_are_https_and_links_the_base_url(make, org):
+    proxied = make(
+        PROXY_FIX_X_FOR=1,
+        PROXY_FIX_X_PROTO=1,
+        PROXY_FIX_X_HOST=1,
+        BASE_URL="https://kundtjanst.sjostad.se",
+    )
     client = proxied.test_client()
     receipt, link = receipt_link(client, org)
     assert link.startswith("https://kundtjanst.sjostad.se/arende/")
@@ -193,7 +200,8 @@ def test_behind_a_trusted_proxy_links_use_https_and_the_public_host(make, org):
 
 def test_without_proxy_settings_forwarded_headers_are_ignored(app, org):
     receipt, link = receipt_link(app.test_client(), org)
-    assert link.startswith("http://localhost/arende/")
+    # Links come from KUNDTJANST_BASE_URL, never from a Host a client may forge.
+    assert link.startswith("http://127.0.0.1:5000/arende/")
     assert "Strict-Transport-Security" not in receipt.headers
 
 

@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from .. import choices
 from ..audit.actions import ACTIONS, DETAILS
 from ..audit.forms import AuditFilterForm
-from ..audit.queries import NO_USER, entries, user_names
+from ..audit.queries import NO_USER, entries, reads_of, user_names
 from ..forms import choice
+from ..tickets.queries import normalise_reference
 from ..web import paginate
 from .blueprint import bp
 
@@ -72,3 +73,14 @@ def audit_log():
         describe=describe,
         target_names=user_names(page.items),
     )
+
+
+@bp.get("/lasningar")
+def ticket_reads():
+    """Who was shown a ticket, by day: for a register extract (GDPR art. 15) or the
+    question who looked at a citizen's matter."""
+    raw = request.args.get("arende", "")[:200]
+    reference = normalise_reference(raw) if raw else None
+    page = paginate(reads_of(reference)) if reference else None
+    status = 400 if raw and reference is None else 200
+    return render_template("admin/reads.html", raw=raw, reference=reference, page=page), status

@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional, Regexp
 from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..forms import BaseForm, IdSelectField, blank_to_none
 from .queries import AuditFilter
+from .services import search_terms
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -77,6 +78,13 @@ class AuditFilterForm(BaseForm):
         ],
     )
 
+    searched = StringField(
+        _l("Searched for"),
+        description=_l("Words someone may have searched tickets for, such as a name"),
+        filters=[blank_to_none],
+        validators=[Optional(), Length(max=200)],
+    )
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         first, last = _day(self.start.data), _day(self.end.data)
@@ -93,4 +101,5 @@ class AuditFilterForm(BaseForm):
             first=_day(self.start.data),
             last=_day(self.end.data),
             address=self.address.data,
+            searched=search_terms(self.searched.data) if self.searched.data else None,
         )

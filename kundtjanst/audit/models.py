@@ -1,11 +1,12 @@
-"""The audit log's one table, append-only in the ORM and (by trigger) in the database."""
+"""The audit log (append-only in the ORM and, by trigger, in the database) and the
+record of who was shown which ticket on which day."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -39,3 +40,19 @@ class AuditLogIsAppendOnly(AppendOnly):
 
 
 append_only(AuditEntry, AuditLogIsAppendOnly, "the audit log")
+
+
+class TicketRead(db.Model):
+    """Somebody was shown a ticket's page on a day: one row per user, ticket and day,
+    so a register extract or "who looked at my question?" can be answered without a
+    row per page view. Like the audit log it names people and tickets, never contents."""
+
+    __tablename__ = "ticket_reads"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # Stockholm date
+
+    user: Mapped[User | None] = relationship()

@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import User
 from ..core.timeutil import local_day_bounds
 from ..extensions import db
-from .models import AuditEntry
+from ..tickets.models import Ticket
+from .models import AuditEntry, TicketRead
 
 NO_USER = 0  # the user filter's value for entries without a user (jobs, the command line)
 
@@ -25,6 +26,7 @@ class AuditFilter:
     first: date | None = None  # Stockholm dates, inclusive
     last: date | None = None
     address: str | None = None  # an address or the first part of one
+    searched: str | None = None  # `services.search_terms` of words someone searched for
 
 
 def entries(f: AuditFilter) -> Select:
@@ -48,6 +50,11 @@ def entries(f: AuditFilter) -> Select:
         stmt = stmt.where(AuditEntry.created_at >= local_day_bounds(f.first, f.first)[0])
     if f.last is not None:
         stmt = stmt.where(AuditEntry.created_at < local_day_bounds(f.last, f.last)[1])
+    if f.searched:
+        stmt = stmt.where(
+            AuditEntry.action == "ticket.search",
+            cast(AuditEntry.details, String).contains(f.searched, autoescape=True),
+        )
     if f.address:
         stmt = stmt.where(AuditEntry.address.startswith(f.address, autoescape=True))
     return stmt.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
@@ -63,3 +70,14 @@ def user_names(page_items) -> dict[str, str]:
         return {}
     rows = db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))
     return {f"user:{id_}": name for id_, name in rows}
+
+
+def reads_of(reference: str) -> Select:
+    """Who was shown the ticket's page, and on which days, newest first."""
+    return (
+        select(TicketRead)
+        .join(Ticket, Ticket.id == TicketRead.ticket_id)
+        .where(Ticket.reference == reference)
+        .options(joinedload(TicketRead.user))
+        .order_by(TicketRead.day.desc(), TicketRead.user_id)
+    )

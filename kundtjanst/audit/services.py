@@ -14,15 +14,18 @@ this table.
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from .models import AuditEntry
+from .models import AuditEntry, TicketRead
 
 
 def record(
@@ -119,6 +122,26 @@ def confidential_listed(tickets: Iterable[Any], listing: str | None = None) -> N
     if references:
         where = listing if listing is not None else request.path
         record("ticket.list", target=where[:120], references=references)
+
+
+def ticket_read(ticket: Any, user_id: int, day: date) -> None:
+    """``user_id`` was shown ``ticket`` on ``day``: at most one row a day (any ticket;
+    a confidential one also gets `confidential_read`'s audit entry)."""
+    conn = db.session.connection()
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        dialect.insert(TicketRead.__table__)
+        .values(ticket_id=ticket.id, user_id=user_id, day=day)
+        .on_conflict_do_nothing()
+    )
+
+
+def search_terms(text: str) -> str:
+    """A search's words, as a keyed hash: whether somebody searched for a name can be
+    checked (hash it again), but the log does not hold the name."""
+    words = " ".join(text.casefold().split())
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, words.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def committed(rendered: Any) -> Any:

@@ -10,10 +10,13 @@ from ..forms import BaseForm
 from .services import REGISTRY
 
 
-def settings_form_class() -> type[BaseForm]:
-    """A form with one number field per defined setting."""
+def settings_form_class(keys=None) -> type[BaseForm]:
+    """A form with one number field per defined setting (or per one of ``keys``: a form
+    from before a setting was defined changes only what it shows)."""
     fields = {}
     for key, definition in REGISTRY.items():
+        if keys is not None and key not in keys:
+            continue
         fields[key] = IntegerField(
             definition.label,
             description=definition.help,

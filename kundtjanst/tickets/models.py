@@ -34,7 +34,7 @@ from ..extensions import db
 
 if TYPE_CHECKING:
     from ..auth.models import User
-    from ..org.models import Category, Group
+    from ..org.models import Category, CouldReason, Group
 
 
 class TicketSequence(db.Model):
@@ -113,6 +113,7 @@ class Ticket(db.Model):
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     category: Mapped[Category | None] = relationship()
+    could_reason: Mapped[CouldReason | None] = relationship()
     group: Mapped[Group] = relationship(foreign_keys=[group_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

@@ -52,7 +52,11 @@ def drilldown():
     stmt = (
         select(Ticket)
         .where(*conditions, ticket_scope(current_user))
-        .options(joinedload(Ticket.category), joinedload(Ticket.group))
+        .options(
+            joinedload(Ticket.category),
+            joinedload(Ticket.group),
+            joinedload(Ticket.could_reason),
+        )
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
     page = paginate(stmt)

@@ -96,6 +96,8 @@ def search():
         audit.confidential_listed(page.items)
         if restricted is not None:
             audit.confidential_metadata(restricted.reference)
+        if reference is None:  # words, perhaps a citizen's name, across every department
+            audit.record("ticket.search", terms=audit.search_terms(q), results=page.total)
     return audit.committed(
         render_template("tickets/search.html", q=q, page=page, restricted=restricted)
     )

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from ...audit import services as audit
+from ...core.timeutil import local_today
 from ...errors import render_error
 from ...extensions import db
 from ...permissions import Action, allowed, can_view
@@ -83,6 +84,7 @@ def render_ticket(
         repeat.candidates(ticket, user) if allowed(Action.CONFIRM_REPEAT, user, ticket) else []
     )
     audit.confidential_read(ticket)
+    audit.ticket_read(ticket, user.id, local_today())
     audit.confidential_listed(repeat_candidates)
     page = render_template(
         "tickets/ticket.html",
