@@ -228,6 +228,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/jobb", "GET"): Case("/admin/jobb", ADMIN_ONLY),
     ("/admin/logg", "GET"): Case("/admin/logg", ADMIN_ONLY),
     ("/admin/lasningar", "GET"): Case("/admin/lasningar?arende={ref}", ADMIN_ONLY),
+    ("/admin/fastnade-arenden", "GET"): Case("/admin/fastnade-arenden", ADMIN_ONLY),
+    ("/admin/fastnade-arenden", "POST"): Case("/admin/fastnade-arenden", ADMIN_ACTION_POST, {}),
 }
 
 # Served by Flask itself, the same for everyone.

@@ -18,7 +18,7 @@ from ..auth.queries import users_with_groups
 from ..auth.services import UserError, UserFieldError, create_user, reset_password, update_user
 from ..extensions import db
 from ..org.models import Group
-from ..tickets.services import release_all_claimed_by
+from ..tickets.claims import release_unworkable
 from .blueprint import bp, form_status, get_or_404, show_error
 
 
@@ -61,7 +61,6 @@ def edit_user(user_id: int):
     form = UserForm(obj=user, memberships=[g.id for g in user.groups])
     form.memberships.choices = choices.every_group()
     if form.validate_on_submit():
-        was_active = user.active
         try:
             update_user(
                 user,
@@ -75,8 +74,8 @@ def edit_user(user_id: int):
         except UserFieldError as error:
             show_error(form, error.field, str(error))
         else:
-            if was_active and not user.active:
-                release_all_claimed_by(user, current_user)
+            # Deactivated, or out of a group: their claims there go back to the queue.
+            release_unworkable(user, current_user)
             db.session.commit()
             flash(_("The changes to %(name)s were saved.", name=user.name), "success")
             return redirect(url_for("admin.users"))

@@ -14,6 +14,7 @@ from ..routing.queries import active_count
 from . import (  # noqa: F401
     audit_views,
     category_views,
+    claim_views,
     group_views,
     job_views,
     reason_views,

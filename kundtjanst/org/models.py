@@ -70,8 +70,11 @@ class Group(db.Model):
     sla_hours: Mapped[int | None] = mapped_column(Integer)
     # Alert the group when an escalation lies unclaimed this many working hours (None: never).
     unclaimed_alert_hours: Mapped[int | None] = mapped_column(Integer, default=4)
+    # Where its tickets go when one comes back to life after the group was deactivated.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
 
     department: Mapped[Department | None] = relationship(back_populates="groups")
+    successor: Mapped[Group | None] = relationship(remote_side="Group.id")
     members: Mapped[list[User]] = relationship(
         secondary=membership, back_populates="groups", order_by="User.name"
     )

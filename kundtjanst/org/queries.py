@@ -66,3 +66,14 @@ def counts() -> dict[str, int]:
         "categories": count(Category.id, Category.active.is_(True)),
         "reasons": count(CouldReason.id, CouldReason.active.is_(True)),
     }
+
+
+def reachable_group(group: Group) -> Group:
+    """``group`` if it is active; else the first active group of its successors (the
+    group an administrator named when deactivating it); else kundtjänst. A ticket that
+    comes back to life is never left in a group nobody works."""
+    seen = set()
+    while group is not None and not group.active and group.id not in seen:
+        seen.add(group.id)
+        group = group.successor
+    return group if group is not None and group.active else Group.frontline()

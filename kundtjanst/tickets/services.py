@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from ..audit import services as audit
 from ..core import lifecycle
@@ -34,6 +34,7 @@ from ..core.vocabulary import (
 from ..core.workingtime import working_time_between
 from ..extensions import db
 from ..org.models import Category, Group
+from ..org.queries import reachable_group
 from ..routing.services import route
 from ..worktime.queries import current_calendar
 from . import sla
@@ -218,23 +219,6 @@ def release(ticket: Ticket, actor: User, note: str | None = None) -> None:
     db.session.flush()
 
 
-def release_all_claimed_by(user: User, actor: User | None = None) -> int:
-    """Put every open ticket ``user`` has claimed back in its group's queue (when the
-    user is deactivated), one ``released`` entry each; returns how many."""
-    tickets = db.session.scalars(
-        select(Ticket)
-        .where(Ticket.claimed_by_id == user.id, Ticket.status != Status.RESOLVED)
-        .order_by(Ticket.id)
-        .with_for_update()
-    ).all()
-    for ticket in tickets:
-        ticket.claimed_by = None
-        ticket.status = Status.OPEN
-        record(ticket, EventKind.RELEASED, actor, group=ticket.group, released_user_id=user.id)
-    db.session.flush()
-    return len(tickets)
-
-
 def add_note(ticket: Ticket, actor: User, body: str) -> None:
     """An internal note: staff only, never shown to the citizen."""
     record(ticket, EventKind.NOTE, actor, body=body, group=ticket.group)
@@ -332,12 +316,28 @@ def _record_answer_time(ticket: Ticket) -> None:
 
 
 def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> None:
-    """Open a closed ticket again, in the group that closed it. It can no
-    longer count as first contact."""
+    """Open a closed ticket again, in the group that closed it — or, when that group
+    has been deactivated since, in its successor (else kundtjänst), where someone can
+    see and work it. It can no longer count as first contact."""
     if ticket.is_open:
         raise TicketError(_l("The ticket is already open."))
     resolved_at = ticket.resolved_at
-    record(ticket, EventKind.REOPENED, actor, body=reason or None, group=ticket.group)
+    now = utcnow()
+    moved_from = None
+    target = reachable_group(ticket.group)
+    if target.id != ticket.group_id:
+        moved_from = ticket.group_id
+        ticket.group = target
+        ticket.group_entered_at = now
+    record(
+        ticket,
+        EventKind.REOPENED,
+        actor,
+        body=reason or None,
+        group=ticket.group,
+        at=now,
+        from_group_id=moved_from,
+    )
     _back_in_play(ticket)
     ticket.resolved_at = None
     ticket.outcome = None
