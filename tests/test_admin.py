@@ -638,15 +638,18 @@ def test_making_a_group_confidential_hides_its_tickets_at_once(app, admin, org, 
     assert confidential_flags(app) == {in_bygg: True, elsewhere: False}
     assert "Fråga om tillstånd" not in text(agent.get(f"/arenden/{reference}"))
 
+    # Unticking it again lifts no secrecy: what was written under it stays confidential.
     assert edit_group(app, admin, org.groups.bygg, confidential=None).status_code == 302
-    assert confidential_flags(app) == {in_bygg: False, elsewhere: False}
+    assert confidential_flags(app) == {in_bygg: True, elsewhere: False}
+    assert "Fråga om tillstånd" not in text(agent.get(f"/arenden/{reference}"))
 
 
-def test_lifting_secrecy_is_written_to_the_groups_tickets(app, admin, org):
+def test_unticking_a_groups_flag_applies_only_to_tickets_filed_afterwards(app, admin, org):
     in_social = escalate_to(app, org, org.groups.social)
     assert confidential_flags(app)[in_social] is True
     assert edit_group(app, admin, org.groups.social, confidential=None).status_code == 302
-    assert confidential_flags(app)[in_social] is False
+    later = escalate_to(app, org, org.groups.social)
+    assert confidential_flags(app) == {in_social: True, later: False}
 
 
 def test_a_failed_group_edit_changes_no_tickets(app, admin, org):
@@ -689,6 +692,23 @@ def test_a_group_tickets_passed_through_is_not_deleted(app, admin, org):
         ticket_services.transfer(
             ticket, db.session.get(User, org.users.agent), db.session.get(Group, org.groups.bygg)
         )
+        db.session.commit()
+    response = admin.post(f"/admin/grupper/{org.groups.miljo}/ta-bort", follow_redirects=True)
+    assert "Miljö och hälsa används (ärenden: 1" in text(response)
+    assert count(app, Group) == 4
+
+
+def test_a_group_a_secret_belongs_to_is_not_deleted(app, admin, org):
+    """Filed under a confidential subject area whose usual group is confidential, a ticket
+    keeps that group as its secrecy group though it never entered it."""
+    with app.app_context():
+        db.session.get(Group, org.groups.miljo).confidential = True
+        area = db.session.get(Category, org.categories.avfall)
+        area.confidential, area.default_group_id = True, org.groups.miljo
+        db.session.commit()
+        ticket = new_ticket(category_id=org.categories.avfall)[0]
+        assert ticket.secrecy_group_id == org.groups.miljo
+        area.default_group_id = None
         db.session.commit()
     response = admin.post(f"/admin/grupper/{org.groups.miljo}/ta-bort", follow_redirects=True)
     assert "Miljö och hälsa används (ärenden: 1" in text(response)

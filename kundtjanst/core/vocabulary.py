@@ -88,6 +88,7 @@ class EventKind(enum.StrEnum):
     REPEAT_OF = "repeat_of"  # this contact was confirmed as a repeat of an earlier one
     SLA_BREACHED = "sla_breached"  # the stage's due time passed (recorded once by the SLA watch)
     UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
+    SECRECY_LIFTED = "secrecy_lifted"  # a member lifted the secrecy, with the reason (staff only)
 
 
 # Entries made as a ticket arrives belong to its first version; every later entry

@@ -4,7 +4,7 @@ Each function takes objects and data, changes the ticket, appends to its
 timeline and flushes. None of them commits: the request (or command) that
 calls them commits once, or rolls everything back.
 
-An operation the ticket's state does not allow raises `TicketError`, whose
+An operation the ticket's state does not allow raises `errors.TicketError`, whose
 message is shown to the user as it is.
 """
 
@@ -35,7 +35,8 @@ from ..extensions import db
 from ..org.models import Category, Group
 from ..routing.services import route
 from ..worktime.queries import current_calendar
-from . import sla
+from . import secrecy, sla
+from .errors import TicketError
 from .models import Ticket
 from .references import next_reference
 from .signals import first_contact_changed
@@ -44,10 +45,6 @@ from .tokens import new_status_token
 
 if TYPE_CHECKING:
     from ..auth.models import User
-
-
-class TicketError(Exception):
-    """An operation the ticket's current state does not allow."""
 
 
 @dataclass
@@ -98,7 +95,6 @@ def create_ticket(
         category=contact.category,
         group=group,
         received_group_id=group.id,
-        confidential=group.confidential,
         status=Status.OPEN,
         priority=priority,
         citizen_name=contact.citizen_name or None,
@@ -108,6 +104,8 @@ def create_ticket(
         group_entered_at=now,
         created_by=actor,
     )
+    secrecy.enter(ticket, group)
+    secrecy.file_under(ticket, contact.category)
     sla.start_stage(ticket, now)
     token = None
     if status_link:
@@ -129,7 +127,7 @@ def _require_open(ticket: Ticket) -> None:
 def _move(ticket: Ticket, group: Group, now: datetime) -> None:
     sla.end_stage(ticket, now)
     ticket.group = group
-    ticket.confidential = group.confidential
+    secrecy.enter(ticket, group)  # it stays confidential when it leaves a confidential group
     ticket.claimed_by = None
     ticket.status = Status.OPEN
     ticket.group_entered_at = now
@@ -303,6 +301,7 @@ def resolve(
     ticket.outcome = outcome
     ticket.answered_by = stage
     ticket.resolved_group_id = ticket.group_id
+    ticket.resolved_by = actor
     learning = lifecycle.learning_kept(stage, could_have_answered)
     ticket.could_have_answered = learning
     ticket.could_reason_id = could_reason_id if learning else None
@@ -336,6 +335,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
         raise TicketError(_l("The ticket is already open."))
     resolved_at = ticket.resolved_at
     record(ticket, EventKind.REOPENED, actor, body=reason or None, group=ticket.group)
+    secrecy.enter(ticket, ticket.group)
     _back_in_play(ticket)
     ticket.resolved_at = None
     ticket.outcome = None

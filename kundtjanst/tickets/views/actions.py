@@ -20,6 +20,7 @@ from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
 from .. import queries, repeat, services
+from ..errors import TicketError
 from ..forms import TicketActionForm
 from ..models import Ticket
 from .blueprint import bp
@@ -134,7 +135,7 @@ def confirm_repeat(reference: str):
         candidates = repeat.candidates(ticket, current_user)
         earlier = next((t for t in candidates if t.reference == form.earlier.data), None)
         if earlier is None:
-            raise services.TicketError(_l("That ticket is not a possible earlier contact."))
+            raise TicketError(_l("That ticket is not a possible earlier contact."))
         repeat.confirm(ticket, earlier, current_user)
 
     return act(
@@ -159,7 +160,7 @@ def claim(reference: str):
         abort(400)
     try:
         services.claim(ticket, current_user)
-    except services.TicketError as error:
+    except TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
         if request.form.get("from_queue") == "1":

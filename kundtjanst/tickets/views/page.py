@@ -19,7 +19,8 @@ from ...audit import services as audit
 from ...errors import render_error
 from ...extensions import db
 from ...permissions import Action, allowed, can_view
-from .. import conflicts, queries, repeat, services
+from .. import conflicts, queries, repeat
+from ..errors import TicketError
 from ..forms import (
     EscalateForm,
     NoteForm,
@@ -146,7 +147,7 @@ def act(
     action from `ACTION_FORMS`), then ``operation(ticket, form)``, then commit once.
 
     ``success`` is the message to flash, or a function of the form that gives it.
-    An operation the ticket's state does not allow raises `services.TicketError`:
+    An operation the ticket's state does not allow raises `TicketError`:
     its message is flashed and nothing is saved."""
     form_cls, action = ACTION_FORMS[form_name]
     form = form_cls()
@@ -169,7 +170,7 @@ def act(
         return render_ticket(ticket, 400, **{form_name: form})
     try:
         operation(ticket, form)
-    except services.TicketError as error:
+    except TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("tickets.show", reference=reference))
