@@ -59,4 +59,5 @@ EVENT = {
     EventKind.REPEAT_OF: _l("Repeat of an earlier contact"),
     EventKind.SLA_BREACHED: _l("Past due time"),
     EventKind.UNCLAIMED_ALERT: _l("Group alerted: not claimed"),
+    EventKind.SECRECY_LIFTED: _l("Secrecy lifted"),
 }

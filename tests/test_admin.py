@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from kundtjanst.audit.models import AuditEntry
 from kundtjanst.auth.models import Role, User
 from kundtjanst.core.vocabulary import GroupKind
 from kundtjanst.extensions import db
@@ -829,6 +830,41 @@ def test_admin_edits_a_category(app, admin, org):
         assert category.sla_hours == 40
         assert category.default_group_id is None
         assert not category.active
+
+
+def test_a_confidential_subject_area_marks_its_tickets_and_unticking_lifts_nothing(
+    app, admin, org, login_as
+):
+    """Ticking the flag makes the area's existing tickets confidential, with the area's
+    usual group as their secrecy group when that group is a confidential one; it is
+    written in the audit log. Unticking it applies only to questions filed afterwards."""
+    with app.app_context():
+        db.session.get(Group, org.groups.bygg).confidential = True
+        db.session.commit()
+        elsewhere = new_ticket(subject="Om sophämtningen", category_id=org.categories.avfall)[0]
+        filed = new_ticket(subject="Om bygglovet", category_id=org.categories.bygglov)[0]
+        ids = elsewhere.id, filed.id
+    url = f"/admin/kategorier/{org.categories.bygglov}/redigera"
+    assert "Sekretess: frågor inom ämnesområdet omfattas av sekretess" in text(admin.get(url))
+    form = category_form(name="Bygglov", default_group_id=org.groups.bygg)
+    assert admin.post(url, data={**form, "confidential": "y"}).status_code == 302
+    with app.app_context():
+        tickets = [db.session.get(Ticket, i) for i in ids]
+        assert [(t.confidential, t.secrecy_group_id) for t in tickets] == [
+            (False, None),
+            (True, org.groups.bygg),
+        ]
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "category.update"))
+        assert entry.details["changes"]["confidential"] == [False, True]
+        assert entry.details["tickets_retagged"] == 1
+    assert "Om bygglovet" not in text(login_as("manager").get("/sok?q=bygglovet"))
+    assert "Sekretess" in text(admin.get("/admin/kategorier"))
+
+    assert admin.post(url, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Ticket, ids[1]).confidential
+        later = new_ticket(subject="Nytt om bygglovet", category_id=org.categories.bygglov)[0]
+        assert not later.confidential
 
 
 def test_a_category_keeps_its_inactive_default_group_when_edited(app, admin, org):

@@ -268,6 +268,7 @@ def scene(app, org) -> SimpleNamespace:
             values={
                 "cat": str(org.categories.avfall),
                 "cat_bygglov": str(org.categories.bygglov),
+                "cat_secret": str(org.categories.bistand),
                 "bygg": str(org.groups.bygg),
                 "miljo": str(org.groups.miljo),
                 "social": str(org.groups.social),
@@ -311,6 +312,13 @@ def ticket_in_queue(app, scene) -> dict:
         services.escalate(ticket, agent, db.session.get(Group, scene.org.groups.bygg))
         db.session.commit()
         return {"ref": ticket.reference}
+
+
+def ticket_under_secrecy(app, scene) -> dict:
+    """Ekonomiskt bistånd, routed to Socialtjänst (confidential)."""
+    with app.app_context():
+        ticket, token = new_ticket(category_id=scene.org.categories.bistand)
+        return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
 
 
 def repeat_pair(app, scene) -> dict:
@@ -365,6 +373,7 @@ CATEGORY_FIELDS = {
     "sla_hours": ("16",),
     "answer_sla_hours": ("24",),
     "retention_months": ("24",),
+    "confidential": ("y",),
     "active": ("y",),
 }
 RULE_FIELDS = {
@@ -422,7 +431,7 @@ FORMS = {
         "agent",
         {
             "channel": ("phone", "visit", "chat"),
-            "category": ("{cat}",),
+            "category": ("{cat}", "{cat_secret}"),
             "subject": ("Fråga om sophämtning",),
             "notes": ("Ringde om tunnan",),
             "name": ("Eva",),
@@ -510,6 +519,16 @@ FORMS = {
     ),
     "claim": Form(
         "/arenden/{ref}/ta", "member", {"from_queue": ("1",)}, frozenset({302}), ticket_in_queue
+    ),
+    "lift secrecy": Form(
+        "/arenden/{ref}/hav-sekretess",
+        "social",
+        {
+            "lift-reason": ("Uppgifterna omfattas inte av sekretess",),
+            "lift-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_under_secrecy,
     ),
     "repeat": Form(
         "/arenden/{ref}/upprepad",

@@ -148,6 +148,17 @@ class ReopenForm(TicketActionForm):
     reason = text_field(_l("Why it is opened again"))
 
 
+class LiftSecrecyForm(TicketActionForm):
+    """Lift the secrecy: a member's decision, with the secrecy assessment as the reason."""
+
+    default_prefix = "lift"
+
+    reason = text_field(
+        _l("Secrecy assessment: why the contents are not secret"),
+        _l("Write the secrecy assessment: why the secrecy can be lifted."),
+    )
+
+
 class RepeatForm(TicketActionForm):
     """Confirm that this contact repeats an earlier one."""
 

@@ -19,7 +19,7 @@ from ...extensions import db
 from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
-from .. import queries, repeat, services
+from .. import queries, repeat, secrecy, services
 from ..errors import TicketError
 from ..forms import TicketActionForm
 from ..models import Ticket
@@ -77,6 +77,13 @@ FORM_ACTIONS = (
         "reopen_form",
         lambda t, f: services.reopen(t, current_user, f.reason.data or None),
         _l("The ticket is open again."),
+    ),
+    FormAction(
+        "lift_secrecy",
+        "hav-sekretess",
+        "lift_form",
+        lambda t, f: secrecy.lift(t, current_user, f.reason.data),
+        _l("The secrecy was lifted."),
     ),
     FormAction(
         "release",

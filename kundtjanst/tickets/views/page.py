@@ -23,6 +23,7 @@ from .. import conflicts, queries, repeat
 from ..errors import TicketError
 from ..forms import (
     EscalateForm,
+    LiftSecrecyForm,
     NoteForm,
     ReleaseForm,
     ReopenForm,
@@ -46,6 +47,7 @@ ACTION_FORMS: dict[str, tuple[type[TicketActionForm], Action]] = {
     "release_form": (ReleaseForm, Action.RELEASE),
     "repeat_form": (RepeatForm, Action.CONFIRM_REPEAT),
     "reopen_form": (ReopenForm, Action.REOPEN),
+    "lift_form": (LiftSecrecyForm, Action.LIFT_SECRECY),
 }
 
 
