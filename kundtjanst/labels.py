@@ -60,4 +60,5 @@ EVENT = {
     EventKind.SLA_BREACHED: _l("Past due time"),
     EventKind.UNCLAIMED_ALERT: _l("Group alerted: not claimed"),
     EventKind.STATUS_LINK_REPLACED: _l("New status link"),
+    EventKind.SECRECY_LIFTED: _l("Secrecy lifted"),
 }

@@ -7,8 +7,11 @@ ticket loader (`tickets.queries.load`) applies before any view acts and the
 templates ask through ``may(action, ticket)`` before they show a form. The rules
 themselves (who claims, who works a ticket) are `core.lifecycle`'s.
 
-Secrecy is a query filter (`ticket_scope`), never only an ``if`` in a template:
-a confidential ticket is visible to the members of its group and nobody else.
+Secrecy is a query filter (`ticket_scope`), never only an ``if`` in a template: a
+confidential ticket is readable by the members of its secrecy group, the members of
+the group holding it while it is open, and the staff who handled it (created,
+claimed or closed it) — nobody else, managers and administrators included
+(`core.lifecycle.may_read_secret`).
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from typing import TYPE_CHECKING
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 
 from .auth.models import Role
 from .core import lifecycle
+from .core.vocabulary import Status
 from .tickets.models import Ticket
 
 if TYPE_CHECKING:
@@ -67,7 +71,7 @@ def frontline_required(view: Callable) -> Callable:
 
 
 def sees_all_open_contents(user: User) -> bool:
-    """Kundtjänst and managers see every non-confidential ticket.
+    """Kundtjänst and managers see every ticket that is not confidential.
 
     Kundtjänst keeps read access after a hand-off so it can tell a calling
     citizen where the question stands; managers read the tickets behind figures.
@@ -76,23 +80,41 @@ def sees_all_open_contents(user: User) -> bool:
     return user.in_frontline or user.is_manager
 
 
+def _secret_readers(user: User) -> ColumnElement[bool]:
+    """SQL twin of `core.lifecycle.may_read_secret`, on columns of ``tickets`` only (it
+    is part of every listing: no subquery, no join)."""
+    own = sorted(user.group_ids)
+    return or_(
+        Ticket.secrecy_group_id.in_(own),
+        and_(Ticket.group_id.in_(own), Ticket.status != Status.RESOLVED),
+        Ticket.created_by_id == user.id,
+        Ticket.claimed_by_id == user.id,
+        Ticket.resolved_by_id == user.id,
+    )
+
+
 def ticket_scope(user: User) -> ColumnElement[bool]:
     """SQL condition: tickets whose contents ``user`` may read."""
     if not user.is_authenticated:
         return false()
-    own_groups = Ticket.group_id.in_(sorted(user.group_ids))
-    if sees_all_open_contents(user):
-        return or_(Ticket.confidential.is_(False), own_groups)
-    return own_groups
+    not_secret = Ticket.confidential.is_(False)
+    if not sees_all_open_contents(user):
+        not_secret = and_(not_secret, Ticket.group_id.in_(sorted(user.group_ids)))
+    return or_(not_secret, and_(Ticket.confidential.is_(True), _secret_readers(user)))
 
 
 def can_view(user: User, ticket: Ticket) -> bool:
     """The Python twin of `ticket_scope`, for an already loaded ticket."""
     if not user.is_authenticated:
         return False
-    if is_member(user, ticket):
-        return True
-    return sees_all_open_contents(user) and not ticket.confidential
+    if not ticket.confidential:
+        return sees_all_open_contents(user) or is_member(user, ticket)
+    return lifecycle.may_read_secret(
+        member_of_secrecy_group=ticket.secrecy_group_id in user.group_ids,
+        member_of_group=is_member(user, ticket),
+        is_open=ticket.is_open,
+        handled=user.id in (ticket.created_by_id, ticket.claimed_by_id, ticket.resolved_by_id),
+    )
 
 
 def can_see_metadata(user: User, ticket: Ticket) -> bool:
@@ -119,6 +141,7 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"
     CONFIRM_REPEAT = "confirm_repeat"
     NEW_STATUS_LINK = "new_status_link"
+    LIFT_SECRECY = "lift_secrecy"
 
 
 def can_claim(user: User, ticket: Ticket) -> bool:
@@ -172,6 +195,15 @@ def can_replace_status_link(user: User, ticket: Ticket) -> bool:
     return ticket.anonymised_at is None and (user.in_frontline or is_member(user, ticket))
 
 
+def can_lift_secrecy(user: User, ticket: Ticket) -> bool:
+    """A member of the group the secret belongs to: the ticket's secrecy group, or when
+    it has none, the group holding it."""
+    owner = ticket.secrecy_group_id if ticket.secrecy_group_id is not None else ticket.group_id
+    return lifecycle.may_lift_secrecy(
+        confidential=ticket.confidential, member_of_owner=owner in user.group_ids
+    )
+
+
 RULES: dict[Action, Callable[[User, Ticket], bool]] = {
     Action.VIEW: can_view,
     Action.NOTE: can_note,
@@ -184,6 +216,7 @@ RULES: dict[Action, Callable[[User, Ticket], bool]] = {
     Action.RELEASE: can_release,
     Action.REOPEN: can_reopen,
     Action.NEW_STATUS_LINK: can_replace_status_link,
+    Action.LIFT_SECRECY: can_lift_secrecy,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import SimpleNamespace
 
@@ -13,6 +13,7 @@ from kundtjanst.auth.models import Role, User
 from kundtjanst.core.vocabulary import Channel, GroupKind
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Department, Group
+from kundtjanst.org.services import GroupData
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
 from kundtjanst.tickets.models import Ticket
@@ -96,6 +97,22 @@ def build_org() -> Org:
         users=SimpleNamespace(**{k: u.id for k, u in users.items()}),
         emails=SimpleNamespace(**{k: u.email for k, u in users.items()}),
     )
+
+
+def group_data(group: Group, **changes) -> GroupData:
+    """What the administrators' group form says of ``group`` now, with ``changes``."""
+    data = GroupData(
+        slug=group.slug,
+        name=group.name,
+        kind=group.kind,
+        department=group.department,
+        confidential=group.confidential,
+        email=group.email,
+        active=group.active,
+        sla_hours=group.sla_hours,
+        unclaimed_alert_hours=group.unclaimed_alert_hours,
+    )
+    return replace(data, **changes)
 
 
 def new_ticket(

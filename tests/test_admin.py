@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from kundtjanst.audit.models import AuditEntry
 from kundtjanst.auth.models import Role, User
 from kundtjanst.core.vocabulary import GroupKind
 from kundtjanst.extensions import db
@@ -638,15 +639,18 @@ def test_making_a_group_confidential_hides_its_tickets_at_once(app, admin, org, 
     assert confidential_flags(app) == {in_bygg: True, elsewhere: False}
     assert "Fråga om tillstånd" not in text(agent.get(f"/arenden/{reference}"))
 
+    # Unticking it again lifts no secrecy: what was written under it stays confidential.
     assert edit_group(app, admin, org.groups.bygg, confidential=None).status_code == 302
-    assert confidential_flags(app) == {in_bygg: False, elsewhere: False}
+    assert confidential_flags(app) == {in_bygg: True, elsewhere: False}
+    assert "Fråga om tillstånd" not in text(agent.get(f"/arenden/{reference}"))
 
 
-def test_lifting_secrecy_is_written_to_the_groups_tickets(app, admin, org):
+def test_unticking_a_groups_flag_applies_only_to_tickets_filed_afterwards(app, admin, org):
     in_social = escalate_to(app, org, org.groups.social)
     assert confidential_flags(app)[in_social] is True
     assert edit_group(app, admin, org.groups.social, confidential=None).status_code == 302
-    assert confidential_flags(app)[in_social] is False
+    later = escalate_to(app, org, org.groups.social)
+    assert confidential_flags(app) == {in_social: True, later: False}
 
 
 def test_a_failed_group_edit_changes_no_tickets(app, admin, org):
@@ -689,6 +693,23 @@ def test_a_group_tickets_passed_through_is_not_deleted(app, admin, org):
         ticket_services.transfer(
             ticket, db.session.get(User, org.users.agent), db.session.get(Group, org.groups.bygg)
         )
+        db.session.commit()
+    response = admin.post(f"/admin/grupper/{org.groups.miljo}/ta-bort", follow_redirects=True)
+    assert "Miljö och hälsa används (ärenden: 1" in text(response)
+    assert count(app, Group) == 4
+
+
+def test_a_group_a_secret_belongs_to_is_not_deleted(app, admin, org):
+    """Filed under a confidential subject area whose usual group is confidential, a ticket
+    keeps that group as its secrecy group though it never entered it."""
+    with app.app_context():
+        db.session.get(Group, org.groups.miljo).confidential = True
+        area = db.session.get(Category, org.categories.avfall)
+        area.confidential, area.default_group_id = True, org.groups.miljo
+        db.session.commit()
+        ticket = new_ticket(category_id=org.categories.avfall)[0]
+        assert ticket.secrecy_group_id == org.groups.miljo
+        area.default_group_id = None
         db.session.commit()
     response = admin.post(f"/admin/grupper/{org.groups.miljo}/ta-bort", follow_redirects=True)
     assert "Miljö och hälsa används (ärenden: 1" in text(response)
@@ -809,6 +830,41 @@ def test_admin_edits_a_category(app, admin, org):
         assert category.sla_hours == 40
         assert category.default_group_id is None
         assert not category.active
+
+
+def test_a_confidential_subject_area_marks_its_tickets_and_unticking_lifts_nothing(
+    app, admin, org, login_as
+):
+    """Ticking the flag makes the area's existing tickets confidential, with the area's
+    usual group as their secrecy group when that group is a confidential one; it is
+    written in the audit log. Unticking it applies only to questions filed afterwards."""
+    with app.app_context():
+        db.session.get(Group, org.groups.bygg).confidential = True
+        db.session.commit()
+        elsewhere = new_ticket(subject="Om sophämtningen", category_id=org.categories.avfall)[0]
+        filed = new_ticket(subject="Om bygglovet", category_id=org.categories.bygglov)[0]
+        ids = elsewhere.id, filed.id
+    url = f"/admin/kategorier/{org.categories.bygglov}/redigera"
+    assert "Sekretess: frågor inom ämnesområdet omfattas av sekretess" in text(admin.get(url))
+    form = category_form(name="Bygglov", default_group_id=org.groups.bygg)
+    assert admin.post(url, data={**form, "confidential": "y"}).status_code == 302
+    with app.app_context():
+        tickets = [db.session.get(Ticket, i) for i in ids]
+        assert [(t.confidential, t.secrecy_group_id) for t in tickets] == [
+            (False, None),
+            (True, org.groups.bygg),
+        ]
+        entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "category.update"))
+        assert entry.details["changes"]["confidential"] == [False, True]
+        assert entry.details["tickets_retagged"] == 1
+    assert "Om bygglovet" not in text(login_as("manager").get("/sok?q=bygglovet"))
+    assert "Sekretess" in text(admin.get("/admin/kategorier"))
+
+    assert admin.post(url, data=form).status_code == 302
+    with app.app_context():
+        assert db.session.get(Ticket, ids[1]).confidential
+        later = new_ticket(subject="Nytt om bygglovet", category_id=org.categories.bygglov)[0]
+        assert not later.confidential
 
 
 def test_a_category_keeps_its_inactive_default_group_when_edited(app, admin, org):

@@ -19,7 +19,7 @@ import pytest
 from kundtjanst.auth.models import User
 from kundtjanst.core.vocabulary import Channel
 from kundtjanst.extensions import db
-from kundtjanst.org.models import CouldReason, Group
+from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
 
@@ -114,6 +114,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("/arenden/<reference>/upprepad", "POST"): Case(
         "/arenden/{ref}/upprepad", staff("login", 403, 400, 404, 403, 403), {}
+    ),
+    # a confidential ticket without a secrecy group, in Bygglov and claimed by "member":
+    # only its group's members may lift the secrecy; nobody else may even read it
+    ("/arenden/<reference>/hav-sekretess", "POST"): Case(
+        "/arenden/{secret_ref}/hav-sekretess", staff("login", 404, 400, 404, 404, 404), {}
     ),
     # statistics: staff see their own groups, managers everything
     ("/statistik", "GET"): Case("/statistik", LOGGED_IN),
@@ -253,15 +258,26 @@ def test_no_stale_entries(app):
 
 @pytest.fixture
 def scenario(app, org) -> dict:
-    """A web question escalated to Bygglov and claimed by "member", plus one of
-    everything the administration pages edit."""
+    """A web question escalated to Bygglov and claimed by "member", the same with a
+    question in a confidential subject area, plus one of everything the administration
+    pages edit."""
     with app.app_context():
-        ticket, token = new_ticket(
-            channel=Channel.WEB, category_id=org.categories.avfall, citizen_email="eva@example.org"
-        )
         agent = db.session.get(User, org.users.agent)
-        services.escalate(ticket, agent, db.session.get(Group, org.groups.bygg))
-        services.claim(ticket, db.session.get(User, org.users.member))
+        member = db.session.get(User, org.users.member)
+        bygg = db.session.get(Group, org.groups.bygg)
+        secret_area = Category(name="Hemligt", confidential=True, default_group=bygg)
+        db.session.add(secret_area)
+        db.session.flush()
+        made = []
+        for category_id in (org.categories.avfall, secret_area.id):
+            ticket, token = new_ticket(
+                channel=Channel.WEB, category_id=category_id, citizen_email="eva@example.org"
+            )
+            services.escalate(ticket, agent, bygg)
+            services.claim(ticket, member)
+            made.append((ticket, token))
+        (ticket, token), (secret, _token) = made
+        assert secret.confidential and secret.secrecy_group_id is None
         reason = CouldReason(name="Finns på webben")
         db.session.add(reason)
         db.session.commit()
@@ -269,6 +285,7 @@ def scenario(app, org) -> dict:
         group = db.session.get(Group, org.groups.miljo)
         return {
             "ref": ticket.reference,
+            "secret_ref": secret.reference,
             "token": token,
             "user_id": org.users.agent2,
             "department_id": group.department_id,

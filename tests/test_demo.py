@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from kundtjanst.auth.models import Role, User
 from kundtjanst.core.firstcontact import Entry, is_first_contact
+from kundtjanst.core.lifecycle import Secrecy, secrecy_entering, secrecy_filed
 from kundtjanst.core.timeutil import STOCKHOLM, local, utcnow
 from kundtjanst.core.vocabulary import Channel, EventKind, GroupKind, Outcome, Status
 from kundtjanst.demo.municipality import DEMO_PASSWORD, USERS
@@ -79,11 +80,18 @@ def test_seed_builds_the_municipality(app, runner):
         assert len(answer) >= 6
         assert all(g.department is not None for g in groups.values())
         assert groups["socialtjanst"].confidential
-        assert [g.slug for g in groups.values() if g.confidential] == ["socialtjanst"]
+        secret = sorted(g.slug for g in groups.values() if g.confidential)
+        assert secret == ["omsorg", "socialtjanst"]
 
         categories = {c.name: c for c in db.session.scalars(select(Category))}
         assert len(categories) >= 20
         assert categories["Ekonomiskt bistånd"].default_group.slug == "socialtjanst"
+        assert {c.name for c in categories.values() if c.confidential} == {
+            "Ekonomiskt bistånd",
+            "Individ- och familjeomsorg",
+            "LSS och funktionsstöd",
+            "Äldreomsorg",
+        }
         assert all(c.sla_hours > 0 and c.retention_months > 0 for c in categories.values())
 
         rules = active_in_order()
@@ -120,12 +128,31 @@ STAFF_WORK = frozenset(
 )
 
 
+def arrival_secrecy(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> Secrecy:
+    """What `tickets.services.create_ticket` makes of a new ticket's secrecy: the group it
+    arrives in, then the subject area it is filed under."""
+    routed = events[1] if len(events) > 1 and events[1].kind == EventKind.ROUTED else None
+    arrived = groups[routed.group_id if routed else events[0].group_id]
+    secrecy = secrecy_entering(Secrecy(), group=arrived.id, group_confidential=arrived.confidential)
+    if ticket.category_id is None:
+        return secrecy
+    category = db.session.get(Category, ticket.category_id)
+    usual = category.default_group
+    return secrecy_filed(
+        secrecy,
+        category_confidential=category.confidential,
+        default_group=category.default_group_id,
+        default_group_confidential=usual is not None and usual.confidential,
+    )
+
+
 def replay(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> dict:
     """The ticket's fields as its timeline says they must be."""
     frontline = next(g.id for g in groups.values() if g.kind == GroupKind.FRONTLINE)
     first = events[0]
     assert first.kind == EventKind.CREATED and first.group_id == frontline
     assert first.data == {"channel": ticket.channel.value}
+    secrecy = arrival_secrecy(ticket, events, groups)
     state = {
         "group_id": frontline,
         "claimed_by_id": None,
@@ -137,9 +164,15 @@ def replay(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> dic
         "outcome": None,
         "answered_by": None,
         "reopen_count": 0,
+        "resolved_by_id": None,
     }
     for event in events[1:]:
         kind = event.kind
+        if kind in (EventKind.ESCALATED, EventKind.TRANSFERRED, EventKind.REOPENED):
+            entered = groups[event.group_id]
+            secrecy = secrecy_entering(
+                secrecy, group=entered.id, group_confidential=entered.confidential
+            )
         if kind == EventKind.ROUTED:
             assert event.created_at == first.created_at
             state["group_id"] = event.group_id
@@ -172,6 +205,7 @@ def replay(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> dic
                 resolved_at=event.created_at,
                 outcome=Outcome(event.data["outcome"]),
                 answered_by=stage,
+                resolved_by_id=event.actor_id,
             )
             if event.data.get("during_contact"):
                 assert ticket.channel.synchronous
@@ -191,6 +225,8 @@ def replay(ticket: Ticket, events: list[Event], groups: dict[int, Group]) -> dic
         if kind in STAFF_WORK:
             assert event.actor_id is not None, (ticket.reference, kind)
         assert event.group_id == state["group_id"] or kind == EventKind.CREATED
+    state["confidential"] = secrecy.confidential
+    state["secrecy_group_id"] = secrecy.group
     return state
 
 
@@ -212,7 +248,6 @@ def test_every_ticket_agrees_with_its_timeline(app, runner):
             expected = replay(ticket, events, groups)
             actual = {key: getattr(ticket, key) for key in expected}
             assert actual == expected, ticket.reference
-            assert ticket.confidential == groups[ticket.group_id].confidential
 
             # Every entry after the arrival raised the version and keeps the one it made,
             # as `services.record` and the SLA jobs leave them.
@@ -260,11 +295,20 @@ def test_tickets_cover_every_channel_outcome_and_state(app, runner):
     assert {t.answered_by for t in tickets if t.answered_by} == set(GroupKind)
     assert any(t.first_contact for t in tickets if t.answered_by == GroupKind.ANSWER)
     assert any(t.reopen_count for t in tickets)
-    assert any(t.confidential for t in tickets)
+    # Secrecy sticks to what was written: confidential tickets outside their secrecy group
+    # (transferred on, or answered by kundtjänst in a confidential subject area).
+    assert any(t.confidential and t.group_id != t.secrecy_group_id for t in tickets)
+    assert any(t.confidential and t.answered_by == GroupKind.FRONTLINE for t in tickets)
+    assert any(t.confidential for t in tickets if not groups[t.group_id].confidential)
     assert any(t.citizen_name for t in tickets) and any(not t.citizen_name for t in tickets)
-    # Confirmed repeats and replaced status links are staff's rare decisions: not simulated.
-    rare = {EventKind.REPEAT_CONTACT, EventKind.REPEAT_OF, EventKind.STATUS_LINK_REPLACED}
-    assert set(EventKind) - set(kinds) <= rare
+    # Staff's rare decisions are not simulated.
+    staff_decisions = {
+        EventKind.REPEAT_CONTACT,
+        EventKind.REPEAT_OF,
+        EventKind.SECRECY_LIFTED,
+        EventKind.STATUS_LINK_REPLACED,
+    }
+    assert set(EventKind) - set(kinds) <= staff_decisions
 
     open_tickets = [t for t in tickets if t.is_open]
     assert 0.015 <= len(open_tickets) / len(tickets) <= 0.08

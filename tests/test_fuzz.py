@@ -269,6 +269,7 @@ def scene(app, org) -> SimpleNamespace:
             values={
                 "cat": str(org.categories.avfall),
                 "cat_bygglov": str(org.categories.bygglov),
+                "cat_secret": str(org.categories.bistand),
                 "bygg": str(org.groups.bygg),
                 "miljo": str(org.groups.miljo),
                 "social": str(org.groups.social),
@@ -325,6 +326,13 @@ def ticket_in_queue(app, scene) -> dict:
         return {"ref": ticket.reference}
 
 
+def ticket_under_secrecy(app, scene) -> dict:
+    """Ekonomiskt bistånd, routed to Socialtjänst (confidential)."""
+    with app.app_context():
+        ticket, token = new_ticket(category_id=scene.org.categories.bistand)
+        return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
+
+
 def repeat_pair(app, scene) -> dict:
     with app.app_context():
         kw = {"category_id": scene.org.categories.avfall, "citizen_email": "upprepad@example.org"}
@@ -377,6 +385,7 @@ CATEGORY_FIELDS = {
     "sla_hours": ("16",),
     "answer_sla_hours": ("24",),
     "retention_months": ("24",),
+    "confidential": ("y",),
     "active": ("y",),
 }
 RULE_FIELDS = {
@@ -436,7 +445,7 @@ FORMS = {
         "agent",
         {
             "channel": ("phone", "visit", "chat"),
-            "category": ("{cat}",),
+            "category": ("{cat}", "{cat_secret}"),
             "subject": ("Fråga om sophämtning",),
             "notes": ("Ringde om tunnan",),
             "name": ("Eva",),
@@ -538,6 +547,16 @@ FORMS = {
         {"link-version": ("{version}",)},
         TICKET_ACTION | {200},
         ticket_in_kundtjanst,
+    ),
+    "lift secrecy": Form(
+        "/arenden/{ref}/hav-sekretess",
+        "social",
+        {
+            "lift-reason": ("Uppgifterna omfattas inte av sekretess",),
+            "lift-version": ("{version}",),
+        },
+        TICKET_ACTION,
+        ticket_under_secrecy,
     ),
     "repeat": Form(
         "/arenden/{ref}/upprepad",

@@ -478,12 +478,19 @@ def test_confirming_a_repeat_of_a_built_day_updates_that_day(app, world, org):
     assert after.total.received == before.received + 1
 
 
-def test_retention_and_a_confidential_flag_change_leave_every_figure(app, world, org):
-    """Gallring keeps every statistics column; a group's secrecy decides who may read its
-    tickets, never whether they count."""
+def test_retention_and_secrecy_changes_leave_every_figure(app, world, org):
+    """Gallring keeps every statistics column; secrecy decides who may read a ticket,
+    never whether it counts: a group's flag ticked or unticked, a secrecy lifted."""
+    from sqlalchemy import func, select
+
+    from kundtjanst.auth.models import User
     from kundtjanst.org.models import Group
-    from kundtjanst.org.services import GroupData, save_group
+    from kundtjanst.org.services import save_group
     from kundtjanst.retention.services import anonymise_expired
+    from kundtjanst.tickets import secrecy
+    from kundtjanst.tickets.models import Ticket
+
+    from .factories import group_data
 
     build_past_days()
     period = Period(DAYS[0], TODAY)
@@ -498,19 +505,20 @@ def test_retention_and_a_confidential_flag_change_leave_every_figure(app, world,
     assert result.tickets > 0
     assert everything() == before
 
+    def confidential() -> int:
+        return db.session.scalar(select(func.count()).where(Ticket.confidential.is_(True)))
+
+    secret_before = confidential()
     social = db.session.get(Group, org.groups.social)
-    data = GroupData(
-        slug=social.slug,
-        name=social.name,
-        kind=social.kind,
-        department=social.department,
-        confidential=False,
-        email=social.email,
-        active=social.active,
-        sla_hours=social.sla_hours,
-        unclaimed_alert_hours=social.unclaimed_alert_hours,
-    )
-    save_group(social, data)
+    bygg = db.session.get(Group, org.groups.bygg)
+    save_group(social, group_data(social, confidential=False))
+    save_group(bygg, group_data(bygg, confidential=True))
+    db.session.commit()
+    assert confidential() > secret_before > 0
+    assert everything() == before
+
+    lifted = db.session.scalar(select(Ticket).where(Ticket.secrecy_group_id == social.id))
+    secrecy.lift(lifted, db.session.get(User, org.users.social), "Inga uppgifter under sekretess")
     db.session.commit()
     assert everything() == before
 

@@ -31,6 +31,7 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
         answer_sla_hours=form.answer_sla_hours.data,
         retention_months=form.retention_months.data,
         active=form.active.data,
+        confidential=form.confidential.data,
     )
 
 

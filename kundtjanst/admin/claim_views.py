@@ -3,7 +3,7 @@ group, listed with one action that puts them all back in their groups' queues.""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -13,13 +13,11 @@ from ..tickets import claims
 from .blueprint import bp
 
 
-@bp.get("/fastnade-arenden")
+@bp.route("/fastnade-arenden", methods=["GET", "POST"])
 def stuck_claims():
-    return render_template("admin/stuck_claims.html", tickets=claims.stuck())
-
-
-@bp.post("/fastnade-arenden")
-def release_stuck_claims():
+    """GET: the list. POST: release them all."""
+    if request.method == "GET":
+        return render_template("admin/stuck_claims.html", tickets=claims.stuck())
     if ButtonForm().validate_on_submit():
         released = claims.release_stuck(current_user)
         db.session.commit()

@@ -94,6 +94,7 @@ def record_change(
         for key in [*before, *(k for k in after if k not in before)]
         if before.get(key) != after.get(key)
     }
+    extra = {k: v for k, v in extra.items() if v is not None}
     if not changes and not extra:
         return None
     return record(

@@ -89,6 +89,7 @@ class EventKind(enum.StrEnum):
     SLA_BREACHED = "sla_breached"  # the stage's due time passed (recorded once by the SLA watch)
     UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
     STATUS_LINK_REPLACED = "status_link_replaced"  # staff gave the citizen a new link
+    SECRECY_LIFTED = "secrecy_lifted"  # a member lifted the secrecy, with the reason (staff only)
 
 
 # Entries made as a ticket arrives belong to its first version; every later entry

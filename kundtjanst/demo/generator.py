@@ -79,6 +79,7 @@ class TicketGenerator:
             rule,
             contact.priority,
             org.rule_names.get(rule.id, "") if rule else "",
+            contact.category_id,
         )
         self._play(sim, created, self.planner.plan(contact, sim.group_id))
         return sim, contact.columns()

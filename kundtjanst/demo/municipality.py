@@ -41,6 +41,7 @@ class CategorySpec:
     group: str | None = None  # default svarsgrupp; None: kundtjänst handles it
     retention_months: int = 24
     answer_sla_hours: int = 24  # the svarsgrupp's target after a hand-off
+    confidential: bool = False  # questions in the area fall under secrecy
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class Municipality:
     category_ids: dict[str, int]
     category_keys: dict[int, str]
     category_group: dict[int, int | None]
+    category_confidential: dict[int, bool]
     rules: list[RuleSpec]
     rule_names: dict[int, str]
     members: dict[int, list[int]] = field(default_factory=dict)
@@ -153,6 +155,7 @@ def build_municipality(password_hash: str) -> Municipality:
             sla_hours=c.sla_hours,
             answer_sla_hours=c.answer_sla_hours,
             retention_months=c.retention_months,
+            confidential=c.confidential,
         )
         for c in CATEGORIES
     }
@@ -204,6 +207,7 @@ def build_municipality(password_hash: str) -> Municipality:
         category_ids={key: c.id for key, c in categories.items()},
         category_keys={c.id: key for key, c in categories.items()},
         category_group={c.id: c.default_group_id for c in categories.values()},
+        category_confidential={c.id: c.confidential for c in categories.values()},
         rules=[r.spec() for r in active_rules],
         rule_names={r.id: r.name for r in active_rules},
         members=members,

@@ -3,10 +3,10 @@
 The generator cannot call the real operations (one ticket at a time, with
 flushes, is far too slow for 100,000 tickets), so `TicketSim` plays them on
 plain values: each method changes the same fields and appends the same event as
-its namesake in `kundtjanst.tickets.services`, and what it may do and what a
-step does to the status it asks `core.lifecycle`, as the services and the
-permissions do. Times are naive Europe/Stockholm wall-clock times here; the
-generator converts them to UTC when it writes rows.
+its namesake in `kundtjanst.tickets.services`, and what it may do, what a step
+does to the status and what makes it confidential it asks `core.lifecycle`, as
+the services and the permissions do. Times are naive Europe/Stockholm wall-clock
+times here; the generator converts them to UTC when it writes rows.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class TicketSim:
         self.channel = channel
         self.events: list[EventRow] = []
         self.group_id = org.frontline_id
-        self.confidential = org.confidential[org.frontline_id]
+        self.secrecy = lifecycle.Secrecy()
         self.claimed_by: int | None = None
         self.status = Status.OPEN
         self.priority: str = "normal"
@@ -49,6 +49,7 @@ class TicketSim:
         self.referred_to: str | None = None
         self.received_group_id: int | None = None
         self.resolved_group_id: int | None = None
+        self.resolved_by: int | None = None
 
     # -- helpers -------------------------------------------------------------
 
@@ -64,9 +65,27 @@ class TicketSim:
         clean = {k: v for k, v in data.items() if v is not None}
         self.events.append((kind, at, actor, group, body, clean))
 
+    def _enter(self, group: int) -> None:
+        """As `tickets.secrecy.enter`: a confidential group makes it confidential."""
+        self.secrecy = lifecycle.secrecy_entering(
+            self.secrecy, group=group, group_confidential=self.org.confidential[group]
+        )
+
+    def _file_under(self, category: int | None) -> None:
+        """As `tickets.secrecy.file_under`: so does a confidential subject area."""
+        if category is None:
+            return
+        usual = self.org.category_group.get(category)
+        self.secrecy = lifecycle.secrecy_filed(
+            self.secrecy,
+            category_confidential=self.org.category_confidential[category],
+            default_group=usual,
+            default_group_confidential=usual is not None and self.org.confidential[usual],
+        )
+
     def _move(self, group: int, at: datetime) -> None:
         self.group_id = group
-        self.confidential = self.org.confidential[group]
+        self._enter(group)
         self.claimed_by = None
         self.status = Status.OPEN
         self.group_entered_at = at
@@ -102,7 +121,13 @@ class TicketSim:
     # -- the operations --------------------------------------------------------
 
     def create(
-        self, at: datetime, actor: int | None, rule: RuleSpec | None, priority: str, rule_name: str
+        self,
+        at: datetime,
+        actor: int | None,
+        rule: RuleSpec | None,
+        priority: str,
+        rule_name: str,
+        category: int | None = None,
     ) -> None:
         group = rule.group_id if rule else self.frontline_id
         self.priority = rule.priority if rule and rule.priority else priority
@@ -110,7 +135,8 @@ class TicketSim:
         self.group_entered_at = at
         self.group_id = group
         self.received_group_id = group
-        self.confidential = self.org.confidential[group]
+        self._enter(group)
+        self._file_under(category)
         self._record(
             EventKind.CREATED, at, actor, self.frontline_id, None, channel=self.channel.value
         )
@@ -194,6 +220,7 @@ class TicketSim:
         self.outcome = outcome
         self.answered_by = stage
         self.resolved_group_id = self.group_id
+        self.resolved_by = actor
         self.diarienummer = diarienummer
         self.referred_to = referred_to
         if during_contact:
@@ -202,6 +229,7 @@ class TicketSim:
     def reopen(self, at: datetime, actor: int | None, reason: str | None = None) -> None:
         assert self.status == Status.RESOLVED
         self._record(EventKind.REOPENED, at, actor, self.group_id, reason)
+        self._enter(self.group_id)
         self._back_in_play()
         self.resolved_at = None
         self.outcome = None

@@ -88,6 +88,9 @@ class CategoryForm(BaseForm):
     retention_months = WholeNumberField(
         _l("Retention time (months)"), minimum=1, maximum=120, default=24
     )
+    confidential = BooleanField(
+        _l("Confidential: questions in this subject area fall under secrecy")
+    )
     active = BooleanField(_l("Active"), default=True)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     select,
     text,
 )
@@ -109,6 +110,8 @@ class Category(db.Model):
     answer_sla_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     retention_months: Mapped[int] = mapped_column(Integer, default=24)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Questions in this area fall under secrecy (OSL) whoever answers them.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     default_group: Mapped[Group | None] = relationship()
 

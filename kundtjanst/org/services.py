@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from ..audit import services as audit
 from ..core.errors import InvalidChange
 from ..core.vocabulary import OPEN_STATUSES, GroupKind
 from ..extensions import db
 from ..routing.models import RoutingRule
+from ..tickets import secrecy
 from ..tickets.models import Event, Ticket
 from .models import Category, CouldReason, Department, Group
 
@@ -150,23 +151,17 @@ GROUP_FIELDS = (
 def save_group(group: Group | None, data: GroupData) -> Group:
     """Create a group (``group`` None) or change one.
 
-    Tickets carry their group's confidentiality in a column of their own (every
-    listing filters secrecy on it), so a change of the flag is written to all
-    the group's tickets here, in the same transaction.
+    Secrecy can only be added to what is there: ticking "confidential" makes the
+    tickets that are or have been in the group confidential at once, in the same
+    transaction; unticking it applies only to tickets that arrive afterwards (those
+    written under secrecy keep it until a member lifts it).
     """
     _check_group(group, data)
     before = audit.fields(group, GROUP_FIELDS) if group else {}
-    retagged = None
+    made_confidential = group is not None and data.confidential and not group.confidential
     if group is None:
         group = Group()
         db.session.add(group)
-    elif group.confidential != data.confidential:
-        retagged = db.session.execute(
-            update(Ticket)
-            .where(Ticket.group_id == group.id)
-            .values(confidential=data.confidential, version=Ticket.version + 1)
-            .execution_options(synchronize_session="fetch")
-        )
     group.slug = data.slug
     group.name = data.name
     group.kind = data.kind
@@ -179,24 +174,26 @@ def save_group(group: Group | None, data: GroupData) -> Group:
         data.unclaimed_alert_hours if data.kind == GroupKind.ANSWER else None
     )
     db.session.flush()
+    retagged = secrecy.mark_group_tickets(group) if made_confidential else None
     audit.record_change(
-        "group",
-        group.id,
-        before,
-        audit.fields(group, GROUP_FIELDS),
-        tickets_retagged=retagged.rowcount if retagged is not None else None,
+        "group", group.id, before, audit.fields(group, GROUP_FIELDS), tickets_retagged=retagged
     )
     return group
 
 
 def group_usage(group: Group) -> dict[str, int]:
     """What refers to a group; a group anything refers to is deactivated, not deleted.
-    ``tickets`` counts the tickets that are in the group or ever passed through it."""
+    ``tickets`` counts the tickets that are in the group, ever passed through it, or
+    whose secret belongs to it."""
     passed_through = select(Event.ticket_id).where(Event.group_id == group.id)
     return {
         "tickets": _count(
             select(func.count(Ticket.id)).where(
-                or_(Ticket.group_id == group.id, Ticket.id.in_(passed_through))
+                or_(
+                    Ticket.group_id == group.id,
+                    Ticket.secrecy_group_id == group.id,
+                    Ticket.id.in_(passed_through),
+                )
             )
         ),
         "rules": _count(select(func.count(RoutingRule.id)).where(RoutingRule.group_id == group.id)),
@@ -241,6 +238,7 @@ class CategoryData:
     retention_months: int
     active: bool
     answer_sla_hours: int = 24
+    confidential: bool = False
 
 
 CATEGORY_FIELDS = (
@@ -250,11 +248,15 @@ CATEGORY_FIELDS = (
     "sla_hours",
     "answer_sla_hours",
     "retention_months",
+    "confidential",
     "active",
 )
 
 
 def save_category(category: Category | None, data: CategoryData) -> Category:
+    """Create a subject area (``category`` None) or change one. Ticking "confidential"
+    makes the tickets already filed under it confidential too; unticking it applies
+    only to questions filed afterwards."""
     if _name_taken(Category, data.name, category.id if category else None):
         raise InvalidChange(_l("There is already a subject area with that name."), "name")
     chosen = data.default_group
@@ -263,6 +265,7 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
         if chosen.kind != GroupKind.ANSWER or not (chosen.active or unchanged):
             raise InvalidChange(_l("Choose an active answer group."), "default_group_id")
     before = audit.fields(category, CATEGORY_FIELDS) if category else {}
+    made_confidential = category is not None and data.confidential and not category.confidential
     if category is None:
         category = Category()
         db.session.add(category)
@@ -272,9 +275,17 @@ def save_category(category: Category | None, data: CategoryData) -> Category:
     category.sla_hours = data.sla_hours
     category.answer_sla_hours = data.answer_sla_hours
     category.retention_months = data.retention_months
+    category.confidential = data.confidential
     category.active = data.active
     db.session.flush()
-    audit.record_change("category", category.id, before, audit.fields(category, CATEGORY_FIELDS))
+    retagged = secrecy.mark_category_tickets(category) if made_confidential else None
+    audit.record_change(
+        "category",
+        category.id,
+        before,
+        audit.fields(category, CATEGORY_FIELDS),
+        tickets_retagged=retagged,
+    )
     return category
 
 

@@ -155,6 +155,17 @@ class StatusLinkForm(TicketActionForm):
     has_fields = False
 
 
+class LiftSecrecyForm(TicketActionForm):
+    """Lift the secrecy: a member's decision, with the secrecy assessment as the reason."""
+
+    default_prefix = "lift"
+
+    reason = text_field(
+        _l("Secrecy assessment: why the contents are not secret"),
+        _l("Write the secrecy assessment: why the secrecy can be lifted."),
+    )
+
+
 class RepeatForm(TicketActionForm):
     """Confirm that this contact repeats an earlier one."""
 

@@ -56,8 +56,12 @@ class Ticket(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
-    # Denormalised from the current group, so every listing can filter secrecy cheaply.
+    # Secrecy (OSL) belongs to what was written: set when the ticket enters a confidential
+    # group or is filed under a confidential subject area, kept when it moves on, cleared
+    # only by a member's explicit decision (tickets/secrecy.py). ``secrecy_group_id`` is
+    # the confidential group the secret belongs to (`core.lifecycle.Secrecy`).
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    secrecy_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"))
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[Status] = mapped_column(str_enum(Status, "status"), default=Status.OPEN)
     priority: Mapped[Priority] = mapped_column(
@@ -83,6 +87,8 @@ class Ticket(db.Model):
     diarienummer: Mapped[str | None] = mapped_column(String(60))
     referred_to: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who last closed it: one of the staff who handled it, and may read it under secrecy.
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # Statistics: fixed when the ticket arrives or is resolved, so a past day's
@@ -117,6 +123,8 @@ class Ticket(db.Model):
     group: Mapped[Group] = relationship(foreign_keys=[group_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    secrecy_group: Mapped[Group | None] = relationship(foreign_keys=[secrecy_group_id])
     events: Mapped[list[Event]] = relationship(
         back_populates="ticket", order_by="Event.id", lazy="raise_on_sql"
     )

@@ -222,7 +222,7 @@ def by_status_token(token: str, *, for_update: bool = False) -> Ticket:
 
 @dataclass(frozen=True)
 class RestrictedTicket:
-    """What kundtjänst may know of a confidential group's ticket."""
+    """What kundtjänst may know of a confidential ticket it may not read."""
 
     reference: str
     status: Status

@@ -17,8 +17,9 @@ from ..core.vocabulary import EventKind, Status
 from ..extensions import db
 from ..permissions import ticket_scope
 from ..settings import services as settings
+from .errors import TicketError
 from .models import Ticket
-from .services import TicketError, recompute_first_contact
+from .services import recompute_first_contact
 from .signals import first_contact_changed
 from .timeline import record
 

@@ -4,7 +4,7 @@ Each function takes objects and data, changes the ticket, appends to its
 timeline and flushes. None of them commits: the request (or command) that
 calls them commits once, or rolls everything back.
 
-An operation the ticket's state does not allow raises `TicketError`, whose
+An operation the ticket's state does not allow raises `errors.TicketError`, whose
 message is shown to the user as it is.
 """
 
@@ -37,7 +37,8 @@ from ..org.models import Category, Group
 from ..org.queries import reachable_group
 from ..routing.services import route
 from ..worktime.queries import current_calendar
-from . import sla
+from . import secrecy, sla
+from .errors import TicketError
 from .models import Ticket
 from .references import next_reference
 from .signals import first_contact_changed
@@ -46,10 +47,6 @@ from .tokens import new_status_token
 
 if TYPE_CHECKING:
     from ..auth.models import User
-
-
-class TicketError(Exception):
-    """An operation the ticket's current state does not allow."""
 
 
 @dataclass
@@ -100,7 +97,6 @@ def create_ticket(
         category=contact.category,
         group=group,
         received_group_id=group.id,
-        confidential=group.confidential,
         status=Status.OPEN,
         priority=priority,
         citizen_name=contact.citizen_name or None,
@@ -111,6 +107,8 @@ def create_ticket(
         last_activity_at=now,
         created_by=actor,
     )
+    secrecy.enter(ticket, group)
+    secrecy.file_under(ticket, contact.category)
     sla.start_stage(ticket, now)
     token = None
     if status_link:
@@ -132,7 +130,7 @@ def _require_open(ticket: Ticket) -> None:
 def _move(ticket: Ticket, group: Group, now: datetime) -> None:
     sla.end_stage(ticket, now)
     ticket.group = group
-    ticket.confidential = group.confidential
+    secrecy.enter(ticket, group)  # it stays confidential when it leaves a confidential group
     ticket.claimed_by = None
     ticket.status = Status.OPEN
     ticket.group_entered_at = now
@@ -289,6 +287,7 @@ def resolve(
     ticket.outcome = outcome
     ticket.answered_by = stage
     ticket.resolved_group_id = ticket.group_id
+    ticket.resolved_by = actor
     learning = lifecycle.learning_kept(stage, could_have_answered)
     ticket.could_have_answered = learning
     ticket.could_reason_id = could_reason_id if learning else None
@@ -338,6 +337,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
         at=now,
         from_group_id=moved_from,
     )
+    secrecy.enter(ticket, ticket.group)
     _back_in_play(ticket)
     ticket.resolved_at = None
     ticket.outcome = None

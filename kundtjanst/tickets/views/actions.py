@@ -20,7 +20,8 @@ from ...forms import ButtonForm
 from ...org.models import Group
 from ...permissions import Action
 from ...web import public_url
-from .. import queries, repeat, services
+from .. import queries, repeat, secrecy, services
+from ..errors import TicketError
 from ..forms import TicketActionForm
 from ..models import Ticket
 from .blueprint import bp
@@ -77,6 +78,13 @@ FORM_ACTIONS = (
         "reopen_form",
         lambda t, f: services.reopen(t, current_user, f.reason.data or None),
         _l("The ticket is open again."),
+    ),
+    FormAction(
+        "lift_secrecy",
+        "hav-sekretess",
+        "lift_form",
+        lambda t, f: secrecy.lift(t, current_user, f.reason.data),
+        _l("The secrecy was lifted."),
     ),
     FormAction(
         "release",
@@ -154,7 +162,7 @@ def confirm_repeat(reference: str):
         candidates = repeat.candidates(ticket, current_user)
         earlier = next((t for t in candidates if t.reference == form.earlier.data), None)
         if earlier is None:
-            raise services.TicketError(_l("That ticket is not a possible earlier contact."))
+            raise TicketError(_l("That ticket is not a possible earlier contact."))
         repeat.confirm(ticket, earlier, current_user)
 
     return act(
@@ -179,7 +187,7 @@ def claim(reference: str):
         abort(400)
     try:
         services.claim(ticket, current_user)
-    except services.TicketError as error:
+    except TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
         if request.form.get("from_queue") == "1":

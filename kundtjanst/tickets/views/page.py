@@ -22,9 +22,11 @@ from ...errors import render_error
 from ...extensions import db
 from ...permissions import Action, allowed, can_view
 from ...web import page_arg
-from .. import conflicts, queries, repeat, services
+from .. import conflicts, queries, repeat
+from ..errors import TicketError
 from ..forms import (
     EscalateForm,
+    LiftSecrecyForm,
     NoteForm,
     ReleaseForm,
     ReopenForm,
@@ -50,6 +52,7 @@ ACTION_FORMS: dict[str, tuple[type[TicketActionForm], Action]] = {
     "repeat_form": (RepeatForm, Action.CONFIRM_REPEAT),
     "reopen_form": (ReopenForm, Action.REOPEN),
     "link_form": (StatusLinkForm, Action.NEW_STATUS_LINK),
+    "lift_form": (LiftSecrecyForm, Action.LIFT_SECRECY),
 }
 
 
@@ -155,7 +158,7 @@ def act(
     ``success`` is the message to flash, or a function of the form that gives it;
     ``answer(ticket, result)``, when given, is the page to show instead of going back
     to the ticket (for what must not pass through a cookie, like a new status link).
-    An operation the ticket's state does not allow raises `services.TicketError`:
+    An operation the ticket's state does not allow raises `TicketError`:
     its message is flashed and nothing is saved."""
     form_cls, action = ACTION_FORMS[form_name]
     form = form_cls()
@@ -178,7 +181,7 @@ def act(
         return render_ticket(ticket, 400, **{form_name: form})
     try:
         result = operation(ticket, form)
-    except services.TicketError as error:
+    except TicketError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("tickets.show", reference=reference))
