@@ -23,10 +23,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, overrides)
+    register_errorhandlers(app)  # first: its request guards run before any extension's
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
-    register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     register_jobs()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -64,17 +65,26 @@ def blank_to_none(value):
 _ABSENT_MEANS_SOMETHING = (BooleanField, SelectMultipleField, HiddenField, SubmitField)
 
 
+# "Read the submitted form": BaseForm's default for ``formdata``.
+_SUBMITTED = object()
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) that also refuses control characters everywhere.
 
+    A submitted form is read from the form fields of the request body only
+    (``request.form``): never from a JSON body, never from uploaded files (the
+    application takes none), so every field's value is text before validation.
     ``default_prefix`` keeps field ids unique when several forms share a page.
     """
 
     default_prefix = ""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, formdata=_SUBMITTED, **kwargs):
         kwargs.setdefault("prefix", self.default_prefix)
-        super().__init__(*args, **kwargs)
+        if formdata is _SUBMITTED:
+            formdata = request.form if self.is_submitted() else None
+        super().__init__(formdata, **kwargs)
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         """A submitted form is read as submitted: a field missing from it is empty,
