@@ -28,6 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from .core.text import has_direction_control, has_line_break
+
 # Control characters other than tab and line breaks never belong in a form;
 # PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -117,29 +119,65 @@ class BaseForm(FlaskForm):
         return out
 
 
+_DIRECTION_MESSAGE = _l(
+    "The text holds invisible characters that change its direction. Remove them."
+)
+
+
+def single_line(form, field) -> None:
+    """One line, read as written: no line break (it would add lines to an e-mail or
+    break its headers) and no direction control."""
+    if isinstance(field.data, str):
+        if has_line_break(field.data):
+            raise StopValidation(_l("Write this on one line, without line breaks."))
+        if has_direction_control(field.data):
+            raise StopValidation(_DIRECTION_MESSAGE)
+
+
+def no_direction_controls(form, field) -> None:
+    """Line breaks are welcome in a text over several lines; direction controls not."""
+    if isinstance(field.data, str) and has_direction_control(field.data):
+        raise StopValidation(_DIRECTION_MESSAGE)
+
+
 # The longest free text a form takes (a question, a reply, a note).
 TEXT_MAX = 10_000
 
 
-def text_field(label, required=None, *, max_length: int = TEXT_MAX) -> TextAreaField:
+def text_field(
+    label, required=None, *, max_length: int = TEXT_MAX, optional: bool = False
+) -> TextAreaField:
     """Free text over several lines (a question, a reply, a note). ``required`` is the
-    message for leaving it empty; without one the field may be empty."""
-    first = [DataRequired(required)] if required else []
-    return TextAreaField(label, filters=[strip], validators=[*first, Length(max=max_length)])
+    message for leaving it empty; without one the field may be empty (None when
+    ``optional``)."""
+    if required:
+        first, keep = [DataRequired(required)], strip
+    else:
+        first, keep = ([Optional()], blank_to_none) if optional else ([], strip)
+    return TextAreaField(
+        label,
+        filters=[keep],
+        validators=[*first, no_direction_controls, Length(max=max_length)],
+    )
 
 
 def line_field(
-    label, required=None, *, max_length: int, optional: bool = False, validators=()
+    label, required=None, *, max_length: int, optional: bool = False, validators=(), **kwargs
 ) -> StringField:
-    """One line of text (a subject, a name, a referral). ``required`` is the message for
-    leaving it empty; an empty optional one is None (``optional`` also skips the
-    remaining ``validators`` then, as for an e-mail address left out)."""
+    """One line of text (a subject, a name, a referral, an e-mail address): every
+    single-line text field of the application is made here. ``required`` is the
+    message for leaving it empty; an empty optional one is None (``optional`` also
+    skips the remaining ``validators`` then, as for an e-mail address left out).
+    ``kwargs`` go to the field (its ``name`` in the query string, say)."""
     if required:
         first, keep = [DataRequired(required)], strip
     else:
         first, keep = ([Optional()] if optional else []), blank_to_none
     return StringField(
-        label, filters=[keep], validators=[*first, Length(max=max_length), *validators]
+        label,
+        filters=[keep],
+        validators=[*first, single_line, Length(max=max_length), *validators],
+        **kwargs,
     )
 
 
@@ -301,5 +339,6 @@ class OptionalWholeNumberField(WholeNumberField):
         super().pre_validate(form)
 
 
-def name_field(label, message):
-    return StringField(label, filters=[strip], validators=[DataRequired(message), Length(max=120)])
+def name_field(label, message) -> StringField:
+    """A required name of up to 120 characters (a department, a group, a user …)."""
+    return line_field(label, message, max_length=120)

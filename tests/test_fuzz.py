@@ -1015,6 +1015,144 @@ def test_file_parts_never_reach_a_form(app, scene, name):
     assert answers[0] == answers[1]
 
 
+# --- one line means one line (issue 11, finding 6) --------------------------------------------
+
+ONE_LINE = "Skriv på en rad, utan radbrytningar."
+DIRECTION = "Texten innehåller osynliga tecken som ändrar textens riktning. Ta bort dem."
+# Every single-line field of every form in FORMS (an edit form has its new form's) ...
+_NEW_ADMIN = {
+    "new user": ("email", "name"),
+    "new department": ("name",),
+    "new group": ("slug", "name", "email"),
+    "new category": ("name",),
+    "new rule": ("name", "email_domain"),
+    "new reason": ("name",),
+}
+SINGLE_LINE = {
+    "question": ("subject", "name", "email", "phone"),
+    "login": ("email",),
+    "new contact": ("subject", "name", "email", "phone", "referred_to"),
+    "resolve": ("resolve-diarienummer", "resolve-referred_to"),
+    "resolve in an answer group": ("resolve-could_note",),
+    "repeat": ("repeat-earlier",),
+    **_NEW_ADMIN,
+    **{name.replace("new", "edit", 1): fields for name, fields in _NEW_ADMIN.items()},
+    "office hours": tuple(name for name in WEEK_FIELDS if not name.endswith("_open")),
+    "closed day": ("special-day", "special-closes", "special-note"),
+}
+# ... and every field over several lines.
+MULTI_LINE = {
+    "question": ("question",),
+    "status message": ("message",),
+    "new contact": ("notes", "handoff_note"),
+    "reply": ("reply-body",),
+    "note": ("note-body",),
+    "escalate": ("escalate-note",),
+    "resolve": ("resolve-reply", "resolve-note"),
+    "transfer": ("transfer-note",),
+    "new category": ("description",),
+    "new rule": ("keywords",),
+}
+
+
+def post_with(app, scene, name: str, field_name: str, value: str):
+    """The form sent with sensible values, ``field_name`` set to ``value``: the answer,
+    the tables it changed, and the page that says what was wrong (a button's errors
+    are flashed on the page it leads back to)."""
+    form = FORMS[name]
+    values = dict(scene.values)
+    if form.setup is not None:
+        values.update(form.setup(app, scene))
+    pairs = [(k, v[0].format(**values)) for k, v in form.fields.items() if v]
+    pairs = [(k, value if k == field_name else v) for k, v in pairs]
+    client = client_for(app, scene, form.who)
+    before = snapshot(app)
+    response = client.post(form.url.format(**values), data=encode(pairs), content_type=URLENCODED)
+    changed = changed_tables(before, snapshot(app))
+    page = client.get(response.location) if response.status_code == 302 else response
+    return response, changed, page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"),
+    [(name, f) for name, fields in sorted(SINGLE_LINE.items()) for f in fields],
+)
+def test_single_line_fields_refuse_line_breaks_and_direction_controls(app, scene, name, field_name):
+    """A subject with a line break added lines to a group's e-mail; a group name with
+    one broke every notice to the group."""
+    refused = 302 if name == "repeat" else 400  # a button: back to the ticket page
+    for value, message in (
+        ("Rad ett\r\nBcc: x@example.org", ONE_LINE),
+        ("fdp\u202eexe", DIRECTION),
+    ):
+        response, changed, page = post_with(app, scene, name, field_name, value)
+        assert response.status_code == refused, (value, response.status_code)
+        assert message in page, value
+        assert not changed, changed
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"),
+    [(name, f) for name, fields in sorted(MULTI_LINE.items()) for f in fields],
+)
+def test_fields_over_several_lines_keep_line_breaks_but_refuse_direction_controls(
+    app, scene, name, field_name
+):
+    response, changed, page = post_with(app, scene, name, field_name, "fdp\u202eexe")
+    assert response.status_code == 400 and DIRECTION in page
+    assert not changed, changed
+    response, changed, page = post_with(app, scene, name, field_name, "Rad ett\r\nRad två")
+    assert response.status_code == 302, page[:2000]
+    assert changed
+
+
+@pytest.mark.parametrize(
+    "character",
+    [*"\r\n\x0b\x0c\x85\u2028\u2029", *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"],
+)
+def test_every_line_break_and_direction_control_is_refused(app, scene, character):
+    response, changed, page = post_with(app, scene, "question", "subject", f"Sop{character}tunnan")
+    assert response.status_code == 400 and not changed
+    assert (ONE_LINE if character in "\r\n\x0b\x0c\x85\u2028\u2029" else DIRECTION) in page
+
+
+def test_search_boxes_say_so_and_store_nothing(app, scene):
+    """The GET filters: the audit log refuses with its 400, the inbox shows every open
+    question with the message beside the box."""
+    audit = client_for(app, scene, "admin").get("/admin/logg?text=a%0D%0Ab")
+    assert audit.status_code == 400 and ONE_LINE in audit.get_data(as_text=True)
+    inbox = client_for(app, scene, "agent").get("/inkorg?q=a%E2%80%AEb")
+    assert inbox.status_code == 200 and DIRECTION in inbox.get_data(as_text=True)
+
+
+def test_every_single_line_text_field_is_made_by_line_field(app):
+    """Every text field of every form class: one line through `line_field` (the
+    `single_line` validator), several lines through `text_field` (no direction
+    controls). Passwords and hidden fields are no text anyone reads."""
+    from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+
+    from kundtjanst.forms import BaseForm, no_direction_controls, single_line
+
+    def classes(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from classes(sub)
+
+    checked = 0
+    for form_class in classes(BaseForm):
+        for name, unbound in vars(form_class).items():
+            field_class = getattr(unbound, "field_class", None)
+            if field_class is None or not issubclass(field_class, StringField):
+                continue
+            if issubclass(field_class, (HiddenField, PasswordField)):
+                continue
+            validators = unbound.kwargs.get("validators") or ()
+            wanted = no_direction_controls if field_class is TextAreaField else single_line
+            assert wanted in validators, f"{form_class.__name__}.{name}"
+            checked += 1
+    assert checked > 40
+
+
 # --- integers PostgreSQL cannot hold, everywhere an id goes into a query -------------------
 
 
