@@ -1,5 +1,5 @@
-"""Characters that break a line or turn the direction of text. Pure: the forms
-refuse them."""
+"""Characters that break a line or turn the direction of text, and how to make a
+value fit on one line. Pure: forms refuse these characters, mail folds them away."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 _LINE_BREAK = re.compile(f"[{LINE_BREAKS}]")
 _DIRECTION_CONTROL = re.compile(f"[{DIRECTION_CONTROLS}]")
+# Every control character (C0, DEL, C1) and the separators: nothing for one line.
+_NOT_ON_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\s]+")
 
 
 def has_line_break(text: str) -> bool:
@@ -22,3 +24,9 @@ def has_line_break(text: str) -> bool:
 
 def has_direction_control(text: str) -> bool:
     return bool(_DIRECTION_CONTROL.search(text))
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: direction controls left out, every run of white space,
+    line breaks and control characters one space, no space at either end."""
+    return _NOT_ON_ONE_LINE.sub(" ", _DIRECTION_CONTROL.sub("", text)).strip()
