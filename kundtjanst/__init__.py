@@ -112,12 +112,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Security headers, the reverse-proxy settings and login throttling."""
-    from . import security
+    """Security headers, the reverse-proxy settings, login throttling, and the status
+    tokens masked in the logs."""
+    from . import logmask, security
     from .auth import throttle
 
     security.init_app(app)
     throttle.init_app(app)
+    logmask.install(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
