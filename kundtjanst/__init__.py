@@ -23,10 +23,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     config.load(app, overrides)
+    register_errorhandlers(app)  # first: its request guards run before any extension's
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
-    register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     register_jobs()
@@ -112,14 +112,16 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Security headers, the reverse-proxy settings and login throttling."""
-    from . import security
+    """Security headers, the reverse-proxy settings, login throttling, and the status
+    tokens masked in the logs."""
+    from . import logmask, security
     from .auth import throttle
     from .intake import throttle as public_limits
 
     security.init_app(app)
     throttle.init_app(app)
     public_limits.init_app(app)
+    logmask.install(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,9 @@
-"""Error pages: HTML for people, JSON for machine-readable URLs. A 500 rolls back."""
+"""Error pages: HTML for people, JSON for machine-readable URLs. A 500 rolls back.
+
+Also the guards every request passes first: NUL in a URL is a 400, and a body
+that is no form (JSON, plain text …) is a 415 unless the blueprint is listed in
+`BODIES_BEYOND_FORMS`.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         405: (_("Method not allowed"), _("That action is not possible on this page.")),
         409: (_("Conflict"), _("Someone else changed this at the same time. Please try again.")),
         413: (_("Too large"), _("What you sent is too large. Please shorten it and try again.")),
+        415: (
+            _("Not a form"),
+            _("This page takes only what its forms send. Please use the form and try again."),
+        ),
         429: (_("Too many attempts"), _("Too many attempts. Please wait a while and try again.")),
         500: (_("Something went wrong"), _("An error occurred on our side. Please try again.")),
     }
@@ -49,8 +58,37 @@ def refuse_nul_bytes():
     return None
 
 
+# What an HTML form sends: the only request bodies the application reads.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+# The allow-list: blueprint name -> the content types it reads besides forms. A JSON
+# API would be listed here, e.g. "api_v1": frozenset({"application/json"}).
+BODIES_BEYOND_FORMS: dict[str, frozenset[str]] = {}
+_METHODS_WITH_BODIES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _sends_a_body() -> bool:
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    return bool(request.content_length) or chunked or bool(request.content_type)
+
+
+def refuse_other_bodies():
+    """A body the page does not read is refused (415) before anything reads it: the
+    forms, CSRF and the login throttle all read the form fields only, so a JSON
+    body would otherwise reach the views unchecked. No URL or method matched: the
+    usual 404 or 405."""
+    if request.method not in _METHODS_WITH_BODIES or request.routing_exception is not None:
+        return None
+    accepted = FORM_TYPES | BODIES_BEYOND_FORMS.get(request.blueprint or "", frozenset())
+    if _sends_a_body() and request.mimetype not in accepted:
+        return render_error(415)
+    return None
+
+
 def register(app: Flask) -> None:
+    """Error pages and the request guards; called before any extension's hooks, so
+    the guards run first (CSRF protection reads the body)."""
     app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_other_bodies)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

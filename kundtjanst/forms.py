@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -26,6 +27,8 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
+
+from .core.text import has_direction_control, has_line_break
 
 # Control characters other than tab and line breaks never belong in a form;
 # PostgreSQL refuses NUL outright.
@@ -64,17 +67,26 @@ def blank_to_none(value):
 _ABSENT_MEANS_SOMETHING = (BooleanField, SelectMultipleField, HiddenField, SubmitField)
 
 
+# "Read the submitted form": BaseForm's default for ``formdata``.
+_SUBMITTED = object()
+
+
 class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) that also refuses control characters everywhere.
 
+    A submitted form is read from the form fields of the request body only
+    (``request.form``): never from a JSON body, never from uploaded files (the
+    application takes none), so every field's value is text before validation.
     ``default_prefix`` keeps field ids unique when several forms share a page.
     """
 
     default_prefix = ""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, formdata=_SUBMITTED, **kwargs):
         kwargs.setdefault("prefix", self.default_prefix)
-        super().__init__(*args, **kwargs)
+        if formdata is _SUBMITTED:
+            formdata = request.form if self.is_submitted() else None
+        super().__init__(formdata, **kwargs)
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         """A submitted form is read as submitted: a field missing from it is empty,
@@ -107,29 +119,65 @@ class BaseForm(FlaskForm):
         return out
 
 
+_DIRECTION_MESSAGE = _l(
+    "The text holds invisible characters that change its direction. Remove them."
+)
+
+
+def single_line(form, field) -> None:
+    """One line, read as written: no line break (it would add lines to an e-mail or
+    break its headers) and no direction control."""
+    if isinstance(field.data, str):
+        if has_line_break(field.data):
+            raise StopValidation(_l("Write this on one line, without line breaks."))
+        if has_direction_control(field.data):
+            raise StopValidation(_DIRECTION_MESSAGE)
+
+
+def no_direction_controls(form, field) -> None:
+    """Line breaks are welcome in a text over several lines; direction controls not."""
+    if isinstance(field.data, str) and has_direction_control(field.data):
+        raise StopValidation(_DIRECTION_MESSAGE)
+
+
 # The longest free text a form takes (a question, a reply, a note).
 TEXT_MAX = 10_000
 
 
-def text_field(label, required=None, *, max_length: int = TEXT_MAX) -> TextAreaField:
+def text_field(
+    label, required=None, *, max_length: int = TEXT_MAX, optional: bool = False
+) -> TextAreaField:
     """Free text over several lines (a question, a reply, a note). ``required`` is the
-    message for leaving it empty; without one the field may be empty."""
-    first = [DataRequired(required)] if required else []
-    return TextAreaField(label, filters=[strip], validators=[*first, Length(max=max_length)])
+    message for leaving it empty; without one the field may be empty (None when
+    ``optional``)."""
+    if required:
+        first, keep = [DataRequired(required)], strip
+    else:
+        first, keep = ([Optional()], blank_to_none) if optional else ([], strip)
+    return TextAreaField(
+        label,
+        filters=[keep],
+        validators=[*first, no_direction_controls, Length(max=max_length)],
+    )
 
 
 def line_field(
-    label, required=None, *, max_length: int, optional: bool = False, validators=()
+    label, required=None, *, max_length: int, optional: bool = False, validators=(), **kwargs
 ) -> StringField:
-    """One line of text (a subject, a name, a referral). ``required`` is the message for
-    leaving it empty; an empty optional one is None (``optional`` also skips the
-    remaining ``validators`` then, as for an e-mail address left out)."""
+    """One line of text (a subject, a name, a referral, an e-mail address): every
+    single-line text field of the application is made here. ``required`` is the
+    message for leaving it empty; an empty optional one is None (``optional`` also
+    skips the remaining ``validators`` then, as for an e-mail address left out).
+    ``kwargs`` go to the field (its ``name`` in the query string, say)."""
     if required:
         first, keep = [DataRequired(required)], strip
     else:
         first, keep = ([Optional()] if optional else []), blank_to_none
     return StringField(
-        label, filters=[keep], validators=[*first, Length(max=max_length), *validators]
+        label,
+        filters=[keep],
+        validators=[*first, single_line, Length(max=max_length), *validators],
+        **kwargs,
     )
 
 
@@ -291,5 +339,6 @@ class OptionalWholeNumberField(WholeNumberField):
         super().pre_validate(form)
 
 
-def name_field(label, message):
-    return StringField(label, filters=[strip], validators=[DataRequired(message), Length(max=120)])
+def name_field(label, message) -> StringField:
+    """A required name of up to 120 characters (a department, a group, a user …)."""
+    return line_field(label, message, max_length=120)

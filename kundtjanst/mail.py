@@ -4,6 +4,12 @@ Configured from the application's settings (environment ``KUNDTJANST_MAIL_*``):
 MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL (SMTPS),
 MAIL_USERNAME, MAIL_PASSWORD, MAIL_FROM, MAIL_TIMEOUT. Without MAIL_SERVER
 nothing is sent: a log line says what would have been.
+
+A message is built with `email.message.EmailMessage` under the SMTP policy. Nothing
+stored can change its shape: the subject is folded onto one line (`core.text.one_line`:
+no line break, control or direction character), every recipient must be one valid
+address (others are left out, with a log line), and the envelope goes to exactly
+those addresses.
 """
 
 from __future__ import annotations
@@ -11,31 +17,63 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Iterable
+from email import policy
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+
+from .core.text import one_line
 
 log = logging.getLogger(__name__)
 
 
-def send(recipients: Iterable[str], subject: str, body: str) -> bool:
+def valid_addresses(recipients: Iterable[str | None]) -> list[str]:
+    """The recipients that are each one e-mail address, checked as the forms check
+    them (a ``.test`` domain passes only in tests), sorted and without repeats."""
+    valid = set()
+    for recipient in recipients:
+        if not recipient:
+            continue
+        try:
+            result = validate_email(
+                recipient, check_deliverability=False, test_environment=current_app.testing
+            )
+        except EmailNotValidError:
+            log.warning("Not an e-mail address, left out: %r", recipient)
+            continue
+        valid.add(result.normalized)
+    return sorted(valid)
+
+
+def build(sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
+    """The message: From, To, Subject (on one line), Date, Message-ID, and the body as
+    plain text."""
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = ", ".join(to)
+    message["Subject"] = one_line(subject)
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message.set_content(body)
+    return message
+
+
+def send(recipients: Iterable[str | None], subject: str, body: str) -> bool:
     """Send a plain-text message; True if it went to an SMTP server, False if only logged.
 
     Raises the SMTP or socket error when the server refuses or cannot be reached,
     so that a job records the failure.
     """
-    to = sorted({r for r in recipients if r})
+    to = valid_addresses(recipients)
     if not to:
         return False
     config = current_app.config
+    message = build(config["MAIL_FROM"], to, subject, body)
     if not config.get("MAIL_SERVER"):
-        log.warning("No MAIL_SERVER set; not sent to %s: %s", ", ".join(to), subject)
+        log.warning("No MAIL_SERVER set; not sent to %s: %s", message["To"], message["Subject"])
         return False
-    message = EmailMessage()
-    message["From"] = config["MAIL_FROM"]
-    message["To"] = ", ".join(to)
-    message["Subject"] = subject
-    message.set_content(body)
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
     with smtp_class(host, port, timeout=timeout) as smtp:
@@ -43,6 +81,6 @@ def send(recipients: Iterable[str], subject: str, body: str) -> bool:
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message)
-    log.info("Sent to %s: %s", ", ".join(to), subject)
+        smtp.send_message(message, to_addrs=to)
+    log.info("Sent to %s: %s", message["To"], message["Subject"])
     return True

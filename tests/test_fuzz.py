@@ -37,7 +37,7 @@ from kundtjanst.tickets import services
 from kundtjanst.tickets.models import Ticket
 from kundtjanst.web import local_path
 
-from .conftest import login
+from .conftest import login, make_app
 from .factories import PASSWORD, new_ticket
 
 FUZZ = settings(
@@ -192,12 +192,14 @@ CLEAR = {
         'class="error-summary"',
         'id="refusal"',
         "Begäran kunde inte tolkas",
+        "Formuläret hade gått ut eller skickades utan sin säkerhetskod.",
     ),
     403: ("Du har inte behörighet att göra det.",),
     404: ("Det finns ingenting på den här adressen.",),
     405: ("Det går inte att göra så på den här sidan.",),
     409: ('id="refusal"', "Någon annan ändrade samtidigt."),
     413: ("Det du skickade är för stort.",),
+    415: ("Sidan tar bara emot det som dess formulär skickar. Använd formuläret och försök igen.",),
 }
 
 
@@ -860,6 +862,342 @@ def test_oversized_bodies_get_the_413_page(app, scene, who, url):
     )
     check_answer(response, {413})
     assert not changed_tables(before, snapshot(app))
+
+
+# --- bodies that are no form (issue 11, finding 2) ------------------------------------------
+
+
+def multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "fuzz") -> bytes:
+    """multipart/form-data by hand: (name, file name or None for a text part, content)."""
+    out = b""
+    for name, filename, content in parts:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+        if filename is not None:
+            head += f'; filename="{filename}"\r\nContent-Type: application/octet-stream'
+        out += head.encode() + b"\r\n\r\n" + content + b"\r\n"
+    return out + f"--{boundary}--\r\n".encode()
+
+
+MULTIPART = "multipart/form-data; boundary=fuzz"
+URLENCODED = "application/x-www-form-urlencoded"
+# A JSON body of every shape: text, numbers, nested objects, lists, null, booleans;
+# arrays and scalars at the top; invalid JSON; nothing at all.
+JSON_BODIES = (
+    '{"subject": "Soptunnan", "email": "eva@example.org", "password": "x"}',
+    '{"subject": 5, "category": 1.5, "sla_hours": -1e308, "version": 99999999999999999999}',
+    '{"email": {"a": 1}, "name": {"first": {"deep": [1, 2]}}}',
+    '{"subject": ["a", "b"], "memberships": [[1], {"x": null}]}',
+    '{"subject": null, "email": null, "csrf_token": null}',
+    '{"active": true, "confidential": false}',
+    '[1, "a", null, {"b": 2}]',
+    "5",
+    '"text"',
+    "true",
+    "null",
+    '{"subject": ',
+    "",
+)
+NOT_FORMS = (
+    *[("application/json", body.encode()) for body in JSON_BODIES],
+    ("application/json; charset=utf-16", '{"subject": 5}'.encode("utf-16")),
+    ("application/merge-patch+json", b'{"subject": 5}'),
+    ("text/plain", b"email=agent@kommun.test\r\npassword=x"),
+    ("text/plain; charset=latin-1", "subject=Å".encode("latin-1")),
+    (None, b"subject=x&email=y"),
+    ("application/octet-stream", b"\x00\xff\xfe"),
+    ("application/xml", b"<subject>1</subject>"),
+    ("form-data", b"subject=x"),
+)
+FILES_AND_TEXT = multipart(
+    [
+        ("subject", "subject.txt", b"Soptunnan"),
+        ("email", "e.json", b'{"a": 1}'),
+        ("question", None, "Text del å".encode()),
+        ("csrf_token", "token.bin", b"\x00\xff"),
+    ]
+)
+FORM_SHAPED = (
+    (MULTIPART, FILES_AND_TEXT),
+    ("multipart/form-data; boundary=fuzz; charset=latin-1", FILES_AND_TEXT),
+    ("multipart/form-data", b"no boundary given"),
+    (MULTIPART, b'--fuzz\r\nContent-Disposition: form-data; name="a"\r\n\r\nno end'),
+    (f"{URLENCODED}; charset=latin-1", "subject=Å&email=ö".encode("latin-1")),
+    (f"{URLENCODED}; charset=utf-16", "subject=x".encode("utf-16")),
+    (f"{URLENCODED}; charset=nonsense", b"subject=%FF%FE&%C3%28=1"),
+)
+
+
+def post(client, url: str, content_type: str | None, body: bytes, **headers):
+    if content_type is not None:
+        headers["Content-Type"] = content_type
+    return client.post(url, data=body, headers=headers)
+
+
+def post_urls(app, values: dict) -> list[str]:
+    """Every URL of the URL map that takes a POST, its parts filled from ``values``."""
+    fill = {
+        "reference": values["ref"],
+        "token": values["token"],
+        "day": values["tomorrow"],
+        **{key: values[key] for key in ("user_id", "group_id", "category_id", "rule_id")},
+        **{key: values[key] for key in ("department_id", "reason_id")},
+    }
+    return sorted(
+        re.sub(r"<(?:\w+:)?(\w+)>", lambda m: fill[m.group(1)], rule.rule)
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods
+    )
+
+
+@pytest.fixture
+def csrf_app(app, database_url):
+    """The production setting: CSRF protection on (the same database as ``app``)."""
+    protected = make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield protected
+    with protected.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin"])
+def test_every_post_route_takes_form_bodies_only(app, csrf_app, scene, who):
+    """JSON of every shape, plain text, no content type …: 415, before CSRF or any view
+    reads them. Multipart with file parts, forms with a wrong charset: read as forms,
+    refused for want of a CSRF token, never a 500. Nothing stored."""
+    values = {**scene.values, **ticket_in_kundtjanst(app, scene)}
+    urls = post_urls(app, values)
+    assert len(urls) > 30
+    client = client_for(csrf_app, scene, who)
+    before = snapshot(app)
+    for url in urls:
+        for content_type, body in NOT_FORMS:
+            response = post(client, url, content_type, body)
+            assert response.status_code == 415, (url, content_type, body, response.status_code)
+            check_answer(response, {415})
+        for content_type, body in FORM_SHAPED:
+            check_answer(post(client, url, content_type, body), {400})
+    assert not changed_tables(before, snapshot(app))
+    if who != "anonymous":  # still logged in: no request above logged out
+        assert client.get("/inkorg").status_code != 302
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "body"),
+    [
+        ("anonymous", "/fraga", {"category": "{cat}", "subject": 5, "question": ["a"]}),
+        ("anonymous", "/logga-in", {"email": {"a": 1}, "password": 5}),
+        ("anonymous", "/arende/{token}", {"message": 5}),
+        ("agent", "/ny-kontakt", {"channel": "phone", "subject": 5, "action": "open"}),
+        ("admin", "/admin/grupper/ny", {"slug": 5, "name": {"a": 1}, "kind": "answer"}),
+    ],
+)
+def test_json_bodies_are_refused_not_crashed(app, scene, who, url, body):
+    """Flask-WTF read JSON bodies, and a number or an object where a form has text was
+    a 500 (for anonymous users too). Now a 415 page, or JSON when asked for."""
+    values = {**scene.values, **ticket_in_kundtjanst(app, scene)}
+    body = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()}
+    client = client_for(app, scene, who)
+    before = snapshot(app)
+    response = client.post(url.format(**values), json=body)
+    check_answer(response, {415})
+    assert CLEAR[415][0] in response.get_data(as_text=True)
+    asked = client.post(url.format(**values), json=body, headers={"Accept": "application/json"})
+    assert asked.status_code == 415
+    assert asked.get_json() == {"error": "Fel format", "message": CLEAR[415][0]}
+    assert not changed_tables(before, snapshot(app))
+
+
+def test_a_blueprint_on_the_allow_list_reads_json(database_url, monkeypatch):
+    """The allow-list (errors.BODIES_BEYOND_FORMS) lets a JSON API take JSON; everywhere
+    else stays form-only, and a form never reads JSON even there."""
+    from flask import Blueprint, jsonify, request
+
+    from kundtjanst import errors
+    from kundtjanst.intake.forms import QuestionForm
+
+    api = Blueprint("api_test", __name__)
+
+    @api.post("/api/test")
+    def echo():
+        form = QuestionForm(meta={"csrf": False})
+        return jsonify(sent=request.get_json(), form_subject=form.subject.data)
+
+    monkeypatch.setitem(errors.BODIES_BEYOND_FORMS, "api_test", frozenset({"application/json"}))
+    with_api = make_app(database_url)
+    with_api.register_blueprint(api)
+    client = with_api.test_client()
+    response = client.post("/api/test", json={"subject": 5})
+    assert response.status_code == 200
+    assert response.get_json() == {"sent": {"subject": 5}, "form_subject": None}
+    assert client.post("/api/test", data=b"x", content_type="text/plain").status_code == 415
+    assert client.post("/fraga", json={"subject": "x"}).status_code == 415
+    with with_api.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_file_parts_never_reach_a_form(app, scene, name):
+    """Every field sent as a file part (with a value that would do as text) is a
+    missing field: the answer is the one to a form sent empty, and a refusal stores
+    nothing. The application takes no uploads; no validator sees a file."""
+    form = FORMS[name]
+    client = client_for(app, scene, form.who)
+    answers = []
+    for as_files in (True, False):
+        values = dict(scene.values)
+        if form.setup is not None:
+            values.update(form.setup(app, scene))
+        if as_files:
+            parts = [
+                (k, f"{k}.txt", v[0].format(**values).encode()) for k, v in form.fields.items() if v
+            ]
+            body, content_type = multipart([*parts, ("unrelated", None, b"1")]), MULTIPART
+        else:
+            body, content_type = b"unrelated=1", URLENCODED
+        before = snapshot(app)
+        response = post(client, form.url.format(**values), content_type, body)
+        check_answer(response, set(form.allowed))
+        if response.status_code >= 400:
+            assert not changed_tables(before, snapshot(app))
+        answers.append(response.status_code)
+    assert answers[0] == answers[1]
+
+
+# --- one line means one line (issue 11, finding 6) --------------------------------------------
+
+ONE_LINE = "Skriv på en rad, utan radbrytningar."
+DIRECTION = "Texten innehåller osynliga tecken som ändrar textens riktning. Ta bort dem."
+# Every single-line field of every form in FORMS (an edit form has its new form's) ...
+_NEW_ADMIN = {
+    "new user": ("email", "name"),
+    "new department": ("name",),
+    "new group": ("slug", "name", "email"),
+    "new category": ("name",),
+    "new rule": ("name", "email_domain"),
+    "new reason": ("name",),
+}
+SINGLE_LINE = {
+    "question": ("subject", "name", "email", "phone"),
+    "login": ("email",),
+    "new contact": ("subject", "name", "email", "phone", "referred_to"),
+    "resolve": ("resolve-diarienummer", "resolve-referred_to"),
+    "resolve in an answer group": ("resolve-could_note",),
+    "repeat": ("repeat-earlier",),
+    **_NEW_ADMIN,
+    **{name.replace("new", "edit", 1): fields for name, fields in _NEW_ADMIN.items()},
+    "office hours": tuple(name for name in WEEK_FIELDS if not name.endswith("_open")),
+    "closed day": ("special-day", "special-closes", "special-note"),
+}
+# ... and every field over several lines.
+MULTI_LINE = {
+    "question": ("question",),
+    "status message": ("message",),
+    "new contact": ("notes", "handoff_note"),
+    "reply": ("reply-body",),
+    "note": ("note-body",),
+    "escalate": ("escalate-note",),
+    "resolve": ("resolve-reply", "resolve-note"),
+    "transfer": ("transfer-note",),
+    "new category": ("description",),
+    "new rule": ("keywords",),
+}
+
+
+def post_with(app, scene, name: str, field_name: str, value: str):
+    """The form sent with sensible values, ``field_name`` set to ``value``: the answer,
+    the tables it changed, and the page that says what was wrong (a button's errors
+    are flashed on the page it leads back to)."""
+    form = FORMS[name]
+    values = dict(scene.values)
+    if form.setup is not None:
+        values.update(form.setup(app, scene))
+    pairs = [(k, v[0].format(**values)) for k, v in form.fields.items() if v]
+    pairs = [(k, value if k == field_name else v) for k, v in pairs]
+    client = client_for(app, scene, form.who)
+    before = snapshot(app)
+    response = client.post(form.url.format(**values), data=encode(pairs), content_type=URLENCODED)
+    changed = changed_tables(before, snapshot(app))
+    page = client.get(response.location) if response.status_code == 302 else response
+    return response, changed, page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"),
+    [(name, f) for name, fields in sorted(SINGLE_LINE.items()) for f in fields],
+)
+def test_single_line_fields_refuse_line_breaks_and_direction_controls(app, scene, name, field_name):
+    """A subject with a line break added lines to a group's e-mail; a group name with
+    one broke every notice to the group."""
+    refused = 302 if name == "repeat" else 400  # a button: back to the ticket page
+    for value, message in (
+        ("Rad ett\r\nBcc: x@example.org", ONE_LINE),
+        ("fdp\u202eexe", DIRECTION),
+    ):
+        response, changed, page = post_with(app, scene, name, field_name, value)
+        assert response.status_code == refused, (value, response.status_code)
+        assert message in page, value
+        assert not changed, changed
+
+
+@pytest.mark.parametrize(
+    ("name", "field_name"),
+    [(name, f) for name, fields in sorted(MULTI_LINE.items()) for f in fields],
+)
+def test_fields_over_several_lines_keep_line_breaks_but_refuse_direction_controls(
+    app, scene, name, field_name
+):
+    response, changed, page = post_with(app, scene, name, field_name, "fdp\u202eexe")
+    assert response.status_code == 400 and DIRECTION in page
+    assert not changed, changed
+    response, changed, page = post_with(app, scene, name, field_name, "Rad ett\r\nRad två")
+    assert response.status_code == 302, page[:2000]
+    assert changed
+
+
+@pytest.mark.parametrize(
+    "character",
+    [*"\r\n\x0b\x0c\x85\u2028\u2029", *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"],
+)
+def test_every_line_break_and_direction_control_is_refused(app, scene, character):
+    response, changed, page = post_with(app, scene, "question", "subject", f"Sop{character}tunnan")
+    assert response.status_code == 400 and not changed
+    assert (ONE_LINE if character in "\r\n\x0b\x0c\x85\u2028\u2029" else DIRECTION) in page
+
+
+def test_search_boxes_say_so_and_store_nothing(app, scene):
+    """The GET filters: the audit log refuses with its 400, the inbox shows every open
+    question with the message beside the box."""
+    audit = client_for(app, scene, "admin").get("/admin/logg?text=a%0D%0Ab")
+    assert audit.status_code == 400 and ONE_LINE in audit.get_data(as_text=True)
+    inbox = client_for(app, scene, "agent").get("/inkorg?q=a%E2%80%AEb")
+    assert inbox.status_code == 200 and DIRECTION in inbox.get_data(as_text=True)
+
+
+def test_every_single_line_text_field_is_made_by_line_field(app):
+    """Every text field of every form class: one line through `line_field` (the
+    `single_line` validator), several lines through `text_field` (no direction
+    controls). Passwords and hidden fields are no text anyone reads."""
+    from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+
+    from kundtjanst.forms import BaseForm, no_direction_controls, single_line
+
+    def classes(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from classes(sub)
+
+    checked = 0
+    for form_class in classes(BaseForm):
+        for name, unbound in vars(form_class).items():
+            field_class = getattr(unbound, "field_class", None)
+            if field_class is None or not issubclass(field_class, StringField):
+                continue
+            if issubclass(field_class, (HiddenField, PasswordField)):
+                continue
+            validators = unbound.kwargs.get("validators") or ()
+            wanted = no_direction_controls if field_class is TextAreaField else single_line
+            assert wanted in validators, f"{form_class.__name__}.{name}"
+            checked += 1
+    assert checked > 40
 
 
 # --- integers PostgreSQL cannot hold, everywhere an id goes into a query -------------------

@@ -307,3 +307,67 @@ def test_demo_data_leaves_the_jobs_nothing_to_catch_up(app, runner):
         assert record_breaches(now) == {}
         assert record_alerts(now) == {}
         db.session.rollback()
+
+
+# --- stored text cannot change a message (issue 11, finding 6) --------------------------------
+
+INJECTED_NAME = "Kundtjänst\r\nBcc: spion@example.org"
+INJECTED_SUBJECT = "Soptunnan\r\nKlicka här: http://evil.example\n\u202etxt.exe"
+INTRO = "De här ärendena har passerat svarstiden (i arbetstid) och är fortfarande öppna:"
+
+
+def test_stored_line_breaks_and_direction_controls_cannot_change_a_message(app, org, smtp):
+    """A group name with CR/LF and a Bcc: header, a subject with line breaks and
+    U+202E, stored before the forms refused them: the message still goes, with exactly
+    its own headers and recipient, and the subject stays on its one line of the body."""
+    with app.app_context():
+        group = db.session.get(Group, org.groups.kundtjanst)
+        group.name, group.email = INJECTED_NAME, "kundtjanst@sjostad.se"
+        db.session.commit()
+        ticket, _ = new_ticket(subject=INJECTED_SUBJECT)
+        overdue(ticket.reference)
+        reference = ticket.reference
+
+    assert run(app, "sla.watch").counts["emails"] == 1
+    ((recipients, message),) = smtp.messages
+    assert recipients == ["kundtjanst@sjostad.se"]
+    assert sorted(message.keys()) == sorted(
+        [
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "MIME-Version",
+        ]
+    )
+    assert message["To"] == "kundtjanst@sjostad.se"
+    name = "Kundtjänst Bcc: spion@example.org"
+    assert message["Subject"] == f"[{name}] Ärenden som passerat svarstiden"
+    lines = message.get_content().splitlines()
+    assert lines[0] == INTRO and lines[1] == ""
+    assert lines[2].startswith(f"{reference} – ska vara klart ")
+    assert lines[3:] == [
+        "  Soptunnan Klicka här: http://evil.example txt.exe",
+        f"  https://arenden.sjostad.se/arenden/{reference}",
+        "",
+        f"Meddelandet skickades av En väg in till {name}.",
+    ]
+
+
+def test_a_stored_address_that_is_no_address_gets_nothing(app, org, smtp, caplog):
+    """A group address with a line break and a second header, stored before: left out
+    with a log line; the envelope never names the injected address."""
+    with app.app_context():
+        group = db.session.get(Group, org.groups.kundtjanst)
+        group.email = "kundtjanst@sjostad.se\r\nBcc: spion@example.org"
+        db.session.commit()
+        ticket, _ = new_ticket()
+        overdue(ticket.reference)
+    with caplog.at_level(logging.WARNING, logger="kundtjanst.mail"):
+        outcome = run(app, "sla.watch")
+    assert outcome.ok and outcome.counts["emails"] == 0
+    assert smtp.messages == []
+    assert "Not an e-mail address, left out" in caplog.text

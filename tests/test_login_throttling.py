@@ -7,10 +7,12 @@ the real limits: 5 failures per account and 20 per address in 15 minutes.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -306,3 +308,77 @@ def test_a_reset_with_the_throttle_storage_down_still_sets_the_password(make_thr
     server = make_throttled(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     reset_by_admin(server, org)
     assert attempt(server.test_client(), org.emails.agent, NEW_PASSWORD).status_code == 302
+
+
+# --- the body shapes of a login (issue 11, finding 2) -----------------------------------------
+
+
+def test_a_json_login_cannot_skip_the_lockout(throttled, org):
+    """The per-account key was read from the form fields only, while Flask-WTF also read
+    JSON: a JSON login had no account key, Flask-Limiter skipped the limit, and a
+    locked account could be guessed and even logged into."""
+    client = throttled.test_client()
+    lock_out(client, org.emails.agent)
+    response = client.post("/logga-in", json={"email": org.emails.agent, "password": PASSWORD})
+    assert response.status_code == 415
+    assert client.get("/inkorg").status_code == 302  # not logged in
+
+
+def form_encoded(*pairs: tuple[str, str], encoding: str = "utf-8") -> bytes:
+    return "&".join(f"{quote(k)}={quote(v, encoding=encoding)}" for k, v in pairs).encode()
+
+
+def multipart_body(*pairs: tuple[str, str]) -> bytes:
+    parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in pairs]
+    return ("".join(parts) + "--b--\r\n").encode()
+
+
+def test_no_body_shape_gets_past_a_locked_account(throttled, org):
+    """Once the account is locked, every way a form can be sent with its e-mail — as
+    the form reads it: trimmed, in any case, the first of duplicate keys — answers 429,
+    even with the right password; a body that is no form is refused (415) before
+    anything reads it. Nothing logs in."""
+    client = throttled.test_client()
+    lock_out(client, org.emails.agent)
+    email, urlencoded = org.emails.agent, "application/x-www-form-urlencoded"
+    right = ("password", PASSWORD)
+    form_shapes = [
+        (urlencoded, form_encoded(("email", email), right)),
+        (urlencoded, form_encoded(("email", email.upper()), right)),
+        (urlencoded, form_encoded(("email", f"  {email.title()}\t "), right)),
+        (urlencoded, form_encoded(("email", email), ("email", "ingen@kommun.test"), right)),
+        (
+            f"{urlencoded}; charset=ISO-8859-1",
+            form_encoded(("email", email), right, encoding="latin-1"),
+        ),
+        (f"{urlencoded}; charset=utf-16", form_encoded(("email", email), right)),
+        (f"{urlencoded}; charset=nonsense", form_encoded(("email", email), right)),
+        ("multipart/form-data; boundary=b", multipart_body(("email", email), right)),
+        (
+            "multipart/form-data; boundary=b; charset=latin-1",
+            multipart_body(("email", f" {email.upper()}"), right),
+        ),
+    ]
+    for content_type, body in form_shapes:
+        response = client.post("/logga-in", data=body, content_type=content_type)
+        assert response.status_code == 429, (content_type, body)
+        assert TOO_MANY in text(response)
+    other_shapes = [
+        ("application/json", json.dumps({"email": email, "password": PASSWORD}).encode()),
+        (
+            "application/json; charset=utf-8",
+            json.dumps({"email": [email], "password": PASSWORD}).encode(),
+        ),
+        ("text/plain", f"email={email}\r\npassword={PASSWORD}".encode()),
+        ("text/plain; charset=utf-8", form_encoded(("email", email), right)),
+        (None, form_encoded(("email", email), right)),
+    ]
+    for content_type, body in other_shapes:
+        headers = {"Content-Type": content_type} if content_type else {}
+        response = client.post("/logga-in", data=body, headers=headers)
+        assert response.status_code == 415, (content_type, body)
+    # The first of duplicate keys is the account, for the form as for the throttle.
+    other_first = form_encoded(("email", "ingen@kommun.test"), ("email", email), right)
+    response = client.post("/logga-in", data=other_first, content_type=urlencoded)
+    assert response.status_code == 400 and WRONG in text(response)
+    assert client.get("/inkorg").status_code == 302  # never logged in

@@ -6,11 +6,11 @@ import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, ValidationError
-from wtforms.validators import Length, Optional, Regexp
+from wtforms import ValidationError
+from wtforms.validators import Regexp
 
 from ..core.timeutil import FIRST_DAY, LAST_DAY
-from ..forms import BaseForm, IdSelectField, blank_to_none
+from ..forms import BaseForm, IdSelectField, line_field
 from .queries import AuditFilter
 from .services import search_terms
 
@@ -43,47 +43,36 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    action = StringField(
+    action = line_field(
         _l("Action"),
-        filters=[blank_to_none],
+        max_length=60,
+        optional=True,
         validators=[
-            Optional(),
-            Length(max=60),
             Regexp(
                 r"^[a-z_]+(\.[a-z_]+)*\.?$",
                 message=_l("Write an action like ticket.read, or its first part like ticket."),
-            ),
+            )
         ],
     )
     user = IdSelectField(_l("User"))
-    text = StringField(
-        _l("Target or detail"), filters=[blank_to_none], validators=[Optional(), Length(max=120)]
+    text = line_field(_l("Target or detail"), max_length=120, optional=True)
+    start = line_field(
+        _l("From"), name="from", max_length=10, optional=True, validators=[_check_day]
     )
-    start = StringField(
-        _l("From"), name="from", filters=[blank_to_none], validators=[Optional(), _check_day]
-    )
-    end = StringField(
-        _l("To"), name="to", filters=[blank_to_none], validators=[Optional(), _check_day]
-    )
-    address = StringField(
+    end = line_field(_l("To"), name="to", max_length=10, optional=True, validators=[_check_day])
+    address = line_field(
         _l("Address"),
-        filters=[blank_to_none],
+        max_length=64,
+        optional=True,
         validators=[
-            Optional(),
-            Length(max=64),
             Regexp(
                 r"^[0-9A-Fa-f:.]+$",
                 message=_l("Write an IP address, or its first part like 10.1."),
-            ),
+            )
         ],
     )
 
-    searched = StringField(
-        _l("Searched for"),
-        description=_l("Words someone may have searched tickets for, such as a name"),
-        filters=[blank_to_none],
-        validators=[Optional(), Length(max=200)],
-    )
+    searched = line_field(_l("Searched for"), max_length=200, optional=True)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

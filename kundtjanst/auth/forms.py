@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from ..forms import (
@@ -12,8 +12,8 @@ from ..forms import (
     ChoiceField,
     choice,
     email_validator,
+    line_field,
     name_field,
-    strip,
 )
 from ..labels import ROLE
 from .models import Role
@@ -21,11 +21,7 @@ from .services import UserError, check_password_strength
 
 
 class LoginForm(BaseForm):
-    email = StringField(
-        _l("E-mail"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=254)],
-    )
+    email = line_field(_l("E-mail"), _l("Enter your e-mail address."), max_length=254)
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
     )
@@ -63,14 +59,11 @@ def password_strength(form, field) -> None:
 class UserForm(BaseForm):
     """Editing a user; `NewUserForm` adds the first password."""
 
-    email = StringField(
+    email = line_field(
         _l("E-mail"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter an e-mail address.")),
-            Length(max=254),
-            email_validator(),
-        ],
+        _l("Enter an e-mail address."),
+        max_length=254,
+        validators=[email_validator()],
     )
     name = name_field(_l("Name"), _l("Enter a name."))
     role = ChoiceField(

@@ -57,6 +57,9 @@ def _account(email: str | None) -> str:
 
 
 def account_from_form() -> str:
+    """The e-mail as the login form reads it: the first ``email`` form field. A body
+    that is no form never gets here (errors.refuse_other_bodies), and the form reads
+    nothing else: the form never sees an e-mail the throttle does not count."""
     return _account(request.form.get("email"))
 
 

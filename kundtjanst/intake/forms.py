@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
 from ..core.vocabulary import Channel
@@ -48,7 +48,7 @@ class QuestionForm(BaseForm):
     submission = HiddenField()
     # Hidden from people (and labelled for anyone who meets it anyway); programs that
     # fill in every field they find fill this one too.
-    website = StringField(_l("Leave this field empty"))
+    website = line_field(_l("Leave this field empty"), max_length=200)
 
     def validate_website(self, field) -> None:
         if field.data:

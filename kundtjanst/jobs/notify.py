@@ -3,7 +3,8 @@
 A group's message goes to its own address, or else to its active members. It
 carries references, due times and links; the subject line of a ticket only
 when the group is not confidential — a confidential ticket's contents never
-leave the application.
+leave the application. Stored text (a ticket's subject, the group's name) goes in
+on one line (`core.text.one_line`), whatever was stored: it cannot add lines.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from .. import mail
+from ..core.text import one_line
 from ..extensions import db
 from ..org.models import Group
 from ..templating import localtime
@@ -40,17 +42,18 @@ def ticket_link(reference: str) -> str:
 
 def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> bool:
     """Send one message about ``notices`` to ``group``; True if it went to a mail server."""
+    name = one_line(group.name)
     lines = [intro, ""]
     for notice in notices:
         line = notice.reference
         if notice.due_at is not None:
             line += " – " + _("due %(time)s", time=localtime(notice.due_at))
+        lines.append(line)
         if not notice.confidential and not group.confidential:
-            line += f"\n  {notice.subject}"
-        lines += [line, f"  {ticket_link(notice.reference)}", ""]
-    lines.append(_("This message was sent by En väg in to %(group)s.", group=group.name))
-    subject = f"[{group.name}] {title}"
-    return mail.send(recipients(group), subject, "\n".join(lines))
+            lines.append(f"  {one_line(notice.subject)}")
+        lines += [f"  {ticket_link(notice.reference)}", ""]
+    lines.append(_("This message was sent by En väg in to %(group)s.", group=name))
+    return mail.send(recipients(group), f"[{name}] {title}", "\n".join(lines))
 
 
 class NotificationError(RuntimeError):

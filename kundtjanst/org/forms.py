@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField
+from wtforms.validators import ValidationError
 
 from ..core.vocabulary import GroupKind
 from ..forms import (
@@ -17,11 +17,11 @@ from ..forms import (
     IdSelectField,
     OptionalWholeNumberField,
     WholeNumberField,
-    blank_to_none,
     choice,
     email_validator,
+    line_field,
     name_field,
-    strip,
+    text_field,
 )
 from ..labels import GROUP_KIND
 
@@ -33,11 +33,7 @@ class DepartmentForm(BaseForm):
 
 
 class GroupForm(BaseForm):
-    slug = StringField(
-        _l("Short name"),
-        filters=[strip],
-        validators=[DataRequired(_l("Enter a short name.")), Length(max=60)],
-    )
+    slug = line_field(_l("Short name"), _l("Enter a short name."), max_length=60)
     name = name_field(_l("Name"), _l("Enter the group's name."))
     kind = ChoiceField(
         _l("Kind"),
@@ -47,11 +43,7 @@ class GroupForm(BaseForm):
     )
     department_id = IdSelectField(_l("Department"))
     confidential = BooleanField(_l("Confidential: only the group's members may read its tickets"))
-    email = StringField(
-        _l("E-mail"),
-        filters=[blank_to_none],
-        validators=[Optional(), Length(max=254), email_validator()],
-    )
+    email = line_field(_l("E-mail"), max_length=254, optional=True, validators=[email_validator()])
     sla_hours = OptionalWholeNumberField(
         _l("Time to answer in this group (working hours)"), minimum=1, maximum=1000
     )
@@ -72,9 +64,7 @@ class GroupForm(BaseForm):
 
 class CategoryForm(BaseForm):
     name = name_field(_l("Name"), _l("Enter the subject area's name."))
-    description = TextAreaField(
-        _l("Description"), filters=[blank_to_none], validators=[Optional(), Length(max=2000)]
-    )
+    description = text_field(_l("Description"), max_length=2000, optional=True)
     default_group_id = IdSelectField(_l("Default answer group"))
     sla_hours = WholeNumberField(
         _l("Time to answer (working hours)"), minimum=1, maximum=1000, default=16
@@ -98,9 +88,5 @@ class CategoryForm(BaseForm):
 
 
 class ReasonForm(BaseForm):
-    name = StringField(
-        _l("Reason"),
-        filters=[strip],
-        validators=[DataRequired(_l("Write the reason.")), Length(max=120)],
-    )
+    name = name_field(_l("Reason"), _l("Write the reason."))
     active = BooleanField(_l("Active"), default=True)

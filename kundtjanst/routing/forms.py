@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import BooleanField
+from wtforms.validators import ValidationError
 
 from ..core.routing import parse_keywords
-from ..forms import BaseForm, ChoiceField, IdSelectField, blank_to_none, name_field
+from ..forms import BaseForm, ChoiceField, IdSelectField, line_field, name_field, text_field
 
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 
@@ -39,14 +39,8 @@ class RuleForm(BaseForm):
     active = BooleanField(_l("Active"), default=True)
     channel = ChoiceField(_l("Channel"))
     category_id = IdSelectField(_l("Subject area"))
-    keywords = TextAreaField(
-        _l("Keywords"), filters=[blank_to_none], validators=[Optional(), Length(max=2000)]
-    )
-    email_domain = StringField(
-        _l("Citizen's e-mail domain"),
-        filters=[blank_to_none],
-        validators=[Optional(), Length(max=253)],
-    )
+    keywords = text_field(_l("Keywords"), max_length=2000, optional=True)
+    email_domain = line_field(_l("Citizen's e-mail domain"), max_length=253, optional=True)
     group_id = IdSelectField(
         _l("Send to group"), required=True, required_message=_l("Choose a group.")
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.validators import StopValidation
 
 from .. import choices
 from ..core.vocabulary import GroupKind, Outcome
@@ -18,7 +18,6 @@ from ..forms import (
     IdSelectField,
     choice,
     line_field,
-    strip,
     text_field,
     whole_number,
 )
@@ -172,7 +171,7 @@ class RepeatForm(TicketActionForm):
     default_prefix = "repeat"
     has_fields = False
 
-    earlier = StringField(validators=[DataRequired(), Length(max=20)])
+    earlier = line_field(_l("Earlier contact"), _l("Choose the earlier contact."), max_length=20)
 
     def unsaved_text(self) -> list[tuple[str, str]]:
         return []  # a button: nothing written to give back
@@ -184,7 +183,7 @@ class InboxFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Search"), filters=[strip], validators=[Length(max=200)])
+    q = line_field(_l("Search"), max_length=200)
     channel = SelectField(_l("Channel"), default="", validate_choice=True)
     category = IdSelectField(_l("Subject area"))
     status = SelectField(_l("Status"), default="", validate_choice=True)

@@ -8,9 +8,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
-from ..forms import BaseForm, EnumRadioField, blank_to_none, choice, strip
+from ..forms import BaseForm, EnumRadioField, choice, line_field
 
 _TIME = re.compile(r"([01]?[0-9]|2[0-4])[:.]([0-5][0-9])")
 WEEKDAYS = (
@@ -33,8 +33,8 @@ def parse_minute(text: str | None) -> int | None:
     return minute if minute <= 24 * 60 else None
 
 
-def _time_field(label):
-    return StringField(label, filters=[strip], validators=[Length(max=5)])
+def _time_field(label) -> StringField:
+    return line_field(label, max_length=5)
 
 
 class WeekForm(BaseForm):
@@ -73,7 +73,7 @@ for _day in range(7):
 class SpecialDayForm(BaseForm):
     default_prefix = "special"
 
-    day = StringField(_l("Date"), filters=[strip], validators=[Length(max=10)])
+    day = line_field(_l("Date"), max_length=10)
     kind = EnumRadioField(
         _l("The office is"),
         default="closed",
@@ -82,8 +82,8 @@ class SpecialDayForm(BaseForm):
             choice("shortened", _l("Open, but closes early")),
         ],
     )
-    closes = StringField(_l("Closes at"), filters=[strip], validators=[Length(max=5)])
-    note = StringField(_l("Note"), filters=[blank_to_none], validators=[Length(max=120)])
+    closes = _time_field(_l("Closes at"))
+    note = line_field(_l("Note"), max_length=120)
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
