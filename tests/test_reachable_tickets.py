@@ -147,3 +147,33 @@ def test_administrators_list_and_release_claims_nobody_can_work(app, org, login_
     assert ticket(app, kept).claimed_by_id == org.users.member2
     after = admin.get("/admin/fastnade-arenden").get_data(as_text=True)
     assert reference not in after
+
+
+# --- deactivating a group names its successor ----------------------------------------
+
+
+def test_a_group_that_has_had_tickets_is_deactivated_only_with_a_successor(app, org, login_as):
+    from .test_admin import edit_group, text
+
+    reference, token = closed_in_bygg(app, org)
+    admin = login_as("admin")
+    refused = edit_group(app, admin, org.groups.bygg, active=None)
+    assert refused.status_code == 400
+    assert "ange gruppen som tar över" in text(refused)
+    for wrong in (org.groups.bygg,):  # not itself
+        response = edit_group(app, admin, org.groups.bygg, active=None, successor_id=str(wrong))
+        assert response.status_code == 400
+    with app.app_context():
+        db.session.get(Group, org.groups.social).active = False
+        db.session.commit()
+    inactive = edit_group(
+        app, admin, org.groups.bygg, active=None, successor_id=str(org.groups.social)
+    )
+    assert inactive.status_code == 400  # not an inactive one either
+    done = edit_group(app, admin, org.groups.bygg, active=None, successor_id=str(org.groups.miljo))
+    assert done.status_code == 302
+    with app.app_context():
+        bygg = db.session.get(Group, org.groups.bygg)
+        assert not bygg.active and bygg.successor_id == org.groups.miljo
+    app.test_client().post(f"/arende/{token}", data={"message": "Igen."})
+    assert ticket(app, reference).group_id == org.groups.miljo

@@ -78,6 +78,7 @@ def _group_data(form: GroupForm) -> services.GroupData:
         active=form.active.data,
         sla_hours=form.sla_hours.data,
         unclaimed_alert_hours=form.unclaimed_alert_hours.data,
+        successor=db.session.get(Group, form.successor_id.data) if form.successor_id.data else None,
     )
 
 
@@ -87,6 +88,9 @@ def edit_group(group_id: int | None = None):
     group = get_or_404(Group, group_id) if group_id is not None else None
     form = GroupForm(obj=group)
     form.department_id.choices = choices.departments(_l("No department"))
+    form.successor_id.choices = choices.groups(
+        _l("None"), exclude_id=group.id if group else None, current_id=None
+    )
     if form.validate_on_submit():
         try:
             saved = services.save_group(group, _group_data(form))

@@ -51,6 +51,7 @@ class GroupForm(BaseForm):
         _l("Alert when unclaimed for (working hours)"), minimum=1, maximum=1000, default=4
     )
     active = BooleanField(_l("Active"), default=True)
+    successor_id = IdSelectField(_l("Successor"))
 
     def validate_slug(self, field) -> None:
         if not _SLUG.fullmatch(field.data):

@@ -87,6 +87,7 @@ class GroupData:
     active: bool
     sla_hours: int | None = None
     unclaimed_alert_hours: int | None = None
+    successor: Group | None = None  # where its tickets go once it is inactive
 
 
 def _frontline_ids() -> list[int]:
@@ -125,6 +126,24 @@ def _check_group(group: Group | None, data: GroupData) -> None:
                 ),
                 "active",
             )
+    _check_successor(group, data)
+
+
+def _check_successor(group: Group | None, data: GroupData) -> None:
+    """An inactive group that has had tickets names an active successor: a ticket of its
+    that is reopened (a citizen writes again) goes there, where someone works it."""
+    chosen = data.successor
+    if chosen is not None and (not chosen.active or (group is not None and chosen.id == group.id)):
+        raise InvalidChange(_l("Choose another, active group."), "successor_id")
+    deactivating = group is not None and not data.active and chosen is None
+    if deactivating and group_usage(group)["tickets"]:
+        raise InvalidChange(
+            _l(
+                "The group has had tickets: name the group that takes over a ticket of its "
+                "that is opened again."
+            ),
+            "successor_id",
+        )
 
 
 def open_ticket_count(group: Group) -> int:
@@ -145,6 +164,7 @@ GROUP_FIELDS = (
     "active",
     "sla_hours",
     "unclaimed_alert_hours",
+    "successor_id",
 )
 
 
@@ -168,6 +188,7 @@ def save_group(group: Group | None, data: GroupData) -> Group:
     group.department = data.department
     group.confidential = data.confidential
     group.email = data.email
+    group.successor = None if data.active else data.successor
     group.active = data.active
     group.sla_hours = data.sla_hours
     group.unclaimed_alert_hours = (
