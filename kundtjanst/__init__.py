@@ -141,10 +141,11 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import users_cli
     from .demo.cli import demo_cli
     from .jobs.cli import scheduler_cli
+    from .mail.cli import mail_cli
     from .retention.cli import retention_cli
     from .stats.cli import stats_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli, retention_cli, stats_cli):
+    for group in (users_cli, demo_cli, scheduler_cli, mail_cli, retention_cli, stats_cli):
         app.cli.add_command(group)
 
 
@@ -153,11 +154,20 @@ def register_jobs() -> None:
     from .intake.jobs import tidy_receipts
     from .jobs.heartbeat import heartbeat
     from .jobs.registry import register
+    from .mail.jobs import send_mail
     from .retention.jobs import nightly_retention
     from .stats.jobs import snapshot
     from .tickets.jobs import sla_watch, unclaimed_alert
 
-    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, tidy_receipts, heartbeat)
+    register(
+        sla_watch,
+        unclaimed_alert,
+        send_mail,
+        nightly_retention,
+        snapshot,
+        tidy_receipts,
+        heartbeat,
+    )
 
 
 def register_signals() -> None:

@@ -88,6 +88,10 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_FROM = "En väg in <noreply@localhost>"
     MAIL_TIMEOUT = 10
+    # How long a message the server does not take is tried again before it is marked
+    # failed, and how often the outbox is delivered (the job mail.send).
+    MAIL_RETRY_HOURS = 24
+    SCHEDULER_MAIL_SECONDS = 60
     # The scheduler (`flask scheduler run`): see kundtjanst/jobs/.
     SCHEDULER_LEASE_SECONDS = 30
     SCHEDULER_RENEW_SECONDS = 10

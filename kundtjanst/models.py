@@ -5,6 +5,7 @@ from .auth.models import Role, User
 from .core.vocabulary import GroupKind
 from .intake.models import Receipt
 from .jobs.models import JobRun, SchedulerLease
+from .mail.models import OutgoingMail
 from .org.models import Category, CouldReason, Department, Group, membership
 from .routing.models import RoutingRule
 from .settings.models import Setting
@@ -22,6 +23,7 @@ __all__ = [
     "GroupKind",
     "JobRun",
     "OfficeHours",
+    "OutgoingMail",
     "Receipt",
     "Role",
     "RoutingRule",

@@ -15,9 +15,10 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 
-from .. import mail
 from ..core.text import one_line
 from ..extensions import db
+from ..mail.models import SENT, OutgoingMail
+from ..mail.services import deliver, queue
 from ..org.models import Group
 from ..templating import localtime
 
@@ -40,8 +41,9 @@ def ticket_link(reference: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{reference}"
 
 
-def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> bool:
-    """Send one message about ``notices`` to ``group``; True if it went to a mail server."""
+def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> OutgoingMail | None:
+    """Queue one message about ``notices`` to ``group`` in the outbox (None: the group
+    has no valid address)."""
     name = one_line(group.name)
     lines = [intro, ""]
     for notice in notices:
@@ -53,7 +55,7 @@ def notify(group: Group, title: str, intro: str, notices: list[Notice]) -> bool:
             lines.append(f"  {one_line(notice.subject)}")
         lines += [f"  {ticket_link(notice.reference)}", ""]
     lines.append(_("This message was sent by En väg in to %(group)s.", group=name))
-    return mail.send(recipients(group), f"[{name}] {title}", "\n".join(lines))
+    return queue(recipients(group), f"[{name}] {title}", "\n".join(lines))
 
 
 class NotificationError(RuntimeError):
@@ -61,14 +63,22 @@ class NotificationError(RuntimeError):
 
 
 def send_notices(by_group: dict[int, list[Notice]], title: str, intro: str) -> int:
-    """Notify each group; raise at the end if any failed. Returns messages sent."""
-    sent, failures = 0, []
+    """Queue a message per group, commit it with whatever caused it, then send them
+    now. A message that could not be sent stays in the outbox for the job
+    ``mail.send`` to try again, and this raises, so the run shows the failure.
+    Returns the messages a mail server took."""
+    queued = {}
     for group_id, notices in by_group.items():
         group = db.session.get(Group, group_id)
-        try:
-            sent += notify(group, title, intro, notices)
-        except Exception as error:  # one group's failure must not stop the others
-            failures.append(f"{group.slug}: {type(error).__name__}: {error}")
+        row = notify(group, title, intro, notices)
+        if row is not None:
+            queued[row.id] = group.slug
+    db.session.commit()
+    deliver(queued)
+    rows = [db.session.get(OutgoingMail, row_id) for row_id in queued]
+    failures = [
+        f"{queued[r.id]}: {r.last_error}" for r in rows if r.last_error and r.status != SENT
+    ]
     if failures:
         raise NotificationError("; ".join(failures))
-    return sent
+    return sum(r.status == SENT for r in rows)

@@ -90,8 +90,7 @@ def record_alerts(now: datetime) -> Notices:
 
 
 def _tell(by_group: Notices, counted: str, title: str, intro: str) -> dict[str, int]:
-    """Commit the marks, then e-mail each group; the run's counts."""
-    db.session.commit()
+    """E-mail each group (committed with the marks); the run's counts."""
     sent = send_notices(by_group, title, intro)
     return {
         counted: sum(len(n) for n in by_group.values()),

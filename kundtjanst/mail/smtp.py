@@ -1,4 +1,4 @@
-"""Outgoing e-mail with the standard library's smtplib.
+"""Building a message and handing it to an SMTP server (the standard library's smtplib).
 
 Configured from the application's settings (environment ``KUNDTJANST_MAIL_*``):
 MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS (STARTTLS), MAIL_USE_SSL (SMTPS),
@@ -24,9 +24,9 @@ from email.utils import formatdate, make_msgid, parseaddr
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
-from .core.text import one_line
+from ..core.text import one_line
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("kundtjanst.mail")
 
 
 def valid_addresses(recipients: Iterable[str | None]) -> list[str]:
@@ -47,7 +47,7 @@ def valid_addresses(recipients: Iterable[str | None]) -> list[str]:
     return sorted(valid)
 
 
-def build(sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
+def build(sender: str, to: list[str], subject: str, body: str, message_id: str) -> EmailMessage:
     """The message: From, To, Subject (on one line), Date, Message-ID, and the body as
     plain text."""
     message = EmailMessage(policy=policy.SMTP)
@@ -55,25 +55,25 @@ def build(sender: str, to: list[str], subject: str, body: str) -> EmailMessage:
     message["To"] = ", ".join(to)
     message["Subject"] = one_line(subject)
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message["Message-ID"] = message_id
     message.set_content(body)
     return message
 
 
-def send(recipients: Iterable[str | None], subject: str, body: str) -> bool:
-    """Send a plain-text message; True if it went to an SMTP server, False if only logged.
+def new_message_id(sender: str) -> str:
+    """A Message-ID on the sender's mail domain, made once per message and kept, so a
+    message sent again after a crash carries the same one (mail clients show it once)."""
+    return make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
 
-    Raises the SMTP or socket error when the server refuses or cannot be reached,
-    so that a job records the failure.
-    """
-    to = valid_addresses(recipients)
-    if not to:
-        return False
+
+def configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
+def transport(message: EmailMessage, to: list[str]) -> None:
+    """Hand ``message`` to the configured SMTP server for ``to``. Raises the SMTP or
+    socket error when the server refuses it or cannot be reached."""
     config = current_app.config
-    message = build(config["MAIL_FROM"], to, subject, body)
-    if not config.get("MAIL_SERVER"):
-        log.warning("No MAIL_SERVER set; not sent to %s: %s", message["To"], message["Subject"])
-        return False
     host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
     smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
     with smtp_class(host, port, timeout=timeout) as smtp:
@@ -83,4 +83,11 @@ def send(recipients: Iterable[str | None], subject: str, body: str) -> bool:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         smtp.send_message(message, to_addrs=to)
     log.info("Sent to %s: %s", message["To"], message["Subject"])
-    return True
+
+
+def permanent(error: BaseException) -> bool:
+    """A refusal that sending again will not change: the server answered 5xx."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
