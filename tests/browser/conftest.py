@@ -99,7 +99,9 @@ def live_server(live_app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["BASE_URL"] = base  # links for people (a status link) point here
+    yield base
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
