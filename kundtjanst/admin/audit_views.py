@@ -14,10 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from .. import choices
 from ..audit.actions import ACTIONS, DETAILS
-from ..audit.forms import AuditFilterForm
+from ..audit.forms import AuditFilterForm, ReadsForm
 from ..audit.queries import NO_USER, entries, reads_of, user_names
 from ..forms import choice
-from ..tickets.queries import normalise_reference
 from ..web import paginate
 from .blueprint import bp
 
@@ -79,8 +78,10 @@ def audit_log():
 def ticket_reads():
     """Who was shown a ticket, by day: for a register extract (GDPR art. 15) or the
     question who looked at a citizen's matter."""
-    raw = request.args.get("arende", "")[:200]
-    reference = normalise_reference(raw) if raw else None
-    page = paginate(reads_of(reference)) if reference else None
-    status = 400 if raw and reference is None else 200
-    return render_template("admin/reads.html", raw=raw, reference=reference, page=page), status
+    form = ReadsForm(formdata=request.args)
+    if "arende" not in request.args:
+        return render_template("admin/reads.html", form=form, page=None)
+    if not form.validate():
+        return render_template("admin/reads.html", form=form, page=None), 400
+    page = paginate(reads_of(form.reference))
+    return render_template("admin/reads.html", form=form, page=page)

@@ -11,6 +11,7 @@ from wtforms.validators import Regexp
 
 from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..forms import BaseForm, IdSelectField, line_field
+from ..tickets.queries import normalise_reference
 from .queries import AuditFilter
 from .services import search_terms
 
@@ -92,3 +93,22 @@ class AuditFilterForm(BaseForm):
             address=self.address.data,
             searched=search_terms(self.searched.data) if self.searched.data else None,
         )
+
+
+class ReadsForm(BaseForm):
+    """Whose reads of which ticket to show (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    arende = line_field(
+        _l("Reference"), _l("Write a reference like KT-2026-000123."), max_length=30
+    )
+
+    def validate_arende(self, field) -> None:
+        if normalise_reference(field.data) is None:
+            raise ValidationError(_l("Write a reference like KT-2026-000123."))
+
+    @property
+    def reference(self) -> str | None:
+        return normalise_reference(self.arende.data or "")

@@ -77,6 +77,15 @@ def answered(org: Org, body: str = "Tömningen görs på torsdag.", **kwargs) ->
     return made
 
 
+def closed(org: Org, **kwargs) -> Made:
+    """A web question kundtjänst has answered and closed (it can be opened again)."""
+    made = answered(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    services.resolve(ticket, db.session.get(User, org.users.agent), Outcome.ANSWERED)
+    db.session.commit()
+    return made
+
+
 def could_have_answered(org: Org, reason: str = "Svaret finns på webben", **kwargs) -> Made:
     """An escalated question the svarsgrupp answered, marking that kundtjänst could
     have answered it (the dashboard's learning-loop table)."""

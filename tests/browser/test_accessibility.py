@@ -94,6 +94,13 @@ CASES = [
     Case("ticket", "agent", visit("/arenden/{s.inbox.reference}")),
     Case("ticket-errors", "agent", submit("/arenden/{s.inbox.reference}", "Skicka svar"), 400),
     Case("search", "agent", visit("/sok?q=Bygga")),
+    Case("stale", "agent", visit("/arenden/utan-aktivitet")),
+    Case(
+        "new-status-link",
+        "agent",
+        submit("/arenden/{s.inbox.reference}", "Skapa en ny statuslänk"),
+    ),
+    Case("ticket-closed", "agent", visit("/arenden/{s.closed.reference}")),
     Case("restricted", "agent", visit("/arenden/{s.secret.reference}")),
     Case("password", "agent", visit("/konto/losenord")),
     Case("password-errors", "agent", submit("/konto/losenord", "Byt lösenord"), 400),
@@ -103,6 +110,7 @@ CASES = [
     Case("ticket-claimed", "member", visit("/arenden/{s.claimed.reference}")),
     Case("ticket-unclaimed", "member2", visit("/arenden/{s.queued.reference}")),
     Case("queues", "social", visit("/ko/socialtjanst")),
+    Case("ticket-confidential", "social", visit("/arenden/{s.secret.reference}")),
     # A manager.
     Case("manager-search", "manager", visit("/sok?q=KT")),
     # The administrator.
@@ -134,6 +142,9 @@ CASES = [
     Case("admin-settings", "admin", visit("/admin/installningar")),
     Case("admin-audit-log", "admin", visit("/admin/logg?action=auth")),
     Case("admin-audit-log-errors", "admin", visit("/admin/logg?from=igår&address=x"), 400),
+    Case("admin-reads", "admin", visit("/admin/lasningar?arende={s.inbox.reference}")),
+    Case("admin-reads-errors", "admin", visit("/admin/lasningar?arende=fel"), 400),
+    Case("admin-stuck-claims", "admin", visit("/admin/fastnade-arenden")),
 ]
 
 
@@ -147,6 +158,7 @@ def scene(app, org) -> SimpleNamespace:
             answered=scenes.answered(org, subject="Parkeringstillstånd"),
             queued=scenes.escalated(org),
             claimed=scenes.claimed(org, subject="Bygga altan"),
+            closed=scenes.closed(org, subject="Ett avslutat ärende"),
             secret=scenes.web_question(org, subject="Försörjningsstöd", category="bistand"),
             department=db.session.scalar(select(Department.id).order_by(Department.id)),
             rule=db.session.scalar(select(RoutingRule.id)),
