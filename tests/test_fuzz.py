@@ -697,6 +697,14 @@ PAGES = {
     ),
     "queue": Page("/ko/bygglov", "member", {"sort": ("oldest", "due"), "page": ("1", "2")}),
     "mine": Page("/mina", "member", {"page": ("1",)}),
+    "without activity": Page("/arenden/utan-aktivitet", "agent", {"page": ("1", "2")}),
+    "reads": Page(
+        "/admin/lasningar",
+        "admin",
+        {"arende": ("KT-2026-000001", ""), "page": ("1",)},
+        frozenset({200, 400}),
+    ),
+    "claims nobody can work": Page("/admin/fastnade-arenden", "admin", {"page": ("1",)}),
     "search": Page("/sok", "agent", {"q": ("tunnan", "KT-2026-000001"), "page": ("1", "3")}),
     "dashboard": Page(
         "/statistik",
