@@ -35,6 +35,11 @@ def of(rows: Iterable, blank=None) -> list[SelectChoice]:
     return _blank(blank) + [choice(row.id, row.name) for row in rows]
 
 
+def labelled(labels: dict) -> list[SelectChoice]:
+    """Options for an enum's values, with their labels (`labels.ROLE` and the like)."""
+    return [choice(getattr(value, "value", value), label) for value, label in labels.items()]
+
+
 def categories(blank=None, *, current_id: int | None = None) -> list[SelectChoice]:
     """Active subject areas, by name."""
     stmt = select(Category).where(Category.active.is_(True) | (Category.id == current_id))

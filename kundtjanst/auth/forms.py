@@ -6,11 +6,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from ..choices import labelled
 from ..forms import (
     BaseForm,
     CheckboxListField,
     ChoiceField,
-    choice,
     email_validator,
     line_field,
     name_field,
@@ -70,7 +70,7 @@ class UserForm(BaseForm):
         _l("Role"),
         required=True,
         default=Role.STAFF.value,
-        choices=[choice(r.value, ROLE[r]) for r in Role],
+        choices=labelled(ROLE),
     )
     memberships = CheckboxListField(_l("Groups"))
     active = BooleanField(_l("Active (can log in)"), default=True)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
+from ..choices import labelled
 from ..core.vocabulary import GroupKind
 from ..forms import (
     BaseForm,
@@ -17,7 +18,6 @@ from ..forms import (
     IdSelectField,
     OptionalWholeNumberField,
     WholeNumberField,
-    choice,
     email_validator,
     line_field,
     name_field,
@@ -39,7 +39,7 @@ class GroupForm(BaseForm):
         _l("Kind"),
         required=True,
         default=GroupKind.ANSWER.value,
-        choices=[choice(k.value, GROUP_KIND[k]) for k in GroupKind],
+        choices=labelled(GROUP_KIND),
     )
     department_id = IdSelectField(_l("Department"))
     confidential = BooleanField(_l("Confidential: only the group's members may read its tickets"))

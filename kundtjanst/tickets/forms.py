@@ -10,13 +10,13 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import StopValidation
 
 from .. import choices
+from ..choices import labelled
 from ..core.vocabulary import GroupKind, Outcome
 from ..forms import (
     MAX_ID,
     BaseForm,
     EnumRadioField,
     IdSelectField,
-    choice,
     line_field,
     text_field,
     whole_number,
@@ -109,7 +109,7 @@ class ResolveForm(TicketActionForm):
     outcome = EnumRadioField(
         _l("Outcome"),
         default=Outcome.ANSWERED.value,
-        choices=[choice(o.value, OUTCOME[o]) for o in Outcome],
+        choices=labelled(OUTCOME),
     )
     reply = text_field(_l("Answer to the citizen"))
     during_contact = BooleanField(
