@@ -69,7 +69,10 @@ def render_ticket(
     it was shown (or it said no version): the page says so and lists what changed.
     Every action form goes out carrying the ticket's current version.
     """
-    user = current_user
+    user = current_user._get_current_object()
+    # What this person may do here, asked once (`permissions.RULES`); the template's
+    # `may(action, ticket)` reads the answers.
+    permitted = {action: allowed(action, user, ticket) for action in Action}
     # Before the forms are given the current version: what changed since theirs.
     refusal = _refusal(ticket, refused)
     action_forms = {}
@@ -77,15 +80,13 @@ def render_ticket(
         given = forms.get(name)
         form = given or form_cls(formdata=None)
         form.version.data = str(ticket.version)
-        if allowed(action, user, ticket):  # only the forms this person is shown
+        if permitted[action]:  # only the forms this person is shown
             form.prepare(ticket, fresh=given is None)
         action_forms[name] = form
     repeat_of = None
     if ticket.repeat_of_id is not None:  # a link only if this user may read the earlier one
         repeat_of = db.session.scalar(queries.visible(user).where(Ticket.id == ticket.repeat_of_id))
-    repeat_candidates = (
-        repeat.candidates(ticket, user) if allowed(Action.CONFIRM_REPEAT, user, ticket) else []
-    )
+    repeat_candidates = repeat.candidates(ticket, user) if permitted[Action.CONFIRM_REPEAT] else []
     audit.confidential_read(ticket)
     audit.ticket_read(ticket, user.id, local_today())
     audit.confidential_listed(repeat_candidates)
@@ -97,6 +98,9 @@ def render_ticket(
         repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,
         refusal=refusal,
+        may=lambda action, shown: (
+            permitted[Action(action)] if shown is ticket else allowed(action, user, shown)
+        ),
     )
     return audit.committed((page, status))
 
