@@ -98,6 +98,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .exports.views import bp as exports_bp
     from .intake.views import bp as intake_bp
     from .main import bp as main_bp
     from .stats.views import bp as stats_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(intake_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
@@ -146,13 +148,14 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs() -> None:
     """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
+    from .exports.jobs import produce as produce_exports
     from .jobs.heartbeat import heartbeat
     from .jobs.registry import register
     from .retention.jobs import nightly_retention
     from .stats.jobs import snapshot
     from .tickets.jobs import sla_watch, unclaimed_alert
 
-    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, heartbeat)
+    register(sla_watch, unclaimed_alert, nightly_retention, snapshot, produce_exports, heartbeat)
 
 
 def register_signals() -> None:

@@ -3,6 +3,7 @@
 from .audit.models import AuditEntry
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
+from .exports.models import Export, ExportChunk
 from .jobs.models import JobRun, SchedulerLease
 from .org.models import Category, CouldReason, Department, Group, membership
 from .routing.models import RoutingRule
@@ -17,6 +18,8 @@ __all__ = [
     "CouldReason",
     "Department",
     "Event",
+    "Export",
+    "ExportChunk",
     "Group",
     "GroupKind",
     "JobRun",
