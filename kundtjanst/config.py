@@ -98,6 +98,12 @@ class Defaults:
     SCHEDULER_SLA_WATCH_MINUTES = 5
     SCHEDULER_HEARTBEAT_SECONDS = 0  # > 0: a trivial job this often (checks, tests)
     SCHEDULER_JOBS = ""  # comma-separated job names to run; empty: every job
+    # Exports (kundtjanst/exports/): the job producing them looks for work this often
+    # (0: never); a finished file is deleted after EXPORT_KEEP_HOURS; an export that has
+    # shown no progress for EXPORT_STALE_MINUTES (its scheduler died) is tried again once.
+    SCHEDULER_EXPORTS_SECONDS = 5
+    EXPORT_KEEP_HOURS = 24
+    EXPORT_STALE_MINUTES = 10
     # The dashboard caches what it reads from the daily rows per process until they
     # change; False (KUNDTJANST_STATS_CACHE=0) reads them on every request.
     STATS_CACHE = True

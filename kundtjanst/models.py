@@ -3,6 +3,7 @@
 from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
+from .exports.models import Export, ExportChunk
 from .intake.models import Receipt
 from .jobs.models import JobRun, SchedulerLease
 from .mail.models import OutgoingMail
@@ -19,6 +20,8 @@ __all__ = [
     "CouldReason",
     "Department",
     "Event",
+    "Export",
+    "ExportChunk",
     "Group",
     "GroupKind",
     "JobRun",

@@ -17,7 +17,12 @@ from datetime import date, timedelta
 import pytest
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.statistics import Period
+from kundtjanst.core.timeutil import utcnow
 from kundtjanst.core.vocabulary import Channel
+from kundtjanst.exports import services as export_services
+from kundtjanst.exports.jobs import produce
+from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
@@ -50,6 +55,7 @@ ADMIN_FORM_POST = staff("login", 403, 403, 403, 403, 400)
 ADMIN_EDIT_POST = ADMIN_FORM_POST
 ADMIN_ACTION_POST = staff("login", 403, 403, 403, 403, 302)
 LOGGED_IN = staff("login", 200, 200, 200, 200, 200)
+REQUESTER_ONLY = staff("login", 404, 404, 404, 200, 404)
 
 # (rule, method) -> Case
 MATRIX: dict[tuple[str, str], Case] = {
@@ -124,8 +130,23 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/statistik", "GET"): Case("/statistik", LOGGED_IN),
     ("/statistik.json", "GET"): Case("/statistik.json", LOGGED_IN),
     ("/statistik/arenden", "GET"): Case("/statistik/arenden?measure=resolved", LOGGED_IN),
-    ("/statistik/export.csv", "GET"): Case("/statistik/export.csv", LOGGED_IN),
-    ("/statistik/export.xlsx", "GET"): Case("/statistik/export.xlsx", LOGGED_IN),
+    # exports: anyone who sees figures asks for one; only the requester (here the
+    # manager) sees it or downloads it, everyone else gets 404
+    ("/statistik/exporter", "GET"): Case("/statistik/exporter", LOGGED_IN),
+    ("/statistik/exporter", "POST"): Case(
+        "/statistik/exporter?period=today",
+        staff("login", 303, 303, 303, 303, 303),
+        {"format": "csv"},
+    ),
+    ("/statistik/exporter/<int:export_id>", "GET"): Case(
+        "/statistik/exporter/{export_id}", REQUESTER_ONLY
+    ),
+    ("/statistik/exporter/<int:export_id>.json", "GET"): Case(
+        "/statistik/exporter/{export_id}.json", REQUESTER_ONLY
+    ),
+    ("/statistik/exporter/<int:export_id>/fil", "GET"): Case(
+        "/statistik/exporter/{export_id}/fil", REQUESTER_ONLY
+    ),
     ("/statistik/kontaktlista.csv", "GET"): Case(
         "/statistik/kontaktlista.csv?date={today}", staff("login", 403, 403, 403, 200, 200)
     ),
@@ -283,6 +304,7 @@ def scenario(app, org) -> dict:
         db.session.commit()
         rule_id = db.session.query(RoutingRule.id).scalar()
         group = db.session.get(Group, org.groups.miljo)
+        export_id = finished_export(db.session.get(User, org.users.manager))
         return {
             "ref": ticket.reference,
             "secret_ref": secret.reference,
@@ -293,9 +315,21 @@ def scenario(app, org) -> dict:
             "category_id": org.categories.avfall,
             "rule_id": rule_id,
             "reason_id": reason.id,
+            "export_id": export_id,
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }
+
+
+def finished_export(user: User) -> int:
+    """An export of today, asked for by ``user`` and produced by the job."""
+    today = date.today()
+    chosen = export_services.Chosen(Period(today, today), None, None, None, None)
+    export = export_services.request_export(user, ExportKind.CSV, chosen, utcnow())
+    db.session.commit()
+    produce(utcnow())
+    db.session.commit()
+    return export.id
 
 
 CASES = [

@@ -180,6 +180,35 @@ def test_a_trigger_runs_once(app, org):
         assert not runner.already_claimed("scheduler.heartbeat", TRIGGER + timedelta(seconds=1))
 
 
+def test_a_quiet_jobs_idle_runs_are_forgotten_once_no_standby_waits(app, org, monkeypatch):
+    """A job looking for work every 5 s leaves a handful of idle rows, not one per run:
+    each is kept while a standby scheduler may still wait for its trigger (so the
+    trigger still runs once), then deleted. Runs that did something stay."""
+    work = {TRIGGER + timedelta(seconds=5 * 7)}
+
+    def look(trigger_time):
+        return {"found": 1} if trigger_time in work else None
+
+    monkeypatch.setitem(
+        registry._JOBS,
+        "test.quiet",
+        registry.Job("test.quiet", registry.Every(5), "", look, quiet=True),
+    )
+    job = registry.load()["test.quiet"]
+    triggers = [TRIGGER + timedelta(seconds=5 * n) for n in range(60)]
+    for trigger in triggers:
+        assert runner.run(app, job, trigger, "test").ok
+    grace = runner.standby_grace(app.config)
+    with app.app_context():
+        kept = {r.trigger_time: r.outcome for r in db.session.scalars(select(JobRun))}
+        waited_for = {t for t in triggers if t >= triggers[-1] - grace}
+        assert kept == {t: "idle" for t in waited_for} | {min(work): "ok"}
+        assert len(waited_for) == grace // timedelta(seconds=5) + 1 == 17
+    # Within the grace time a trigger is still claimed: it does not run again.
+    assert run(app, "test.quiet", triggers[-1]) is None
+    assert runner.run(app, job, triggers[-1] - grace, "test") is None
+
+
 def test_a_failing_job_is_recorded_and_the_others_run(app, org, monkeypatch):
     def broken(trigger_time):
         db.session.add(Group(slug="halv", name="Halvsparad", kind="answer"))

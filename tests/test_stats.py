@@ -16,6 +16,7 @@ from kundtjanst.stats import services as stats_services
 from kundtjanst.stats.aggregate import Filters
 from kundtjanst.stats.figures import clear_cache, figures
 
+from .exporting import export
 from .stats_data import SCENARIOS, Clock, populate, tickets_by_reference
 
 # Three days around the spring daylight-saving change (29 March 2026: 02:00 → 03:00),
@@ -438,7 +439,7 @@ def test_an_sla_breach_in_any_stage_counts(app, org, monkeypatch, login_as):
     listed = client.get(f"/statistik/arenden?measure=sla_breached&{query}").get_data(as_text=True)
     assert f">{reference}<" in listed and "1 ärende" in listed
     assert client.get(f"/statistik.json?{query}").get_json()["sla_breached"] == 1
-    rows = client.get(f"/statistik/export.csv?{query}").get_data().decode("utf-8-sig").split()
+    rows = export(app, client, query).get_data().decode("utf-8-sig").split()
     header = rows[0].split(";")
     breached = {
         r.split(";")[0] for r in rows[1:] if r.split(";")[header.index("sla_breached")] == "true"

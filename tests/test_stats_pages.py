@@ -16,6 +16,7 @@ from kundtjanst.extensions import db
 from kundtjanst.stats.figures import clear_cache
 from kundtjanst.tickets.models import Ticket
 
+from .exporting import export
 from .stats_data import Clock, populate
 from .test_stats import DAYS, TODAY, local_moment, sql_figures
 
@@ -140,9 +141,9 @@ def test_staff_without_groups_and_anonymous(app, org, login_as, client):
     assert client.get("/statistik").status_code == 302
 
 
-def test_csv_export_opens_in_swedish_excel(world, login_as):
+def test_csv_export_opens_in_swedish_excel(world, login_as, app):
     refs, confidential = world
-    response = login_as("manager").get(f"/statistik/export.csv?{period_query()}")
+    response = export(app, login_as("manager"), period_query())
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     raw = response.get_data()
@@ -184,34 +185,42 @@ def test_csv_export_opens_in_swedish_excel(world, login_as):
     assert hours and all("." not in h for h in hours)
 
 
-def test_members_export_their_confidential_tickets(world, login_as):
+def test_members_export_their_confidential_tickets(world, login_as, app):
     _refs, confidential = world
-    text = (
-        login_as("social")
-        .get(f"/statistik/export.csv?{period_query()}")
-        .get_data()
-        .decode("utf-8-sig")
-    )
+    text = export(app, login_as("social"), period_query()).get_data().decode("utf-8-sig")
     assert confidential <= {r[0] for r in csv.reader(io.StringIO(text), delimiter=";")}
 
 
-def test_xlsx_export(world, login_as):
+def test_xlsx_export(world, login_as, app):
     refs, confidential = world
-    response = login_as("admin").get(f"/statistik/export.xlsx?{period_query()}")
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    response = export(app, login_as("admin"), period_query(), "xlsx")
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    workbook = load_workbook(io.BytesIO(response.get_data()))
+    assert workbook.sheetnames == ["Frågor"]
+    sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "reference"
     assert {r[0] for r in rows[1:]} == refs - confidential
 
 
 def test_exports_are_audited(world, login_as, app):
+    """The request is recorded, and each download."""
     from kundtjanst.audit.models import AuditEntry
 
-    login_as("manager").get(f"/statistik/export.csv?{period_query()}").get_data()
+    client = login_as("manager")
+    export(app, client, period_query()).get_data()
     with app.app_context():
         entry = db.session.query(AuditEntry).filter_by(action="stats.export").one()
-        assert entry.details["from"] == str(DAYS[0])
+        assert entry.details["from"] == str(DAYS[0]) and entry.target == "csv"
+        download = db.session.query(AuditEntry).filter_by(action="stats.export_download").one()
+        assert download.details["export"] == entry.details["export"]
+        assert download.details["from"] == str(DAYS[0]) and download.details["to"] == str(TODAY)
+    client.get(f"/statistik/exporter/{entry.details['export']}/fil").get_data()
+    with app.app_context():
+        downloads = db.session.query(AuditEntry).filter_by(action="stats.export_download")
+        assert downloads.count() == 2
 
 
 def test_contact_list_for_service_survey(world, login_as, app):

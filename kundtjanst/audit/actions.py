@@ -37,7 +37,8 @@ ACTIONS = {
     "calendar.week": _l("Changed the office hours"),
     "calendar.day_added": _l("Added a closed or shortened day"),
     "calendar.day_removed": _l("Removed a closed or shortened day"),
-    "stats.export": _l("Exported tickets"),
+    "stats.export": _l("Asked for an export of tickets"),
+    "stats.export_download": _l("Downloaded an export of tickets"),
     "stats.contact_list": _l("Exported the contact list"),
     "retention.run": _l("Anonymised expired tickets"),
 }
@@ -61,4 +62,9 @@ DETAILS = {
     "note": _l("Note"),
     "week": _l("Office hours, Monday to Sunday"),
     "closes": _l("Closes at"),
+    "export": _l("Export"),
+    "channel": _l("Channel"),
+    "category": _l("Subject area"),
+    "department": _l("Department"),
+    "group": _l("Group"),
 }

@@ -13,7 +13,9 @@ which the application factory does for every job in one list
 (``kundtjanst.register_jobs``). The function runs in an application context; it
 changes the database through the feature's services and leaves committing to the
 runner (it may commit earlier itself, e.g. before sending e-mail), and it must be
-idempotent: running it twice for the same trigger must do no harm.
+idempotent: running it twice for the same trigger must do no harm. A job that looks
+for work often (``quiet=True``) returns no counts when it found none; such idle runs
+leave no lasting record (see `runner`).
 """
 
 from __future__ import annotations
@@ -88,6 +90,10 @@ class Job:
     func: JobFunction
     # Several trigger times missed at once (the scheduler was down) run once, for the last.
     coalesce: bool = True
+    # A run that finds nothing to do (returns no counts) is kept as "idle" only as long
+    # as a standby scheduler may still wait for its trigger, then forgotten: a job
+    # looking for work every few seconds does not fill job_runs.
+    quiet: bool = False
 
     def __call__(self, trigger_time: datetime) -> Mapping[str, Any] | None:
         return self.func(trigger_time)
@@ -96,11 +102,18 @@ class Job:
 _JOBS: dict[str, Job] = {}
 
 
-def job(name: str, trigger: Every | Daily, description: Any, *, coalesce: bool = True):
+def job(
+    name: str,
+    trigger: Every | Daily,
+    description: Any,
+    *,
+    coalesce: bool = True,
+    quiet: bool = False,
+):
     """Declare the decorated function as the job ``name`` (registered by `register`)."""
 
     def declare(func: JobFunction) -> Job:
-        return Job(name, trigger, description, func, coalesce)
+        return Job(name, trigger, description, func, coalesce, quiet)
 
     return declare
 

@@ -6,6 +6,12 @@ runs once even if two schedulers reach it. The job then runs in an
 application context of its own (fresh session, fresh per-job caches); its
 changes are committed, or rolled back and the error recorded. Nothing a job
 raises leaves this function.
+
+A quiet job's run that found nothing to do is recorded as "idle", and the idle
+runs of that job older than `standby_grace` are deleted: until then a standby
+scheduler may still be waiting for the trigger and must find it claimed (so each
+trigger still runs once); after it nobody asks. The table then holds a handful of
+idle rows per quiet job, not one for every few seconds.
 """
 
 from __future__ import annotations
@@ -13,12 +19,13 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.timeutil import utcnow
@@ -58,6 +65,14 @@ def claim(job_name: str, trigger_time: datetime, holder: str) -> int | None:
     return run.id
 
 
+def standby_grace(config: Mapping[str, Any]) -> timedelta:
+    """How long after a trigger time a standby scheduler waits for it to be run."""
+    return timedelta(
+        seconds=2
+        * (float(config["SCHEDULER_LEASE_SECONDS"]) + float(config["SCHEDULER_RENEW_SECONDS"]))
+    )
+
+
 def already_claimed(job_name: str, trigger_time: datetime) -> bool:
     return bool(
         db.session.scalar(
@@ -66,19 +81,24 @@ def already_claimed(job_name: str, trigger_time: datetime) -> bool:
     )
 
 
-def _finish(run_id: int, ok: bool, counts: dict[str, Any], error: str | None, ms: int) -> None:
+def _finish(run_id: int, outcome: str, counts: dict[str, Any], error: str | None, ms: int) -> None:
     db.session.execute(
         update(JobRun)
         .where(JobRun.id == run_id)
-        .values(
-            finished_at=utcnow(),
-            outcome="ok" if ok else "error",
-            error=error,
-            counts=counts,
-            duration_ms=ms,
+        .values(finished_at=utcnow(), outcome=outcome, error=error, counts=counts, duration_ms=ms)
+    )
+    db.session.commit()
+
+
+def forget_idle(job_name: str, before: datetime) -> int:
+    """Delete the idle runs of ``job_name`` whose trigger time is before ``before``."""
+    result = db.session.execute(
+        delete(JobRun).where(
+            JobRun.job == job_name, JobRun.outcome == "idle", JobRun.trigger_time < before
         )
     )
     db.session.commit()
+    return result.rowcount
 
 
 def run(app: Flask, job: Job, trigger_time: datetime, holder: str) -> Outcome | None:
@@ -99,12 +119,23 @@ def run(app: Flask, job: Job, trigger_time: datetime, holder: str) -> Outcome | 
             ok, counts = False, {}
             error = "".join(traceback.format_exception(exc))[-MAX_ERROR:]
         ms = int((time.perf_counter() - started) * 1000)
+        idle = ok and job.quiet and not counts
+        outcome = "idle" if idle else "ok" if ok else "error"
         try:
-            _finish(run_id, ok, counts, error, ms)
+            _finish(run_id, outcome, counts, error, ms)
+            if idle:
+                forget_idle(job.name, trigger_time - standby_grace(app.config))
         except Exception:
             db.session.rollback()
             log.exception("Could not record the end of job %s", job.name)
-        log.info("Job %s (%s): %s in %d ms", job.name, trigger_time.isoformat(), ok, ms)
+        log.log(
+            logging.DEBUG if idle else logging.INFO,
+            "Job %s (%s): %s in %d ms",
+            job.name,
+            trigger_time.isoformat(),
+            outcome,
+            ms,
+        )
         return Outcome(run_id, ok, counts, error)
 
 

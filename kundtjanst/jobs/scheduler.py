@@ -24,7 +24,7 @@ import logging
 import signal
 import threading
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.base import BaseExecutor
@@ -81,7 +81,7 @@ class SchedulerProcess:
         self.lease_seconds = float(config["SCHEDULER_LEASE_SECONDS"])
         self.renew_seconds = float(config["SCHEDULER_RENEW_SECONDS"])
         self.poll_seconds = max(0.1, min(2.0, self.renew_seconds / 4))
-        self.grace = timedelta(seconds=2 * (self.lease_seconds + self.renew_seconds))
+        self.grace = runner.standby_grace(config)
         with app.app_context():
             self.jobs: dict[str, Job] = enabled(config)
         self.stopping = threading.Event()

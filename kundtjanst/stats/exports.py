@@ -1,6 +1,7 @@
 """What the exports hold: every ticket received or resolved in the period, as rows
 for CSV (Swedish Excel) or an Excel workbook, and the daily contact list for SKR's
-Servicemätning. The routes are in `views.exports`."""
+Servicemätning. The exports are produced in the background (`kundtjanst.exports`);
+the contact list's route is in `views.exports`."""
 
 from __future__ import annotations
 
@@ -8,18 +9,17 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Connection, Select, and_, func, or_, select
 
+from ..core.statistics import Period
 from ..core.timeutil import local, local_day_bounds
 from ..extensions import db
-from ..org.models import Group
+from ..org.models import Category, Department, Group
 from ..permissions import ticket_scope
 from ..tickets.models import Ticket
-from .aggregate import filter_conditions
-from .scope import Selection
+from .aggregate import Filters, filter_conditions
 
 COLUMNS = (
     "reference",
@@ -42,19 +42,42 @@ COLUMNS = (
     "could_have_answered",
 )
 
+# Read from the tickets for each row, in this order, and whether it is confidential.
+_READ = (
+    Ticket.reference,
+    Ticket.channel,
+    Ticket.category_id,
+    Ticket.group_id,
+    Ticket.received_group_id,
+    Ticket.created_at,
+    Ticket.first_response_at,
+    Ticket.resolved_at,
+    Ticket.status,
+    Ticket.outcome,
+    Ticket.answered_by,
+    Ticket.first_contact,
+    Ticket.reopen_count,
+    Ticket.answer_minutes,
+    Ticket.answered_within_day,
+    Ticket.sla_breach_count,
+    Ticket.could_have_answered,
+    Ticket.confidential,
+)
 
-def rows(user, selection: Selection) -> Iterator[list]:
-    """The export's rows. The query is built before the first row is asked for,
-    so a streamed response does not depend on objects of the finished request."""
-    stmt, groups = _query(user, selection)
-    return _generate(stmt, groups)
+
+@dataclass(frozen=True)
+class Row:
+    """One ticket of an export: its cells (in COLUMNS order) and whether it is
+    confidential (the download's audit entry names those)."""
+
+    cells: list
+    confidential: bool
 
 
-def conditions(user, selection: Selection) -> list:
+def conditions(user, period: Period, filters: Filters) -> list:
     """The tickets received or resolved in the period that pass the filters and
     that the user may read."""
-    start, end = local_day_bounds(selection.period.first, selection.period.last)
-    filters = selection.filters
+    start, end = local_day_bounds(period.first, period.last)
     conditions = [
         or_(
             and_(Ticket.created_at >= start, Ticket.created_at < end),
@@ -77,48 +100,76 @@ def conditions(user, selection: Selection) -> list:
     return conditions
 
 
-def _query(user, selection: Selection):
-    found = conditions(user, selection)
-    groups = {
-        g.id: (g.name, g.department.name if g.department else "")
-        for g in db.session.scalars(select(Group).options(joinedload(Group.department)))
-    }
-    stmt = (
-        select(Ticket)
-        .where(*found)
-        .options(joinedload(Ticket.category))
-        .order_by(Ticket.created_at, Ticket.id)
-        .execution_options(yield_per=2000)
+def count(user, period: Period, filters: Filters) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Ticket).where(*conditions(user, period, filters))
     )
-    return stmt, groups
 
 
-def _generate(stmt, groups: dict) -> Iterator[list]:
-    for ticket in db.session.scalars(stmt):
-        group_name, department = groups.get(ticket.group_id, ("", ""))
-        received_name, _ = groups.get(ticket.received_group_id, ("", ""))
-        yield [
-            ticket.reference,
-            ticket.channel.value,
-            ticket.category.name if ticket.category else "",
-            group_name,
-            department,
-            received_name,
-            local(ticket.created_at).isoformat(timespec="seconds"),
-            local(ticket.first_response_at).isoformat(timespec="seconds")
-            if ticket.first_response_at
-            else "",
-            local(ticket.resolved_at).isoformat(timespec="seconds") if ticket.resolved_at else "",
-            ticket.status.value,
-            ticket.outcome.value if ticket.outcome else "",
-            ticket.answered_by.value if ticket.answered_by else "",
-            "true" if ticket.first_contact else "false",
-            "true" if ticket.reopen_count else "false",
-            round(ticket.answer_minutes / 60, 2) if ticket.answer_minutes is not None else None,
-            "true" if ticket.answered_within_day else "false",
-            "true" if (ticket.sla_breach_count or 0) > 0 else "false",
-            "true" if ticket.could_have_answered else "false",
-        ]
+def rows(connection: Connection, user, period: Period, filters: Filters) -> Iterator[Row]:
+    """The export's rows, oldest ticket first, streamed from ``connection`` (not the
+    session, which the producer commits its progress through meanwhile). Close the
+    generator before the connection when stopping early."""
+    names = _names()
+    stmt: Select = (
+        select(*_READ)
+        .where(*conditions(user, period, filters))
+        .order_by(Ticket.created_at, Ticket.id)
+    )
+    with connection.execute(stmt.execution_options(yield_per=2000)) as result:
+        for record in result:
+            yield Row(_cells(record, names), record.confidential)
+
+
+@dataclass(frozen=True)
+class _Names:
+    categories: dict[int, str]
+    groups: dict[int, tuple[str, str]]  # group id: (its name, its department's)
+
+
+def _names() -> _Names:
+    departments = dict(db.session.execute(select(Department.id, Department.name)).all())
+    groups = {
+        id_: (name, departments.get(department_id, ""))
+        for id_, name, department_id in db.session.execute(
+            select(Group.id, Group.name, Group.department_id)
+        )
+    }
+    categories = dict(db.session.execute(select(Category.id, Category.name)).all())
+    return _Names(categories, groups)
+
+
+def _moment(value) -> str:
+    return local(value).isoformat(timespec="seconds") if value else ""
+
+
+def _flag(value) -> str:
+    return "true" if value else "false"
+
+
+def _cells(t, names: _Names) -> list:
+    group_name, department = names.groups.get(t.group_id, ("", ""))
+    received_name, _ = names.groups.get(t.received_group_id, ("", ""))
+    return [
+        t.reference,
+        t.channel.value,
+        names.categories.get(t.category_id, ""),
+        group_name,
+        department,
+        received_name,
+        _moment(t.created_at),
+        _moment(t.first_response_at),
+        _moment(t.resolved_at),
+        t.status.value,
+        t.outcome.value if t.outcome else "",
+        t.answered_by.value if t.answered_by else "",
+        _flag(t.first_contact),
+        _flag(t.reopen_count),
+        round(t.answer_minutes / 60, 2) if t.answer_minutes is not None else None,
+        _flag(t.answered_within_day),
+        _flag((t.sla_breach_count or 0) > 0),
+        _flag(t.could_have_answered),
+    ]
 
 
 def _swedish_csv_value(value) -> str:
@@ -158,23 +209,3 @@ def csv_stream(header: Iterable[str], rows: Iterable[list]) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
-
-
-def audit_details(user, selection: Selection) -> dict:
-    """The filters, and the references of the confidential tickets the export holds
-    (its rows carry no free text, but they are still reads of secret matters)."""
-    confidential = db.session.scalars(
-        select(Ticket.reference)
-        .where(*conditions(user, selection), Ticket.confidential.is_(True))
-        .order_by(Ticket.reference)
-    ).all()
-    return {
-        "confidential": list(confidential) or None,
-        "from": selection.period.first.isoformat(),
-        "to": selection.period.last.isoformat(),
-        "channel": selection.filters.channel,
-        "category": selection.filters.category_id,
-        "groups": list(selection.filters.group_ids)
-        if selection.filters.group_ids is not None
-        else None,
-    }

@@ -7,6 +7,7 @@ tickets are listed only to its members.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import abort, request
@@ -34,14 +35,40 @@ class Selection:
     categories: dict[int, Category]
 
 
-def allowed_group_ids(user) -> tuple[int, ...] | None:
-    """None: every group (managers, administrators). Otherwise the user's groups."""
+def visible_group_ids(user) -> tuple[int, ...] | None:
+    """None: every group (managers, administrators). Otherwise the user's groups
+    (none at all: the user sees no figures)."""
     if user.is_manager:
         return None
-    ids = tuple(sorted(user.group_ids))
-    if not ids:
+    return tuple(sorted(user.group_ids))
+
+
+def allowed_group_ids(user) -> tuple[int, ...] | None:
+    """`visible_group_ids`, refusing (403) a staff member without groups."""
+    ids = visible_group_ids(user)
+    if ids == ():
         abort(403)
     return ids
+
+
+def chosen_group_ids(
+    allowed: tuple[int, ...] | None,
+    groups: Iterable[Group],
+    department_id: int | None,
+    group_id: int | None,
+) -> tuple[int, ...] | None:
+    """The groups a department and group filter leave of ``allowed`` (None: all)."""
+    group_ids = allowed
+    if department_id:
+        in_department = tuple(g.id for g in groups if g.department_id == department_id)
+        group_ids = (
+            in_department
+            if group_ids is None
+            else tuple(g for g in group_ids if g in in_department)
+        )
+    if group_id:
+        group_ids = (group_id,) if group_ids is None or group_id in group_ids else ()
+    return group_ids
 
 
 def select_from_request(user) -> Selection:
@@ -67,20 +94,10 @@ def select_from_request(user) -> Selection:
         period = preset_period("month", today)
         return Selection(form, period, Filters(group_ids=allowed), errors, *by_id)
 
-    group_ids = allowed
-    if form.department.data:
-        in_department = tuple(g.id for g in groups if g.department_id == form.department.data)
-        group_ids = (
-            in_department
-            if group_ids is None
-            else tuple(g for g in group_ids if g in in_department)
-        )
-    if form.group.data:
-        group_ids = (form.group.data,) if group_ids is None or form.group.data in group_ids else ()
     filters = Filters(
         channel=form.channel.data or None,
         category_id=form.category.data,
-        group_ids=group_ids,
+        group_ids=chosen_group_ids(allowed, groups, form.department.data, form.group.data),
     )
     return Selection(form, form.chosen_period(today), filters, [], *by_id)
 

@@ -1,7 +1,8 @@
-"""The resolution dashboard, its drill-down lists and exports. Each module adds its
-routes to `bp`."""
+"""The resolution dashboard, its drill-down lists and the Servicemätning contact list.
+Each module adds its routes to `bp`. (Exports of the period's tickets are
+`kundtjanst.exports`.)"""
 
-from . import dashboard, drilldown, exports
+from . import contacts, dashboard, drilldown
 from .blueprint import bp
 
-__all__ = ["bp", "dashboard", "drilldown", "exports"]
+__all__ = ["bp", "contacts", "dashboard", "drilldown"]

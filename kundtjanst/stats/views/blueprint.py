@@ -1,5 +1,5 @@
 """The statistics pages' blueprint: the dashboard (`dashboard`), the tickets behind a
-figure (`drilldown`) and the exports (`exports`)."""
+figure (`drilldown`) and the Servicemätning contact list (`contacts`)."""
 
 from flask import Blueprint
 

@@ -1,15 +1,14 @@
-"""The exports' routes: the period's tickets as CSV or XLSX, and the day's contact
-list for SKR's Servicemätning. Every export is written to the audit log."""
+"""The day's contact list for SKR's Servicemätning, a direct download (a day's calls
+and e-mails are few), written to the audit log. The period's tickets as CSV or XLSX
+are produced in the background: `kundtjanst.exports`."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
-from flask import Response, abort, request, stream_with_context
+from flask import Response, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ...audit import services as audit
@@ -18,66 +17,8 @@ from ...core.vocabulary import Channel
 from ...extensions import db
 from ...permissions import manager_required
 from ...tickets.models import Ticket
-from ..exports import COLUMNS, as_text, audit_details, csv_stream, rows
-from ..scope import Selection, select_from_request
+from ..exports import csv_stream
 from .blueprint import bp
-
-
-def _filename(selection: Selection, extension: str) -> str:
-    return f"arenden_{selection.period.first}_{selection.period.last}.{extension}"
-
-
-def _selection_or_400() -> Selection:
-    selection = select_from_request(current_user)
-    if selection.errors:
-        abort(400)
-    return selection
-
-
-@bp.get("/statistik/export.csv")
-@login_required
-def export_csv():
-    selection = _selection_or_400()
-    found = rows(current_user, selection)
-    audit.record("stats.export", target="csv", **audit_details(current_user, selection))
-    db.session.commit()
-    response = Response(
-        stream_with_context(csv_stream(COLUMNS, found)),
-        mimetype="text/csv",
-    )
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(selection, "csv")}"'
-    )
-    return response
-
-
-@bp.get("/statistik/export.xlsx")
-@login_required
-def export_xlsx():
-    from openpyxl import Workbook
-
-    selection = _selection_or_400()
-    audit.record("stats.export", target="xlsx", **audit_details(current_user, selection))
-    db.session.commit()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Questions"))
-    sheet.append(list(COLUMNS))
-    for row in rows(current_user, selection):
-        sheet.append([as_text(v) for v in row])
-    data = io.BytesIO()
-    workbook.save(data)
-    response = Response(
-        data.getvalue(),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_filename(selection, "xlsx")}"'
-    )
-    return response
-
-
-# --- SKR Servicemätning ---------------------------------------------------------------
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
