@@ -61,4 +61,6 @@ EVENT = {
     EventKind.UNCLAIMED_ALERT: _l("Group alerted: not claimed"),
     EventKind.STATUS_LINK_REPLACED: _l("New status link"),
     EventKind.SECRECY_LIFTED: _l("Secrecy lifted"),
+    EventKind.AUTO_REPLY: _l("Automatic reply from citizen"),
+    EventKind.MAIL_UNDELIVERABLE: _l("E-mail could not be delivered"),
 }

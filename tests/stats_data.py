@@ -13,6 +13,7 @@ from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Group
 from kundtjanst.tickets import services
+from kundtjanst.tickets.citizen import citizen_message
 from kundtjanst.tickets.models import Ticket
 
 
@@ -134,7 +135,7 @@ def make_scenario(kind: str, org, clock: Clock, rng: random.Random) -> Made:
         later()
         services.reply(t, agent, "Svar")
         later()
-        services.citizen_message(t, "Men …")
+        citizen_message(t, "Men …")
         later()
         services.resolve(t, agent, Outcome.ANSWERED)
         expected = False
@@ -143,7 +144,7 @@ def make_scenario(kind: str, org, clock: Clock, rng: random.Random) -> Made:
         later()
         services.resolve(t, agent, Outcome.ANSWERED, reply_body="Svar")
         later()
-        services.citizen_message(t, "Fel svar")
+        citizen_message(t, "Fel svar")
         later()
         services.resolve(t, agent, Outcome.ANSWERED, reply_body="Nytt svar")
         expected = False

@@ -370,6 +370,7 @@ def test_stored_line_breaks_and_direction_controls_cannot_change_a_message(app, 
             "Content-Type",
             "Content-Transfer-Encoding",
             "MIME-Version",
+            "X-Loop",
         ]
     )
     assert message["To"] == "kundtjanst@sjostad.se"

@@ -16,7 +16,7 @@ from kundtjanst.auth.models import User
 from kundtjanst.core.vocabulary import EventKind, Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Group
-from kundtjanst.tickets import services
+from kundtjanst.tickets import citizen, services
 from kundtjanst.tickets.models import Event, Ticket
 
 from .conftest import login
@@ -183,7 +183,7 @@ def test_every_action_on_an_older_version_saves_nothing(app, org, login_as, acti
     seen = page_version(member.get(f"/arenden/{ref}").get_data(as_text=True), prefix)
     with app.app_context():  # meanwhile, the citizen writes
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == ref))
-        services.citizen_message(ticket, "Jag glömde säga att det gäller garaget.")
+        citizen.citizen_message(ticket, "Jag glömde säga att det gäller garaget.")
         db.session.commit()
     before = state(app, ref)
     data = {k: str(org.groups.miljo) if v == "miljo" else v for k, v in data.items()}
@@ -286,11 +286,11 @@ def test_every_change_raises_the_version(app, org):
         agent = db.session.get(User, org.users.agent)
         for change in (
             lambda: services.add_note(ticket, agent, "Notering"),
-            lambda: services.citizen_message(ticket, "Hej igen"),
+            lambda: citizen.citizen_message(ticket, "Hej igen"),
             lambda: services.reply(ticket, agent, "Svar"),
-            lambda: services.citizen_message(ticket, "Tack, en sak till"),
+            lambda: citizen.citizen_message(ticket, "Tack, en sak till"),
             lambda: services.resolve(ticket, agent, Outcome.ANSWERED),
-            lambda: services.citizen_message(ticket, "Öppna igen"),  # reopens
+            lambda: citizen.citizen_message(ticket, "Öppna igen"),  # reopens
         ):
             change()
             db.session.commit()

@@ -106,9 +106,9 @@ def test_two_senders_never_take_the_same_message(app):
         row = services.queue(["kundtjanst@sjostad.se"], "Ämne", "Text")
         db.session.commit()
         now = utcnow()
-        first = services._claim(row.id, now)
-        assert first is not None and first.status == SENDING
-        assert services._claim(row.id, now) is None
+        first = services.claim_next(now)
+        assert first is not None and first.id == row.id and first.status == SENDING
+        assert services.claim_next(now) is None
 
 
 def test_a_message_left_by_a_sender_that_stopped_is_sent_again(app, mail_config):
@@ -118,7 +118,8 @@ def test_a_message_left_by_a_sender_that_stopped_is_sent_again(app, mail_config)
         with app.app_context():
             row = services.queue(["kundtjanst@sjostad.se"], "Ämne", "Text")
             db.session.commit()
-            services._claim(row.id, utcnow() - timedelta(minutes=30))  # and then it died
+            services.claim_next(utcnow(), [row.id]).claimed_at = utcnow() - timedelta(minutes=30)
+            db.session.commit()  # and then it died
             assert services.deliver()[SENT] == 1
     finally:
         controller.stop()

@@ -22,7 +22,7 @@ from kundtjanst.extensions import db
 from kundtjanst.intake.models import Receipt
 from kundtjanst.intake.services import tidy
 from kundtjanst.settings import services as settings
-from kundtjanst.tickets import services
+from kundtjanst.tickets import citizen
 from kundtjanst.tickets.models import Event, Ticket
 
 from .conftest import make_app
@@ -230,7 +230,7 @@ def test_a_long_timeline_is_shown_a_page_at_a_time(app, client, login_as, org):
     with app.app_context():
         ticket, token = new_ticket()
         for n in range(60):
-            services.citizen_message(ticket, f"Meddelande nummer {n:02d}")
+            citizen.citizen_message(ticket, f"Meddelande nummer {n:02d}")
         db.session.commit()
         reference = ticket.reference
     page = client.get(f"/arende/{token}").get_data(as_text=True)

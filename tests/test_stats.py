@@ -15,6 +15,7 @@ from kundtjanst.extensions import db
 from kundtjanst.stats import services as stats_services
 from kundtjanst.stats.aggregate import Filters
 from kundtjanst.stats.figures import clear_cache, figures
+from kundtjanst.tickets import citizen
 
 from .exporting import export
 from .stats_data import SCENARIOS, Clock, populate, tickets_by_reference
@@ -305,9 +306,8 @@ def test_reopening_a_ticket_of_a_built_day_updates_that_day(app, world, org):
         and tickets[m.reference].resolved_at
         and tickets[m.reference].resolved_at.astimezone(STOCKHOLM).date() < TODAY
     )
-    from kundtjanst.tickets import services
 
-    services.citizen_message(first_contact_ticket, "Jag fick inget svar")
+    citizen.citizen_message(first_contact_ticket, "Jag fick inget svar")
     db.session.commit()
     after = figures(period, Filters())
     live = figures(period, Filters(), use_rows=False)

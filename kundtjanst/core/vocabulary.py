@@ -90,6 +90,8 @@ class EventKind(enum.StrEnum):
     UNCLAIMED_ALERT = "unclaimed_alert"  # the group was alerted: nobody has claimed it
     STATUS_LINK_REPLACED = "status_link_replaced"  # staff gave the citizen a new link
     SECRECY_LIFTED = "secrecy_lifted"  # a member lifted the secrecy, with the reason (staff only)
+    AUTO_REPLY = "auto_reply"  # an automatic mail (out of office) came in: noted, nothing else
+    MAIL_UNDELIVERABLE = "mail_undeliverable"  # a bounce said our mail did not arrive
 
 
 # Entries made as a ticket arrives belong to its first version; every later entry
@@ -98,7 +100,14 @@ ARRIVAL_KINDS = (EventKind.CREATED, EventKind.ROUTED)
 
 # Entries the system adds by itself. They raise the version like any change, but a
 # person's reply or decision written meanwhile is not refused because of them.
-BOOKKEEPING = frozenset({EventKind.SLA_BREACHED, EventKind.UNCLAIMED_ALERT})
+BOOKKEEPING = frozenset(
+    {
+        EventKind.SLA_BREACHED,
+        EventKind.UNCLAIMED_ALERT,
+        EventKind.AUTO_REPLY,
+        EventKind.MAIL_UNDELIVERABLE,
+    }
+)
 
 # What the citizen sees of the timeline on the status page.
 PUBLIC_KINDS = frozenset({EventKind.CREATED, EventKind.REPLY, EventKind.CITIZEN_MESSAGE})

@@ -26,6 +26,7 @@ from ..permissions import frontline_required
 from ..settings import services as settings
 from ..tickets import queries
 from ..tickets import services as tickets
+from ..tickets.citizen import citizen_message
 from ..web import page_arg, public_url
 from . import services as intake
 from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
@@ -92,7 +93,7 @@ def status(token: str):
             code = 429
         else:
             try:
-                tickets.citizen_message(ticket, form.message.data)
+                citizen_message(ticket, form.message.data)
                 db.session.commit()
             except StaleDataError:
                 # Without row locks (SQLite) staff saved the ticket in the same instant.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.timeutil import utcnow
@@ -17,6 +17,12 @@ SENDING = "sending"  # claimed by a sender right now
 SENT = "sent"
 FAILED = "failed"  # refused for good, or still refused after the retry time
 UNSENT = "unsent"  # no mail server was configured: written to the log instead
+
+# What a message is, for the ticket page and the admin's outbox page.
+NOTICE = "notice"  # to a staff group about its tickets
+RECEIPT = "receipt"  # to the citizen: the question arrived, its reference and status link
+REPLY = "reply"  # to the citizen: a public reply
+CLOSING = "closing"  # to the citizen: the closing answer
 
 
 class OutgoingMail(db.Model):
@@ -36,3 +42,18 @@ class OutgoingMail(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # The ticket a message is about (citizen mail; None for a group's digest), so the
+    # ticket page can list its mails and a reply to one threads back to it.
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10), default=NOTICE, server_default=NOTICE)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(320))
+    # Continuing the citizen's own thread: their Message-ID(s), space-separated.
+    in_reply_to: Mapped[str | None] = mapped_column(String(998))
+    references: Mapped[str | None] = mapped_column(Text)
+    # RFC 3834: a message nobody typed (a receipt) says so, so that autoresponders
+    # do not answer it.
+    auto_submitted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A delivery status notification said this message did not arrive.
+    undeliverable_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undeliverable_reason: Mapped[str | None] = mapped_column(Text)

@@ -1,11 +1,14 @@
 """Queueing mail with the change that causes it, and delivering the queue.
 
 `queue` adds a row and flushes; the caller's commit makes the message and its cause
-durable together. `deliver` claims rows one at a time with a conditional UPDATE
-(pending → sending, so of two senders one gets each row), sends, and commits each
+durable together. `deliver` claims rows one at a time (on PostgreSQL with
+``SELECT … FOR UPDATE SKIP LOCKED``, elsewhere with a conditional UPDATE pending →
+sending; either way, of two senders one gets each row), sends, and commits each
 row's outcome at once: a message the server accepted is marked sent before the next
-is tried. The one window for a duplicate is a sender that dies after the server took
-a message and before the row was marked; after `STUCK` the row is sent again, with
+is tried. A ticket's messages leave in the order they were written: a row waits
+while an earlier one of the same ticket is still unsent. The one window for a
+duplicate is a sender that dies after the server took a message and before the row
+was marked; after `STUCK` the row is sent again, with
 the same Message-ID, and mail clients show it once.
 """
 
@@ -17,11 +20,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import aliased
 
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import smtp
-from .models import FAILED, PENDING, SENDING, SENT, UNSENT, OutgoingMail
+from .models import FAILED, NOTICE, PENDING, SENDING, SENT, UNSENT, OutgoingMail
 
 log = logging.getLogger("kundtjanst.mail")
 
@@ -30,7 +34,19 @@ STUCK = timedelta(minutes=10)
 MAX_ERROR = 2000
 
 
-def queue(recipients: Iterable[str | None], subject: str, body: str) -> OutgoingMail | None:
+def queue(
+    recipients: Iterable[str | None],
+    subject: str,
+    body: str,
+    *,
+    kind: str = NOTICE,
+    ticket_id: int | None = None,
+    html: str | None = None,
+    reply_to: str | None = None,
+    in_reply_to: str | None = None,
+    references: str | None = None,
+    auto_submitted: bool = False,
+) -> OutgoingMail | None:
     """A message to send, or None when no recipient is a valid address. Flushes."""
     to = smtp.valid_addresses(recipients)
     if not to:
@@ -45,21 +61,84 @@ def queue(recipients: Iterable[str | None], subject: str, body: str) -> Outgoing
         status=PENDING,
         attempts=0,
         next_attempt_at=utcnow(),
+        kind=kind,
+        ticket_id=ticket_id,
+        html_body=html,
+        reply_to=reply_to,
+        in_reply_to=in_reply_to,
+        references=references,
+        auto_submitted=auto_submitted,
     )
     db.session.add(row)
     db.session.flush()
     return row
 
 
-def _claim(row_id: int, now: datetime) -> OutgoingMail | None:
-    claimed = db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id == row_id, OutgoingMail.status == PENDING)
-        .values(status=SENDING, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+def _waiting_for_earlier():
+    """A row whose ticket has an earlier message not yet sent waits for it."""
+    earlier = aliased(OutgoingMail)
+    return (
+        select(earlier.id)
+        .where(
+            earlier.ticket_id == OutgoingMail.ticket_id,
+            earlier.id < OutgoingMail.id,
+            earlier.status.in_((PENDING, SENDING)),
+        )
+        .exists()
+    )
+
+
+def _claim_locked(due: list, now: datetime) -> OutgoingMail | None:
+    """PostgreSQL: lock the first due row no other sender holds, mark it ours."""
+    row = db.session.scalars(
+        select(OutgoingMail)
+        .where(*due)
+        .order_by(OutgoingMail.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if row is not None:
+        row.status, row.claimed_at = SENDING, now
     db.session.commit()
-    return db.session.get(OutgoingMail, row_id) if claimed == 1 else None
+    return row
+
+
+def _claim_first(due: list, now: datetime) -> OutgoingMail | None:
+    """Elsewhere: pending → sending for the first due row that is still pending when
+    we change it; of two senders, one changes each row."""
+    candidates = db.session.scalars(
+        select(OutgoingMail.id).where(*due).order_by(OutgoingMail.id).limit(20)
+    ).all()
+    for row_id in candidates:
+        claimed = db.session.execute(
+            update(OutgoingMail)
+            .where(OutgoingMail.id == row_id, OutgoingMail.status == PENDING)
+            .values(status=SENDING, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed == 1:
+            return db.session.get(OutgoingMail, row_id)
+    db.session.commit()
+    return None
+
+
+def _due(now: datetime, ids: Iterable[int] | None) -> list:
+    due = [OutgoingMail.status == PENDING, ~_waiting_for_earlier()]
+    due.append(
+        OutgoingMail.id.in_(list(ids)) if ids is not None else OutgoingMail.next_attempt_at <= now
+    )
+    return due
+
+
+def claim_next(
+    now: datetime, ids: Iterable[int] | None = None, *, tried: Iterable[int] = ()
+) -> OutgoingMail | None:
+    """Claim the first due row (of ``ids``, if given) not in ``tried`` for this sender:
+    it is ``sending`` and no other sender takes it. Commits."""
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    claim = _claim_locked if postgres else _claim_first
+    return claim([*_due(now, ids), OutgoingMail.id.not_in(list(tried))], now)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -75,7 +154,7 @@ def _send(row: OutgoingMail, now: datetime) -> str:
         )
         row.status = UNSENT
         return UNSENT
-    message = smtp.build(row.sender, row.recipients, row.subject, row.body, row.message_id)
+    message = smtp.build(row)
     row.attempts += 1
     try:
         smtp.transport(message, row.recipients)
@@ -103,17 +182,11 @@ def deliver(ids: Iterable[int] | None = None, *, now: datetime | None = None) ->
         .values(status=PENDING)
         .execution_options(synchronize_session=False)
     )
-    due = select(OutgoingMail.id).where(OutgoingMail.status == PENDING)
-    due = (
-        due.where(OutgoingMail.id.in_(list(ids)))
-        if ids is not None
-        else due.where(OutgoingMail.next_attempt_at <= now)
-    )
     counts = {SENT: 0, PENDING: 0, FAILED: 0, UNSENT: 0}
-    for row_id in db.session.scalars(due.order_by(OutgoingMail.id)).all():
-        row = _claim(row_id, now)
-        if row is None:
-            continue  # another sender has it
+    # Each row at most once a pass: one that failed is pending again, for a later pass.
+    tried: list[int] = []
+    while (row := claim_next(now, ids, tried=tried)) is not None:
+        tried.append(row.id)
         counts[_send(row, now)] += 1
         db.session.commit()
     return counts

@@ -20,11 +20,15 @@ from collections.abc import Iterable
 from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from ..core.text import one_line
+
+if TYPE_CHECKING:
+    from .models import OutgoingMail
 
 log = logging.getLogger("kundtjanst.mail")
 
@@ -47,16 +51,31 @@ def valid_addresses(recipients: Iterable[str | None]) -> list[str]:
     return sorted(valid)
 
 
-def build(sender: str, to: list[str], subject: str, body: str, message_id: str) -> EmailMessage:
-    """The message: From, To, Subject (on one line), Date, Message-ID, and the body as
-    plain text."""
+def build(mail: OutgoingMail) -> EmailMessage:
+    """The message of an outbox row: From, To, Subject (on one line), Date, Message-ID,
+    Reply-To and the thread headers when set, ``Auto-Submitted`` for a message nobody
+    typed, ``X-Loop`` naming our address (so our own mail coming back is recognised),
+    and the body as plain text, with the HTML part beside it when there is one."""
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = sender
-    message["To"] = ", ".join(to)
-    message["Subject"] = one_line(subject)
+    message["From"] = mail.sender
+    message["To"] = ", ".join(mail.recipients)
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = message_id
-    message.set_content(body)
+    message["Message-ID"] = mail.message_id
+    if mail.reply_to:
+        message["Reply-To"] = mail.reply_to
+    if mail.in_reply_to:
+        message["In-Reply-To"] = one_line(mail.in_reply_to)
+    if mail.references:
+        message["References"] = one_line(mail.references)
+    if mail.auto_submitted:
+        message["Auto-Submitted"] = "auto-generated"
+    address = parseaddr(mail.sender)[1]
+    if address:
+        message["X-Loop"] = address
+    message.set_content(mail.body)
+    if mail.html_body:
+        message.add_alternative(mail.html_body, subtype="html")
     return message
 
 

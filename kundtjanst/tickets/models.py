@@ -117,6 +117,10 @@ class Ticket(db.Model):
     # listed for staff to close, and anonymised counted from then).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # E-mail threading: the Message-ID of the citizen's first mail and of their latest,
+    # so our answers continue their own thread (In-Reply-To, References).
+    mail_root_id: Mapped[str | None] = mapped_column(String(998))
+    mail_last_id: Mapped[str | None] = mapped_column(String(998))
 
     category: Mapped[Category | None] = relationship()
     could_reason: Mapped[CouldReason | None] = relationship()

@@ -41,7 +41,7 @@ from . import secrecy, sla
 from .errors import TicketError
 from .models import Ticket
 from .references import next_reference
-from .signals import first_contact_changed
+from .signals import answered, first_contact_changed, question_received
 from .timeline import record, timeline_entries
 from .tokens import new_status_token
 
@@ -61,6 +61,10 @@ class Contact:
     citizen_email: str | None = None
     citizen_phone: str | None = None
     priority: Priority = Priority.NORMAL
+    # When the municipality received it (a mail's arrival in the mailbox); else now.
+    received_at: datetime | None = None
+    # The citizen's Message-ID when the question came by e-mail (threads our answers).
+    message_id: str | None = None
 
 
 def facts(contact: Contact) -> TicketFacts:
@@ -82,8 +86,9 @@ def create_ticket(
     status_link: bool = False,
 ) -> tuple[Ticket, str | None]:
     """Register a new question. Returns the ticket and, if asked for, the
-    status-link token (only its hash is stored)."""
-    now = utcnow()
+    status-link token (only its hash is stored). A ticket with a status link and an
+    e-mail address gets its receipt by mail (``question_received``)."""
+    now = contact.received_at or utcnow()
     frontline = Group.frontline()
     rule = route(facts(contact)) if apply_routing else None
     group = rule.group if rule else frontline
@@ -106,6 +111,8 @@ def create_ticket(
         group_entered_at=now,
         last_activity_at=now,
         created_by=actor,
+        mail_root_id=contact.message_id,
+        mail_last_id=contact.message_id,
     )
     secrecy.enter(ticket, group)
     secrecy.file_under(ticket, contact.category)
@@ -119,6 +126,8 @@ def create_ticket(
     if rule is not None and group.id != frontline.id:
         record(ticket, EventKind.ROUTED, None, group=group, at=now, rule_id=rule.id, rule=rule.name)
     db.session.flush()
+    if token is not None:
+        question_received.send(ticket, status_token=token)
     return ticket, token
 
 
@@ -234,6 +243,7 @@ def reply(ticket: Ticket, actor: User, body: str) -> None:
     _reply(ticket, actor, body, utcnow())
     ticket.status = Status.WAITING
     db.session.flush()
+    answered.send(ticket, body=body, closing=False)
 
 
 def recompute_first_contact(ticket: Ticket) -> None:
@@ -299,6 +309,7 @@ def resolve(
     _record_answer_time(ticket)
     recompute_first_contact(ticket)
     db.session.flush()
+    answered.send(ticket, body=reply_body or None, closing=True)
 
 
 def _record_answer_time(ticket: Ticket) -> None:
@@ -338,7 +349,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
         from_group_id=moved_from,
     )
     secrecy.enter(ticket, ticket.group)
-    _back_in_play(ticket)
+    back_in_play(ticket)
     ticket.resolved_at = None
     ticket.outcome = None
     ticket.answered_by = None
@@ -350,7 +361,7 @@ def reopen(ticket: Ticket, actor: User | None, reason: str | None = None) -> Non
     first_contact_changed.send(ticket, resolved_at=resolved_at)
 
 
-def _back_in_play(ticket: Ticket) -> None:
+def back_in_play(ticket: Ticket) -> None:
     """Reopened, or the citizen answered: the ticket is worked on again in its group,
     by whoever claimed it if they still can (active, still a member of the group);
     otherwise it goes back to the group's queue, where someone can claim it."""
@@ -373,13 +384,3 @@ def replace_status_link(ticket: Ticket, actor: User) -> str:
     audit.record("ticket.status_link", target=ticket.reference)
     db.session.flush()
     return token
-
-
-def citizen_message(ticket: Ticket, body: str) -> None:
-    """A message from the citizen: on the timeline, and the ticket back in play."""
-    record(ticket, EventKind.CITIZEN_MESSAGE, None, body=body, group=ticket.group)
-    if ticket.status == Status.RESOLVED:
-        reopen(ticket, None)
-    elif ticket.status == Status.WAITING:
-        _back_in_play(ticket)
-    db.session.flush()

@@ -4,6 +4,10 @@
 resolved change after the fact: it was reopened, or a later contact was confirmed as
 a repeat of it. The statistics subscribe (`stats.services`) and rebuild that day's
 rows in the same transaction, so tickets never import statistics.
+
+``question_received`` and ``answered`` are what the citizen is told by e-mail
+(`citizenmail`): a new question with its status link, a public reply or the closing.
+Subscribers write to the same session, so the mail is committed with its cause.
 """
 
 from __future__ import annotations
@@ -14,3 +18,11 @@ _signals = Namespace()
 
 # sender: the ticket; keyword ``resolved_at``: when it was (or had been) resolved.
 first_contact_changed = _signals.signal("first-contact-changed")
+
+# sender: the new ticket; keyword ``status_token``: its status link's token (shown
+# only now; only its hash is stored).
+question_received = _signals.signal("question-received")
+
+# sender: the ticket; keywords ``body`` (the text the citizen is sent, may be None
+# on a closing without a reply) and ``closing`` (True when the ticket was resolved).
+answered = _signals.signal("answered")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from kundtjanst.auth.models import User
 from kundtjanst.extensions import db
 from kundtjanst.org.models import Category, Group
-from kundtjanst.tickets import services
+from kundtjanst.tickets import citizen, services
 from kundtjanst.tickets.models import Ticket
 
 from . import scenes
@@ -52,7 +52,7 @@ def stored(app, org) -> dict:
         member = db.session.get(User, org.users.member)
         services.add_note(ticket, member, hostile("Intern"))
         services.reply(ticket, member, hostile("Svar"))
-        services.citizen_message(ticket, hostile("Medborgaren"))
+        citizen.citizen_message(ticket, hostile("Medborgaren"))
         db.session.commit()
     return {"inbox": inbox, "worked": worked}
 
