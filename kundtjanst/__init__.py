@@ -176,6 +176,8 @@ def register_jobs() -> None:
 
 def register_signals() -> None:
     """Features that follow another's changes subscribe here (blinker signals)."""
-    from .stats.services import subscribe
+    from .citizenmail.services import subscribe as tell_citizens
+    from .stats.services import subscribe as keep_figures
 
-    subscribe()
+    keep_figures()
+    tell_citizens()

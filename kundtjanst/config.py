@@ -78,7 +78,7 @@ class Defaults:
     PAGE_SIZE = 25
     # Where the application is reached: links in e-mails sent outside a request.
     BASE_URL = "http://127.0.0.1:5000"
-    # Outgoing e-mail (notifications to groups). Without MAIL_SERVER a log line is
+    # Outgoing e-mail (to citizens and to groups). Without MAIL_SERVER a log line is
     # written instead. MAIL_USE_TLS: STARTTLS on MAIL_PORT; MAIL_USE_SSL: SMTPS.
     MAIL_SERVER = ""
     MAIL_PORT = 25
@@ -87,6 +87,9 @@ class Defaults:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_FROM = "En väg in <noreply@localhost>"
+    # Where citizens' answers to our mail go: the mailbox `mail fetch` reads. Empty:
+    # CONTACT_EMAIL.
+    MAIL_REPLY_TO = ""
     MAIL_TIMEOUT = 10
     # How long a message the server does not take is tried again before it is marked
     # failed, and how often the outbox is delivered (the job mail.send).

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from .auth.models import Role
 from .core.vocabulary import Channel, EventKind, GroupKind, Outcome, Priority, Status
+from .mail import models as mail
 
 CHANNEL = {
     Channel.PHONE: _l("Phone"),
@@ -63,4 +64,19 @@ EVENT = {
     EventKind.SECRECY_LIFTED: _l("Secrecy lifted"),
     EventKind.AUTO_REPLY: _l("Automatic reply from citizen"),
     EventKind.MAIL_UNDELIVERABLE: _l("E-mail could not be delivered"),
+}
+
+MAIL_KIND = {
+    mail.NOTICE: _l("Notice to a group"),
+    mail.RECEIPT: _l("Receipt"),
+    mail.REPLY: _l("Reply"),
+    mail.CLOSING: _l("Closing answer"),
+}
+
+MAIL_STATUS = {
+    mail.PENDING: _l("Waiting to be sent"),
+    mail.SENDING: _l("Being sent"),
+    mail.SENT: _l("Sent"),
+    mail.FAILED: _l("Could not be sent"),
+    mail.UNSENT: _l("Not sent: no mail server"),
 }

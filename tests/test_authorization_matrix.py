@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from kundtjanst.auth.models import User
 from kundtjanst.core.statistics import Period
@@ -24,6 +25,7 @@ from kundtjanst.exports import services as export_services
 from kundtjanst.exports.jobs import produce
 from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
+from kundtjanst.mail.models import OutgoingMail
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
@@ -256,6 +258,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/lasningar", "GET"): Case("/admin/lasningar?arende={ref}", ADMIN_ONLY),
     ("/admin/fastnade-arenden", "GET"): Case("/admin/fastnade-arenden", ADMIN_ONLY),
     ("/admin/fastnade-arenden", "POST"): Case("/admin/fastnade-arenden", ADMIN_ACTION_POST, {}),
+    ("/admin/utkorg", "GET"): Case("/admin/utkorg?status=failed", ADMIN_ONLY),
+    ("/admin/utkorg/<int:mail_id>/forsok-igen", "POST"): Case(
+        "/admin/utkorg/{mail_id}/forsok-igen", ADMIN_ACTION_POST, {}
+    ),
 }
 
 # Served by Flask itself, the same for everyone.
@@ -305,6 +311,7 @@ def scenario(app, org) -> dict:
         rule_id = db.session.query(RoutingRule.id).scalar()
         group = db.session.get(Group, org.groups.miljo)
         export_id = finished_export(db.session.get(User, org.users.manager))
+        mail_id = db.session.scalar(select(OutgoingMail.id).order_by(OutgoingMail.id))
         return {
             "ref": ticket.reference,
             "secret_ref": secret.reference,
@@ -316,6 +323,7 @@ def scenario(app, org) -> dict:
             "rule_id": rule_id,
             "reason_id": reason.id,
             "export_id": export_id,
+            "mail_id": mail_id,
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }

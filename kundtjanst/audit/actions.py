@@ -41,6 +41,7 @@ ACTIONS = {
     "stats.export_download": _l("Downloaded an export of tickets"),
     "stats.contact_list": _l("Exported the contact list"),
     "retention.run": _l("Anonymised expired tickets"),
+    "mail.retry": _l("Sent an e-mail again"),
 }
 
 DETAILS = {

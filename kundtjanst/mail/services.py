@@ -190,3 +190,14 @@ def deliver(ids: Iterable[int] | None = None, *, now: datetime | None = None) ->
         counts[_send(row, now)] += 1
         db.session.commit()
     return counts
+
+
+def retry(row: OutgoingMail) -> bool:
+    """An administrator asks for a message that waits, failed or was never sent to be
+    tried again now, with a full retry time of its own. False for one already sent or
+    being sent. Flushes."""
+    if row.status not in (PENDING, FAILED, UNSENT):
+        return False
+    row.status, row.next_attempt_at, row.created_at = PENDING, utcnow(), utcnow()
+    db.session.flush()
+    return True

@@ -20,6 +20,7 @@ from ...audit import services as audit
 from ...core.timeutil import local_today
 from ...errors import render_error
 from ...extensions import db
+from ...mail import queries as mail_queries
 from ...permissions import Action, allowed, can_view
 from ...web import page_arg
 from .. import conflicts, queries, repeat
@@ -94,6 +95,7 @@ def render_ticket(
         "tickets/ticket.html",
         ticket=ticket,
         timeline=queries.timeline_page(ticket, page_arg()),
+        mails=mail_queries.for_ticket(ticket.id),
         **action_forms,
         repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,

@@ -1,0 +1,133 @@
+"""What the citizen is told by e-mail, queued in the outbox in the same transaction as
+its cause. Tickets announce a new question and every answer (`tickets.signals`); this
+listens, so tickets never import it.
+
+Only a citizen who gave an e-mail address gets mail. The subject carries the
+reference in brackets (``[KT-2026-000123]``), which also threads their reply back to
+the ticket; when the question came by e-mail, In-Reply-To and References continue
+the citizen's own thread. Reply-To is the municipality's mailbox. A receipt says
+``Auto-Submitted: auto-generated`` (RFC 3834), so autoresponders leave it alone.
+
+A confidential ticket's mail carries its reference and the text the member chose to
+send — never the subject, the question or anything else written under secrecy.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..core.text import one_line
+from ..core.vocabulary import Channel
+from ..extensions import db
+from ..mail import services as outbox
+from ..mail.models import CLOSING, RECEIPT, REPLY, OutgoingMail
+from ..tickets.models import Ticket
+from ..tickets.signals import answered, question_received
+
+# A closing with nothing typed still tells the citizen when they asked in writing; a
+# caller or visitor heard it at once.
+WRITTEN = frozenset({Channel.EMAIL, Channel.WEB, Channel.LETTER})
+SUMMARY_CHARACTERS = 600
+# How many of our earlier messages a References header names (the thread's start and
+# its latest messages are what mail clients use).
+REFERENCES_KEPT = 8
+
+
+def subscribe() -> None:
+    question_received.connect(_on_question_received)
+    answered.connect(_on_answered)
+
+
+def _on_question_received(ticket: Ticket, *, status_token: str, **_extra) -> None:
+    receipt(ticket, status_token)
+
+
+def _on_answered(ticket: Ticket, *, body: str | None, closing: bool, **_extra) -> None:
+    answer(ticket, body, closing=closing)
+
+
+def summary(text: str) -> str:
+    """The start of the question, for the receipt."""
+    text = (text or "").strip()
+    if len(text) <= SUMMARY_CHARACTERS:
+        return text
+    return text[:SUMMARY_CHARACTERS].rstrip() + " …"
+
+
+def status_link(token: str) -> str:
+    """The citizen's private link: BASE_URL and the status page's path, built without
+    a request (a mail can be written by a job)."""
+    path = current_app.url_map.bind("").build("intake.status", {"token": token})
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def receipt(ticket: Ticket, status_token: str) -> OutgoingMail | None:
+    """The question arrived: its reference, a summary and the private status link."""
+    values = {
+        "link": status_link(status_token),
+        "summary": None if ticket.confidential else summary(ticket.description),
+    }
+    return _queue(ticket, RECEIPT, _("We have received your question"), "receipt", values)
+
+
+def answer(ticket: Ticket, body: str | None, *, closing: bool) -> OutgoingMail | None:
+    """A public reply, or the closing answer (with the reply written when closing, or a
+    short note that the question is closed when the citizen asked in writing)."""
+    if not body and not (closing and ticket.channel in WRITTEN):
+        return None
+    title = _("Answer to your question") if body else _("Your question has been closed")
+    kind = CLOSING if closing else REPLY
+    return _queue(ticket, kind, title, "answer", {"body": body, "closing": closing})
+
+
+def _thread(ticket: Ticket) -> tuple[str | None, str | None]:
+    """In-Reply-To and References: the citizen's latest message when they wrote by
+    e-mail, else our latest to them; References from the thread's start on."""
+    ours = db.session.scalars(
+        select(OutgoingMail.message_id)
+        .where(OutgoingMail.ticket_id == ticket.id)
+        .order_by(OutgoingMail.id.desc())
+        .limit(REFERENCES_KEPT)
+    ).all()[::-1]
+    chain = [ticket.mail_root_id, *ours, ticket.mail_last_id]
+    seen: list[str] = []
+    for message_id in chain:
+        if message_id and message_id not in seen:
+            seen.append(message_id)
+    parent = ticket.mail_last_id or (ours[-1] if ours else None)
+    return parent, " ".join(seen) or None
+
+
+def _queue(
+    ticket: Ticket, kind: str, title: str, template: str, values: dict
+) -> OutgoingMail | None:
+    if not ticket.citizen_email:
+        return None
+    config = current_app.config
+    subject = f"[{ticket.reference}] {title}"
+    if not ticket.confidential:
+        subject += f": {one_line(ticket.subject)}"
+    values = {
+        **values,
+        "ticket": ticket,
+        "title": title,
+        "municipality": config["MUNICIPALITY"],
+        "contact_email": config["CONTACT_EMAIL"],
+        "contact_phone": config["CONTACT_PHONE"],
+        "show_subject": not ticket.confidential,
+    }
+    in_reply_to, references = _thread(ticket)
+    return outbox.queue(
+        [ticket.citizen_email],
+        subject,
+        render_template(f"mail/{template}.txt", **values),
+        kind=kind,
+        ticket_id=ticket.id,
+        html=render_template(f"mail/{template}.html", **values),
+        reply_to=config.get("MAIL_REPLY_TO") or config["CONTACT_EMAIL"],
+        in_reply_to=in_reply_to,
+        references=references,
+        auto_submitted=kind == RECEIPT,
+    )
