@@ -286,3 +286,47 @@ def test_a_groups_own_address_never_reaches_the_citizens_mail(app, org, mail_ser
     ((recipients, message),) = mail_server.messages
     assert recipients == ["medborgare@example.org"]
     assert "intern-kundtjanst" not in message.as_string()
+
+
+def test_without_a_mail_server_mail_waits_and_is_sent_when_one_is_set(
+    app, org, login_as, monkeypatch
+):
+    """`make run` as it comes: the receipt waits (shown as such), then an administrator
+    sets a server and tries it again from the outbox page: it is sent, once."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    with app.app_context():
+        ticket, _ = new_ticket()
+        reference = ticket.reference
+        assert outbox.deliver()[PENDING] == 1
+        assert outbox.deliver()[PENDING] == 0  # not looked at again for an hour
+    (row,) = mails(app)
+    assert row.status == PENDING and row.attempts == 0 and row.last_error is None
+    agent_page = login_as("agent").get(f"/arenden/{reference}").get_data(True)
+    assert "Väntar på att skickas" in agent_page and "Ingen e-postserver är inställd" in agent_page
+    admin = login_as("admin")
+    listing = admin.get("/admin/utkorg").get_data(True)
+    assert "Ingen e-postserver är inställd" in listing and f"mail-{row.id}" in listing
+
+    inbox = Inbox()
+    port = free_port()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", port)
+    controller = serve(port, inbox)
+    try:
+        response = admin.post(f"/admin/utkorg/{row.id}/forsok-igen", data={})
+        assert response.status_code == 302
+        assert admin.post(f"/admin/utkorg/{row.id}/forsok-igen", data={}).status_code == 302
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1  # the second retry found it sent
+    (row,) = mails(app)
+    assert row.status == SENT
+
+
+def test_the_outbox_page_takes_hostile_parameters(app, org, login_as):
+    admin = login_as("admin")
+    for query in ("?status=%3Cscript%3E", "?status=sent", "?page=-1", "?page=99999999999"):
+        response = admin.get("/admin/utkorg" + query)
+        assert response.status_code == 200
+        assert "<script>" not in response.get_data(True)
+    assert admin.post("/admin/utkorg/999999/forsok-igen", data={}).status_code == 404

@@ -16,7 +16,7 @@ PENDING = "pending"  # waiting to be sent (again)
 SENDING = "sending"  # claimed by a sender right now
 SENT = "sent"
 FAILED = "failed"  # refused for good, or still refused after the retry time
-UNSENT = "unsent"  # no mail server was configured: written to the log instead
+UNSENT = "unsent"  # (older rows) no mail server was set; such mail now stays pending
 
 # What a message is, for the ticket page and the admin's outbox page.
 NOTICE = "notice"  # to a staff group about its tickets

@@ -32,6 +32,8 @@ log = logging.getLogger("kundtjanst.mail")
 # A row claimed for longer than this was left by a sender that stopped: send it again.
 STUCK = timedelta(minutes=10)
 MAX_ERROR = 2000
+# Without a mail server, how long a message waits before it is looked at again.
+NO_SERVER_WAIT = timedelta(hours=1)
 
 
 def queue(
@@ -149,11 +151,15 @@ def _backoff(attempts: int) -> timedelta:
 def _send(row: OutgoingMail, now: datetime) -> str:
     """Try ``row`` once; its new status."""
     if not smtp.configured():
+        # Nothing is lost: the message waits, and is sent within the hour once a server
+        # is set (or at once, retried from /admin/utkorg). The log says so hourly.
         log.warning(
-            "No MAIL_SERVER set; not sent to %s: %s", ", ".join(row.recipients), row.subject
+            "No MAIL_SERVER set; not sent to %s: %s (it waits in the outbox)",
+            ", ".join(row.recipients),
+            row.subject,
         )
-        row.status = UNSENT
-        return UNSENT
+        row.status, row.next_attempt_at = PENDING, now + NO_SERVER_WAIT
+        return PENDING
     message = smtp.build(row)
     row.attempts += 1
     try:
