@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..core.timeutil import utcnow
@@ -133,14 +133,14 @@ def _due(now: datetime, ids: Iterable[int] | None) -> list:
     return due
 
 
-def claim_next(
-    now: datetime, ids: Iterable[int] | None = None, *, tried: Iterable[int] = ()
-) -> OutgoingMail | None:
-    """Claim the first due row (of ``ids``, if given) not in ``tried`` for this sender:
-    it is ``sending`` and no other sender takes it. Commits."""
+def claim_next(now: datetime, ids: Iterable[int] | None = None) -> OutgoingMail | None:
+    """Claim the first due row (of ``ids``, if given) for this sender: it is
+    ``sending`` and no other sender takes it. A row is claimed at most once a pass
+    (the pass's ``now``): one that failed is pending again, for a later pass. Commits."""
     postgres = db.session.get_bind().dialect.name == "postgresql"
     claim = _claim_locked if postgres else _claim_first
-    return claim([*_due(now, ids), OutgoingMail.id.not_in(list(tried))], now)
+    not_this_pass = or_(OutgoingMail.claimed_at.is_(None), OutgoingMail.claimed_at < now)
+    return claim([*_due(now, ids), not_this_pass], now)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -148,7 +148,7 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 60))
 
 
-def _send(row: OutgoingMail, now: datetime) -> str:
+def _send(row: OutgoingMail, now: datetime, connection: smtp.Connection) -> str:
     """Try ``row`` once; its new status."""
     if not smtp.configured():
         # Nothing is lost: the message waits, and is sent within the hour once a server
@@ -163,7 +163,7 @@ def _send(row: OutgoingMail, now: datetime) -> str:
     message = smtp.build(row)
     row.attempts += 1
     try:
-        smtp.transport(message, row.recipients)
+        connection.send(message, row.recipients)
     except Exception as error:  # SMTP refusals and network errors alike
         row.last_error = f"{type(error).__name__}: {error}"[:MAX_ERROR]
         give_up = now - row.created_at >= timedelta(hours=current_app.config["MAIL_RETRY_HOURS"])
@@ -189,12 +189,13 @@ def deliver(ids: Iterable[int] | None = None, *, now: datetime | None = None) ->
         .execution_options(synchronize_session=False)
     )
     counts = {SENT: 0, PENDING: 0, FAILED: 0, UNSENT: 0}
-    # Each row at most once a pass: one that failed is pending again, for a later pass.
-    tried: list[int] = []
-    while (row := claim_next(now, ids, tried=tried)) is not None:
-        tried.append(row.id)
-        counts[_send(row, now)] += 1
-        db.session.commit()
+    connection = smtp.Connection()
+    try:
+        while (row := claim_next(now, ids)) is not None:
+            counts[_send(row, now, connection)] += 1
+            db.session.commit()
+    finally:
+        connection.close()
     return counts
 
 

@@ -89,19 +89,48 @@ def configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def transport(message: EmailMessage, to: list[str]) -> None:
-    """Hand ``message`` to the configured SMTP server for ``to``. Raises the SMTP or
-    socket error when the server refuses it or cannot be reached."""
-    config = current_app.config
-    host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), config["MAIL_TIMEOUT"]
-    smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-    with smtp_class(host, port, timeout=timeout) as smtp:
-        if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
-            smtp.starttls()
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(message, to_addrs=to)
-    log.info("Sent to %s: %s", message["To"], message["Subject"])
+class Connection:
+    """One SMTP session for a pass over the outbox: opened at the first message, used
+    for the next ones, and opened again after any failure (a refused message may leave
+    the session in any state; the next one starts clean)."""
+
+    def __init__(self) -> None:
+        self._smtp: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        config = current_app.config
+        host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+        smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+        smtp = smtp_class(host, port, timeout=config["MAIL_TIMEOUT"])
+        try:
+            if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage, to: list[str]) -> None:
+        """Hand ``message`` to the server for ``to``. Raises the SMTP or socket error
+        when the server refuses it or cannot be reached."""
+        try:
+            if self._smtp is None:
+                self._smtp = self._open()
+            self._smtp.send_message(message, to_addrs=to)
+        except BaseException:
+            self.close()
+            raise
+        log.info("Sent to %s: %s", message["To"], message["Subject"])
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
 
 
 def permanent(error: BaseException) -> bool:
