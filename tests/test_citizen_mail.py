@@ -330,3 +330,38 @@ def test_the_outbox_page_takes_hostile_parameters(app, org, login_as):
         assert response.status_code == 200
         assert "<script>" not in response.get_data(True)
     assert admin.post("/admin/utkorg/999999/forsok-igen", data={}).status_code == 404
+
+
+def test_hostile_text_from_the_form_cannot_change_the_receipts_headers(
+    app, client, org, mail_server
+):
+    """A name with a header in it is refused on the form; a subject like a spreadsheet
+    formula goes into the subject as text, on one line, and adds no header or
+    recipient."""
+    refused = client.post(
+        "/fraga", data=question(org, name="Eva\r\nBcc: spion@example.org", email="eva@example.org")
+    )
+    assert refused.status_code == 400 and mails(app) == []
+    bidi = client.post("/fraga", data=question(org, subject="Hej \u202eRe: Bcc: spion@x.org"))
+    assert bidi.status_code == 400 and mails(app) == []  # direction controls are refused
+    hostile = "=cmd|' /C calc'!A0 Re: Bcc: spion@example.org"
+    client.post("/fraga", data=question(org, subject=hostile, email="eva@example.org"))
+    send_all(app)
+    ((recipients, message),) = mail_server.messages
+    assert recipients == ["eva@example.org"]
+    assert "Bcc" not in message.keys() and "spion" not in message["To"]
+    assert message["Subject"].endswith(f": {hostile}")
+    assert sorted(message.keys()) == sorted(
+        [
+            "From",
+            "To",
+            "Subject",
+            "Date",
+            "Message-ID",
+            "Reply-To",
+            "Auto-Submitted",
+            "X-Loop",
+            "Content-Type",
+            "MIME-Version",
+        ]
+    )
