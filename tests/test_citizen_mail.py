@@ -349,7 +349,7 @@ def test_hostile_text_from_the_form_cannot_change_the_receipts_headers(
     send_all(app)
     ((recipients, message),) = mail_server.messages
     assert recipients == ["eva@example.org"]
-    assert "Bcc" not in message.keys() and "spion" not in message["To"]
+    assert "Bcc" not in message and "spion" not in message["To"]
     assert message["Subject"].endswith(f": {hostile}")
     assert sorted(message.keys()) == sorted(
         [
