@@ -2,10 +2,13 @@
 its cause. Tickets announce a new question and every answer (`tickets.signals`); this
 listens, so tickets never import it.
 
-Only a citizen who gave an e-mail address gets mail. The subject carries the
-reference in brackets (``[KT-2026-000123]``), which also threads their reply back to
-the ticket; when the question came by e-mail, In-Reply-To and References continue
-the citizen's own thread. Reply-To is the municipality's mailbox. A receipt says
+Only a citizen who gave an e-mail address gets mail. Every mail about a ticket has
+one topic, its subject with the reference in brackets (``Soptunnan har inte tömts
+[KT-2026-000123]``): the receipt carries it as it is, every answer as ``Re: …``, and
+``Thread-Topic`` names it, so mail clients that group by subject (Outlook) keep one
+conversation, and the tag threads the citizen's reply back to the ticket. When the
+question came by e-mail, In-Reply-To and References continue the citizen's own
+thread. Reply-To is the municipality's mailbox. A receipt says
 ``Auto-Submitted: auto-generated`` (RFC 3834), so autoresponders leave it alone.
 
 A confidential ticket's mail carries its reference and the text the member chose to
@@ -82,6 +85,13 @@ def answer(ticket: Ticket, body: str | None, *, closing: bool) -> OutgoingMail |
     return _queue(ticket, kind, title, "answer", {"body": body, "closing": closing})
 
 
+def topic(ticket: Ticket) -> str:
+    """The subject every mail about ``ticket`` shares: its own (a confidential one's
+    is never sent) and its reference."""
+    subject = _("Your question") if ticket.confidential else one_line(ticket.subject)
+    return f"{subject} [{ticket.reference}]"
+
+
 def _thread(ticket: Ticket) -> tuple[str | None, str | None]:
     """In-Reply-To and References: the citizen's latest message when they wrote by
     e-mail, else our latest to them; References from the thread's start on."""
@@ -106,9 +116,7 @@ def _queue(
     if not ticket.citizen_email:
         return None
     config = current_app.config
-    subject = f"[{ticket.reference}] {title}"
-    if not ticket.confidential:
-        subject += f": {one_line(ticket.subject)}"
+    subject = topic(ticket) if kind == RECEIPT else f"Re: {topic(ticket)}"
     values = {
         **values,
         "ticket": ticket,

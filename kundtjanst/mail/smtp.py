@@ -68,6 +68,8 @@ def build(mail: OutgoingMail) -> EmailMessage:
         message["In-Reply-To"] = one_line(mail.in_reply_to)
     if mail.references:
         message["References"] = one_line(mail.references)
+    if mail.ticket_id is not None:  # one conversation per ticket in Outlook, too
+        message["Thread-Topic"] = one_line(mail.subject).removeprefix("Re: ")
     if mail.auto_submitted:
         message["Auto-Submitted"] = "auto-generated"
     address = parseaddr(mail.sender)[1]
