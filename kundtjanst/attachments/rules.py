@@ -58,7 +58,7 @@ def sniff(head: bytes, whole: BinaryIO | None = None) -> str:
     if head.startswith(_ZIP):
         return _office_type(head, whole)
     if _is_text(head):
-        return TEXT
+        return OCTET_STREAM if _MARKUP.match(head) else TEXT
     return OCTET_STREAM
 
 
@@ -84,6 +84,10 @@ def _office_type(head: bytes, whole: BinaryIO | None) -> str:
                 return kind
     return OCTET_STREAM
 
+
+# Text that a browser would take for a page or a picture that runs script: kept, but
+# never called text (whatever it is served as, it is a download: `attachments.views`).
+_MARKUP = re.compile(rb"\s*(<!doctype|<html|<head|<body|<script|<svg|<\?xml|<!--)", re.IGNORECASE)
 
 # Text: UTF-8 without control characters other than tab, line breaks and form feed.
 _BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -117,9 +121,9 @@ def safe_filename(name: str | None) -> str:
     text = unicodedata.normalize("NFC", name or "")
     text = re.split(r"[/\\]", text)[-1]  # the last part of a path, either kind
     text = "".join(
-        " " if unicodedata.category(c) in ("Zl", "Zp", "Zs") else c
+        " " if c.isspace() else c  # tabs and line breaks of every kind too
         for c in text
-        if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
+        if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn")
     )
     text = " ".join(text.split()).strip(" .")
     if not text:
