@@ -48,6 +48,9 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove the bytes; a key with none is no error."""
 
+    def exists(self, key: str) -> bool:
+        """Whether bytes are stored under ``key``."""
+
     def keys(self, older_than: datetime) -> Iterator[str]:
         """Every key stored before ``older_than``."""
 

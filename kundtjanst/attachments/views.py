@@ -12,7 +12,7 @@ log like reading its page; every staff download counts as reading the ticket tha
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, Response, abort, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -29,6 +29,8 @@ bp = Blueprint("attachments", __name__)
 # Nothing in a served file may run or load anything, were it ever opened inline.
 DOWNLOAD_POLICY = "default-src 'none'; sandbox"
 
+CHUNK = 1 << 16
+
 SOURCES = {Source.WEB: _l("from the web form"), Source.EMAIL: _l("from e-mail")}
 
 
@@ -40,21 +42,21 @@ def _attachment(ticket_id: int, attachment_id: str) -> Attachment:
     return found
 
 
-def _send(found: Attachment):
-    try:
-        stream = storage.store().open(found.storage_key)
-    except FileNotFoundError:
+def _send(found: Attachment) -> Response:
+    file_store, key = storage.store(), found.storage_key
+    if not file_store.exists(key):
         # A row never names bytes that were not written; a lost disk is for the logs.
         current_app.logger.error("attachment %s: its file is missing", found.id)
         abort(404)
-    response = send_file(
-        stream,
-        mimetype=found.content_type,
-        as_attachment=False,  # the header is ours: see rules.content_disposition
-        conditional=False,
-        etag=False,
-        max_age=0,
-    )
+
+    def body():
+        # Opened only once the server sends it, and closed when done or abandoned
+        # (after the request's session has closed: nothing here reads the row).
+        with file_store.open(key) as stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+
+    response = Response(body(), mimetype=found.content_type, direct_passthrough=True)
     response.headers["Content-Disposition"] = rules.content_disposition(found.filename)
     response.headers["Content-Length"] = str(found.size)
     response.headers["X-Content-Type-Options"] = "nosniff"
