@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -23,6 +25,7 @@ from kundtjanst.extensions import db
 from kundtjanst.tickets.models import Ticket
 
 from .factories import new_ticket
+from .test_fuzz import FUZZ, check_answer, hostile
 from .test_intake import question
 
 MB = 1_000_000
@@ -400,3 +403,34 @@ def test_keys_are_never_paths(app):
         for key in ("../../etc/passwd", "", "A" * 40, "0" * 39):
             with pytest.raises(ValueError):
                 file_store.path(key)
+
+
+# --- hostile files on the form ------------------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_hostile_files_on_the_form_never_cause_a_500(app, client, org, data):
+    """Names of every kind, bytes of every kind, none to seven files, some too large:
+    a receipt with at most five files kept, or the form again with nothing stored."""
+    names = st.one_of(hostile.filter(lambda v: isinstance(v, str)), st.just(""))
+    contents = st.one_of(
+        st.binary(max_size=64),
+        st.sampled_from([PDF, PNG, b"<html><script>alert(1)</script>", b"PK\x03\x04"]),
+    )
+    files = data.draw(st.lists(st.tuples(names, contents), max_size=7), label="files")
+    app.config["ATTACHMENT_MAX_FILE_BYTES"] = data.draw(st.sampled_from([40, 10 * MB]))
+    try:
+        before = counts(app)
+        response = send(client, org, [(n.encode("utf-8", "replace").decode(), c) for n, c in files])
+    finally:
+        app.config["ATTACHMENT_MAX_FILE_BYTES"] = 10 * MB
+    check_answer(response, {302, 400})
+    tickets, stored_files = counts(app)
+    if response.status_code == 400:
+        assert (tickets, stored_files) == before
+    else:
+        assert tickets == before[0] + 1 and stored_files - before[1] <= 5
+        with app.app_context():
+            names = db.session.scalars(select(Attachment.filename)).all()
+        assert all(n and n.isprintable() and "/" not in n and "\\" not in n for n in names)
