@@ -92,9 +92,10 @@ LARGER_BODIES = {"intake.ask": "ATTACHMENT_REQUEST_BYTES"}
 
 
 def allow_larger_bodies():
-    """Set before anything reads the body (CSRF protection does)."""
+    """Set before anything reads the body (CSRF protection does). Only a multipart body
+    carries files; its text parts stay within ``MAX_FORM_MEMORY_SIZE`` each."""
     key = LARGER_BODIES.get(request.endpoint or "")
-    if key is not None:
+    if key is not None and request.mimetype == "multipart/form-data":
         request.max_content_length = current_app.config[key]
 
 

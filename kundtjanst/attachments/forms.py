@@ -1,5 +1,5 @@
 """The file field of a form that takes files (the public question form): it reads the
-files sent with the form (a form opts in with ``BaseForm.takes_files``) and refuses,
+files sent under its name (a form names it in ``BaseForm.file_fields``) and refuses,
 with a message for the error summary, more files or larger ones than a ticket may hold.
 """
 
@@ -17,7 +17,7 @@ from .services import Part, limits
 class AttachmentsField(MultipleFileField):
     """Files chosen in one ``<input type="file" multiple>``; ``files`` are the `Part`s
     to store once the form is valid. A file input left empty sends an unnamed, empty
-    part: that is no file. Anything else under the field's name (text) is ignored."""
+    part: that is no file."""
 
     def process_formdata(self, valuelist) -> None:
         self.files = [

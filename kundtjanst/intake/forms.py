@@ -37,7 +37,7 @@ def citizen_fields() -> tuple:
 class QuestionForm(BaseForm):
     """The public question form (/fraga), with files attached if the citizen likes."""
 
-    takes_files = True
+    file_fields = ("attachments",)
 
     category = IdSelectField(
         _l("Subject area"),
