@@ -117,6 +117,34 @@ def test_five_files_are_stored(app, client, org):
     assert len(files_on_disk(app)) == 5
 
 
+def test_a_form_sent_twice_stores_its_files_once(app, client, org):
+    for _ in range(2):
+        response = send(client, org, [("brev.pdf", PDF)], submission="s" * 43)
+        assert response.status_code == 302
+    assert counts(app) == (1, 1)
+    assert len(files_on_disk(app)) == 1
+
+
+def test_the_files_of_a_post_that_lost_a_race_are_deleted(app, client, org, monkeypatch):
+    """Two posts of one form at the same moment: the database's key lets one through;
+    the other's ticket and rows roll back, and so do the files it wrote."""
+    from kundtjanst.intake import services as intake
+
+    assert send(client, org, [("först.pdf", PDF)], submission="s" * 43).status_code == 302
+    real, calls = intake.receipt, []
+
+    def not_yet_committed(submission):
+        calls.append(submission)
+        return None if len(calls) == 1 else real(submission)
+
+    monkeypatch.setattr(intake, "receipt", not_yet_committed)
+    response = send(client, org, [("sedan.pdf", PDF + b"2")], submission="s" * 43)
+    assert response.status_code == 302 and len(calls) == 2
+    assert counts(app) == (1, 1)
+    assert [row.filename for row in stored(app)] == ["först.pdf"]
+    assert len(files_on_disk(app)) == 1
+
+
 def test_a_question_without_files_stores_none(app, client, org):
     # A browser sends an empty, unnamed part for a file input left empty.
     response = send(client, org, [("", b"")])
