@@ -206,6 +206,14 @@ def test_a_body_larger_than_any_form_gets_a_page_that_says_so(app, client, org):
     assert "Det du skickade är för stort." in big.get_data(as_text=True)
 
 
+def test_files_sent_with_other_errors_are_asked_for_again(app, client, org):
+    response = send(client, org, [("brev.pdf", PDF)], subject="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Skriv en kort rubrik." in html
+    assert "välj dem igen innan du skickar" in html
+    assert counts(app) == (0, 0) and files_on_disk(app) == []
+
+
 def test_other_forms_never_read_files(app, client, org):
     """A file sent to a form that takes none is not its field's value."""
     with app.app_context():
