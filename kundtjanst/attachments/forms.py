@@ -5,13 +5,18 @@ with a message for the error summary, more files or larger ones than a ticket ma
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 from wtforms.validators import StopValidation
 
 from . import rules
-from .services import Part, limits
+from .rules import Part
+
+
+def limits() -> rules.Limits:
+    return rules.Limits.of(current_app.config)
 
 
 class AttachmentsField(MultipleFileField):
@@ -20,12 +25,10 @@ class AttachmentsField(MultipleFileField):
     part: that is no file."""
 
     def process_formdata(self, valuelist) -> None:
-        self.files = [
-            Part.of_stream(value.filename, value.stream)
-            for value in valuelist
-            if isinstance(value, FileStorage)
-        ]
-        self.files = [p for p in self.files if p.filename or p.size]
+        parts = (
+            Part.of_stream(v.filename, v.stream) for v in valuelist if isinstance(v, FileStorage)
+        )
+        self.files = [p for p in parts if p.filename or p.size]
         self.data = self.files
 
     def process_data(self, value) -> None:

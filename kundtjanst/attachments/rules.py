@@ -8,10 +8,11 @@ served as a download, never shown in the browser: `attachments.views`).
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import BinaryIO
@@ -174,6 +175,31 @@ class Limits:
     max_files: int
     max_file_bytes: int
     max_total_bytes: int
+
+    @classmethod
+    def of(cls, config: Mapping) -> Limits:
+        """The limits a configuration sets (``ATTACHMENT_*``)."""
+        return cls(
+            max_files=config["ATTACHMENT_MAX_FILES"],
+            max_file_bytes=config["ATTACHMENT_MAX_FILE_BYTES"],
+            max_total_bytes=config["ATTACHMENT_MAX_TOTAL_BYTES"],
+        )
+
+
+@dataclass(frozen=True)
+class Part:
+    """A file offered for a ticket: the sender's name for it, and its bytes (seekable)."""
+
+    filename: str | None
+    stream: BinaryIO
+    size: int
+
+    @classmethod
+    def of_stream(cls, filename: str | None, stream: BinaryIO) -> Part:
+        stream.seek(0, os.SEEK_END)
+        size = stream.tell()
+        stream.seek(0)
+        return cls(filename, stream, size)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,9 @@ behind (`sweep_orphans`). Every function flushes and never commits.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from io import BytesIO
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,32 +20,12 @@ from ..extensions import db
 from ..tickets.models import Ticket
 from . import rules, storage
 from .models import Attachment, Source
-
-
-@dataclass(frozen=True)
-class Part:
-    """A file offered for a ticket: the sender's name for it, and its bytes (seekable)."""
-
-    filename: str | None
-    stream: BinaryIO
-    size: int
-
-    @classmethod
-    def of_stream(cls, filename: str | None, stream: BinaryIO) -> Part:
-        stream.seek(0, os.SEEK_END)
-        size = stream.tell()
-        stream.seek(0)
-        return cls(filename, stream, size)
+from .rules import Part
 
 
 def limits() -> rules.Limits:
     """The limits of the configuration (``KUNDTJANST_ATTACHMENT_*``)."""
-    config = current_app.config
-    return rules.Limits(
-        max_files=config["ATTACHMENT_MAX_FILES"],
-        max_file_bytes=config["ATTACHMENT_MAX_FILE_BYTES"],
-        max_total_bytes=config["ATTACHMENT_MAX_TOTAL_BYTES"],
-    )
+    return rules.Limits.of(current_app.config)
 
 
 def held(ticket: Ticket) -> tuple[int, int]:
