@@ -470,3 +470,15 @@ def test_hostile_files_on_the_form_never_cause_a_500(app, client, org, data):
         with app.app_context():
             names = db.session.scalars(select(Attachment.filename)).all()
         assert all(n and n.isprintable() and "/" not in n and "\\" not in n for n in names)
+
+
+def test_store_incoming_takes_a_ticket_not_yet_flushed(app, org):
+    from kundtjanst.core.vocabulary import Channel
+    from kundtjanst.tickets import services as tickets
+
+    with app.app_context():
+        contact = tickets.Contact(channel=Channel.EMAIL, subject="Med bilaga", description="")
+        ticket, _token = tickets.create_ticket(contact)
+        assert services.store_incoming(ticket, [("brev.pdf", "application/pdf", PDF)]) == []
+        db.session.commit()
+        assert db.session.scalar(select(Attachment.ticket_id)) == ticket.id

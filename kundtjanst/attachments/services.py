@@ -39,6 +39,8 @@ def held(ticket: Ticket) -> tuple[int, int]:
 
 
 def _fitting(ticket: Ticket, parts: Sequence[Part]):
+    if ticket.id is None:  # a ticket just added: its id names the files' rows
+        db.session.flush()
     count, total = held(ticket)
     return rules.within(limits(), [p.size for p in parts], held=count, held_bytes=total)
 
