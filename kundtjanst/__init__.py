@@ -97,6 +97,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .attachments.views import bp as attachments_bp
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .intake.views import bp as intake_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(tickets_bp)
+    app.register_blueprint(attachments_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -153,6 +155,7 @@ def register_commands(app: Flask) -> None:
 
 def register_jobs() -> None:
     """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
+    from .attachments.jobs import sweep as sweep_attachments
     from .exports.jobs import produce as produce_exports
     from .intake.jobs import tidy_receipts
     from .jobs.heartbeat import heartbeat
@@ -170,6 +173,7 @@ def register_jobs() -> None:
         snapshot,
         produce_exports,
         tidy_receipts,
+        sweep_attachments,
         heartbeat,
     )
 

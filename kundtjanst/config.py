@@ -23,8 +23,18 @@ MIN_SECRET_LENGTH = 32
 class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
-    # Largest request body we accept; a bigger one gets a clear 413 page.
+    # Largest request body we accept; a bigger one gets a clear 413 page. The forms that
+    # take files (the public question form) accept ATTACHMENT_REQUEST_BYTES instead.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Attachments (kundtjanst/attachments/): files a question may hold, how large each
+    # and all together (bytes; 1 MB = 1,000,000), where their bytes are kept (empty:
+    # instance/attachments), and the largest body of a form that takes files — above
+    # the total, so that too many or too large files get a message on the form itself.
+    ATTACHMENT_MAX_FILES = 5
+    ATTACHMENT_MAX_FILE_BYTES = 10_000_000
+    ATTACHMENT_MAX_TOTAL_BYTES = 25_000_000
+    ATTACHMENT_DIR = ""
+    ATTACHMENT_REQUEST_BYTES = 40_000_000
     # A form's token lasts 24 hours: WCAG 2.1 (2.2.1 Timing Adjustable) accepts a time
     # limit without a warning only when it is longer than 20 hours.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
@@ -207,6 +217,12 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
         "json_serializer": json_text,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
+
+    if app.config["ATTACHMENT_REQUEST_BYTES"] <= app.config["ATTACHMENT_MAX_TOTAL_BYTES"]:
+        raise RuntimeError(
+            "ATTACHMENT_REQUEST_BYTES must be above ATTACHMENT_MAX_TOTAL_BYTES: a form with "
+            "files over the limits must reach the form to be told so."
+        )
 
     secure = secure_cookies(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure

@@ -1,13 +1,14 @@
 """Error pages: HTML for people, JSON for machine-readable URLs. A 500 rolls back.
 
-Also the guards every request passes first: NUL in a URL is a 400, and a body
-that is no form (JSON, plain text …) is a 415 unless the blueprint is listed in
-`BODIES_BEYOND_FORMS`.
+Also the guards every request passes first: NUL in a URL is a 400, a body that is
+no form (JSON, plain text …) is a 415 unless the blueprint is listed in
+`BODIES_BEYOND_FORMS`, and a body over ``MAX_CONTENT_LENGTH`` is a 413 unless the
+page takes files (`LARGER_BODIES`).
 """
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
@@ -84,11 +85,26 @@ def refuse_other_bodies():
     return None
 
 
+# Pages whose forms take files: endpoint -> the configuration key of the largest body
+# they read (above the attachments' total, so files over the limits are told so on
+# the form; beyond it, the page's own 413).
+LARGER_BODIES = {"intake.ask": "ATTACHMENT_REQUEST_BYTES"}
+
+
+def allow_larger_bodies():
+    """Set before anything reads the body (CSRF protection does). Only a multipart body
+    carries files; its text parts stay within ``MAX_FORM_MEMORY_SIZE`` each."""
+    key = LARGER_BODIES.get(request.endpoint or "")
+    if key is not None and request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config[key]
+
+
 def register(app: Flask) -> None:
     """Error pages and the request guards; called before any extension's hooks, so
     the guards run first (CSRF protection reads the body)."""
     app.before_request(refuse_nul_bytes)
     app.before_request(refuse_other_bodies)
+    app.before_request(allow_larger_bodies)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -75,18 +75,32 @@ class BaseForm(FlaskForm):
     """A FlaskForm (CSRF included) that also refuses control characters everywhere.
 
     A submitted form is read from the form fields of the request body only
-    (``request.form``): never from a JSON body, never from uploaded files (the
-    application takes none), so every field's value is text before validation.
-    ``default_prefix`` keeps field ids unique when several forms share a page.
+    (``request.form``): never from a JSON body, and never from uploaded files but for
+    the fields named in ``file_fields`` (the public question form's attachments), so
+    every other field's value is text before validation. ``default_prefix`` keeps
+    field ids unique when several forms share a page.
     """
 
     default_prefix = ""
+    # The fields that take files (`attachments.forms.AttachmentsField`): only they are
+    # given the files sent under their names; every other field, and every other form,
+    # never sees a file (a file part under another field's name is no value at all).
+    file_fields: tuple[str, ...] = ()
 
     def __init__(self, formdata=_SUBMITTED, **kwargs):
         kwargs.setdefault("prefix", self.default_prefix)
         if formdata is _SUBMITTED:
-            formdata = request.form if self.is_submitted() else None
+            formdata = self._submitted(kwargs["prefix"]) if self.is_submitted() else None
         super().__init__(formdata, **kwargs)
+
+    def _submitted(self, prefix: str):
+        if not self.file_fields:
+            return request.form
+        submitted = request.form.copy()
+        for name in self.file_fields:
+            full = f"{prefix}-{name}" if prefix else name
+            submitted.setlist(full, request.files.getlist(full))  # text under it: ignored
+        return submitted
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         """A submitted form is read as submitted: a field missing from it is empty,

@@ -1,5 +1,6 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
+from .attachments.models import Attachment
 from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
@@ -15,6 +16,7 @@ from .tickets.models import Event, Ticket, TicketSequence
 from .worktime.models import OfficeHours, SpecialDay
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
     "Category",
     "CouldReason",

@@ -10,6 +10,7 @@ session, and a current user) of its own, as in production.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 
 import flask_migrate
@@ -24,6 +25,8 @@ from .factories import Org, build_org
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET = "test-secret-key-" + "k" * 32
+# Attached files of a test run: never the instance folder of the working copy.
+ATTACHMENT_DIR = tempfile.mkdtemp(prefix="kundtjanst-attachments-")
 
 
 def pytest_report_header(config):
@@ -66,6 +69,7 @@ def make_app(database_url: str, **overrides):
         # Login throttling counts across a whole run: off unless a test turns it on
         # (tests/test_login_throttling.py does, with the real limits).
         "RATELIMIT_ENABLED": False,
+        "ATTACHMENT_DIR": ATTACHMENT_DIR,
     }
     config.update(overrides)
     return create_app(config)

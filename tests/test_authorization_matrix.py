@@ -17,6 +17,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from kundtjanst.attachments import services as attachments
+from kundtjanst.attachments.models import Attachment
 from kundtjanst.auth.models import User
 from kundtjanst.core.statistics import Period
 from kundtjanst.core.timeutil import utcnow
@@ -91,6 +93,13 @@ MATRIX: dict[tuple[str, str], Case] = {
     # the ticket (in Bygglov, claimed by "member")
     ("/arenden/<reference>", "GET"): Case(
         "/arenden/{ref}", staff("login", 200, 200, 404, 200, 200)
+    ),
+    # its files: whoever may read it; the citizen through the status link
+    ("/arenden/<reference>/bilagor/<attachment_id>", "GET"): Case(
+        "/arenden/{ref}/bilagor/{attachment_id}", staff("login", 200, 200, 404, 200, 200)
+    ),
+    ("/arende/<token>/bilagor/<attachment_id>", "GET"): Case(
+        "/arende/{token}/bilagor/{attachment_id}", every(200)
     ),
     ("/arenden/<reference>/svara", "POST"): Case(
         "/arenden/{ref}/svara", staff("login", 403, 400, 404, 403, 403), {}
@@ -304,6 +313,7 @@ def scenario(app, org) -> dict:
             services.claim(ticket, member)
             made.append((ticket, token))
         (ticket, token), (secret, _token) = made
+        assert attachments.store_incoming(ticket, [("brev.pdf", None, b"%PDF-1.4")]) == []
         assert secret.confidential and secret.secrecy_group_id is None
         reason = CouldReason(name="Finns på webben")
         db.session.add(reason)
@@ -324,6 +334,7 @@ def scenario(app, org) -> dict:
             "reason_id": reason.id,
             "export_id": export_id,
             "mail_id": mail_id,
+            "attachment_id": db.session.scalar(select(Attachment.id)),
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }

@@ -12,6 +12,7 @@ ACTIONS = {
     "ticket.read": _l("Read a confidential ticket"),
     "ticket.list": _l("Listed confidential tickets"),
     "ticket.metadata": _l("Saw the status of a confidential ticket"),
+    "ticket.attachment": _l("Downloaded a file of a confidential ticket"),
     "ticket.status_link": _l("Made a new status link"),
     "ticket.search": _l("Searched tickets by words"),
     "ticket.secrecy_lifted": _l("Lifted the secrecy of a ticket"),
@@ -68,4 +69,6 @@ DETAILS = {
     "category": _l("Subject area"),
     "department": _l("Department"),
     "group": _l("Group"),
+    "attachment": _l("File"),
+    "attachments": _l("Attached files"),
 }

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
+from ..attachments.forms import AttachmentsField
 from ..core.vocabulary import Channel
 from ..forms import (
     BaseForm,
@@ -34,7 +35,9 @@ def citizen_fields() -> tuple:
 
 
 class QuestionForm(BaseForm):
-    """The public question form (/fraga)."""
+    """The public question form (/fraga), with files attached if the citizen likes."""
+
+    file_fields = ("attachments",)
 
     category = IdSelectField(
         _l("Subject area"),
@@ -43,6 +46,7 @@ class QuestionForm(BaseForm):
     )
     subject = line_field(_l("Heading"), _l("Write a short heading."), max_length=SUBJECT_MAX)
     question = text_field(_l("Your question"), _l("Write your question."))
+    attachments = AttachmentsField(_l("Attach files"))
     name, email, phone = citizen_fields()
     # The one-time id of this filled-in form: sent twice, it is taken once.
     submission = HiddenField()

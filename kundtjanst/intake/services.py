@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
+from ..attachments import services as attachments
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..tickets import services as tickets
@@ -34,12 +36,16 @@ def receipt(submission: str) -> Receipt | None:
     return db.session.get(Receipt, submission) if SUBMISSION.match(submission or "") else None
 
 
-def ask(contact: tickets.Contact, submission: str) -> Receipt:
-    """The receipt of ``submission``: the existing one, or a new ticket's. Flushes."""
+def ask(
+    contact: tickets.Contact, submission: str, files: Sequence[attachments.Part] = ()
+) -> Receipt:
+    """The receipt of ``submission``: the existing one, or a new ticket's (with
+    ``files`` attached; a replay stores them no second time). Flushes."""
     found = receipt(submission)
     if found is not None:
         return found
     ticket, token = tickets.create_ticket(contact, status_link=True)
+    attachments.store_uploads(ticket, files)
     minutes = current_app.config["RECEIPT_MINUTES"]
     made = Receipt(
         submission=submission,
@@ -54,10 +60,13 @@ def ask(contact: tickets.Contact, submission: str) -> Receipt:
     return made
 
 
-def ask_once(contact: tickets.Contact, submission: str) -> Receipt:
-    """`ask`, committed; when a simultaneous post of the same id won, its receipt."""
+def ask_once(
+    contact: tickets.Contact, submission: str, files: Sequence[attachments.Part] = ()
+) -> Receipt:
+    """`ask`, committed; when a simultaneous post of the same id won, its receipt (the
+    files this post wrote are deleted with its rollback: `attachments.storage`)."""
     try:
-        made = ask(contact, submission)
+        made = ask(contact, submission, files)
         db.session.commit()
         return made
     except IntegrityError:

@@ -17,9 +17,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import choices
+from ..attachments import services as attachments
+from ..attachments.rules import human_size
 from ..core.vocabulary import PUBLIC_KINDS, Channel, GroupKind, Outcome
+from ..errors import render_error
 from ..extensions import db
 from ..org.models import Category, Group
 from ..permissions import frontline_required
@@ -56,7 +60,7 @@ def ask():
             citizen_email=form.email.data,
             citizen_phone=form.phone.data,
         )
-        receipt = intake.ask_once(contact, form.submission_id())
+        receipt = intake.ask_once(contact, form.submission_id(), form.attachments.files)
         # Only the receipt's id travels in the cookie, never the status link.
         session["receipt"] = receipt.submission
         return redirect(url_for("intake.submitted"))
@@ -75,9 +79,28 @@ def submitted():
     page = render_template(
         "intake/submitted.html",
         reference=receipt.reference if receipt else None,
+        ticket_id=receipt.ticket_id if receipt else None,
         link=public_url("intake.status", token=token) if token else None,
     )
     return _private(make_response(page))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """Even larger than a form with files may be: said on a page of its own, since
+    nothing of the form could be read (not even its security token)."""
+    if request.endpoint != "intake.ask":
+        return render_error(413)
+    limits = attachments.limits()
+    return render_error(
+        413,
+        _(
+            "What you sent is too large. Attached files may be at most %(file)s each and "
+            "%(total)s together. Go back to the form, remove some files and send it again.",
+            file=human_size(limits.max_file_bytes),
+            total=human_size(limits.max_total_bytes),
+        ),
+    )
 
 
 @bp.route("/arende/<token>", methods=["GET", "POST"])
@@ -107,7 +130,9 @@ def status(token: str):
     if code == 200 and form.errors:
         code = 400
     timeline = queries.timeline_page(ticket, page_arg(), kinds=PUBLIC_KINDS)
-    body = render_template("intake/status.html", ticket=ticket, timeline=timeline, form=form)
+    body = render_template(
+        "intake/status.html", ticket=ticket, timeline=timeline, form=form, token=token
+    )
     return _private(make_response(body, code))
 
 

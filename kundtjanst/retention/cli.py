@@ -36,4 +36,5 @@ def run_command(dry_run: bool, now: datetime | None) -> None:
             f"{c.name or '(no subject area)'}: {c.tickets:,} tickets closed before "
             f"{local(c.cutoff):%Y-%m-%d} ({c.months} months), {c.events:,} timeline texts"
         )
+    click.echo(f"Attached files {'to delete' if dry_run else 'deleted'}: {result.attachments:,}.")
     click.echo(f"{verb} {result.tickets:,} tickets and {result.events:,} timeline texts.")

@@ -7,7 +7,9 @@ citizen: name, e-mail and phone are emptied, the status link stops working, and 
 free text — subject, description, the referral, the diarienummer, the "could
 kundtjänst have answered" note, every timeline entry's body, and the referral and
 diarienummer a resolution copied into its entry's data — is replaced by the marker
-``[gallrad]`` (or removed). Everything the statistics read stays: channel, subject
+``[gallrad]`` (or removed); its attached files are deleted, rows and bytes
+(`attachments.services.delete_for_tickets`: the bytes once the run commits). Everything
+the statistics read stays: channel, subject
 area, groups, times, outcome, first contact, SLA clocks. Open tickets untouched for
 a while are listed for staff to close long before (`tickets.queries.stale`).
 
@@ -26,6 +28,7 @@ from datetime import datetime
 from sqlalchemy import JSON, and_, case, cast, func, or_, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 
+from ..attachments import services as attachments
 from ..audit import services as audit
 from ..core.timeutil import months_before
 from ..core.vocabulary import OPEN_STATUSES, EventKind, Status
@@ -44,6 +47,7 @@ class CategoryCount:
     cutoff: datetime
     tickets: int
     events: int
+    attachments: int = 0
 
 
 @dataclass
@@ -58,6 +62,10 @@ class RetentionResult:
     @property
     def events(self) -> int:
         return sum(c.events for c in self.categories)
+
+    @property
+    def attachments(self) -> int:
+        return sum(c.attachments for c in self.categories)
 
 
 def _expired(category_id: int | None, cutoff: datetime):
@@ -108,7 +116,11 @@ def anonymise_expired(
             continue
         texts = Event.body.is_not(None), Event.ticket_id.in_(ticket_ids)
         events = db.session.scalar(select(func.count(Event.id)).where(*texts))
-        result.categories.append(CategoryCount(name, months, cutoff, tickets, events))
+        if dry_run:
+            files = attachments.count_for_tickets(ticket_ids)
+        else:
+            files = attachments.delete_for_tickets(ticket_ids)
+        result.categories.append(CategoryCount(name, months, cutoff, tickets, events, files))
         if dry_run:
             continue
         # The one place the timeline is rewritten: deliberate, in bulk, logged.
@@ -146,6 +158,7 @@ def anonymise_expired(
             user_id=user_id,
             tickets=result.tickets,
             events=result.events,
+            attachments=result.attachments,
             categories={c.name or "-": c.tickets for c in result.categories},
         )
     db.session.flush()

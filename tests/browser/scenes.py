@@ -106,3 +106,24 @@ def could_have_answered(org: Org, reason: str = "Svaret finns på webben", **kwa
     )
     db.session.commit()
     return made
+
+
+def with_files(org: Org, **kwargs) -> Made:
+    """A web question that came with two files (through the e-mail path's service,
+    which stores them the same way)."""
+    from kundtjanst.attachments.services import store_incoming
+
+    made = web_question(org, **kwargs)
+    ticket = db.session.scalar(db.select(Ticket).filter_by(reference=made.reference))
+    assert (
+        store_incoming(
+            ticket,
+            [
+                ("Ritning över altanen.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n"),
+                ("foto.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(32)),
+            ],
+        )
+        == []
+    )
+    db.session.commit()
+    return made

@@ -65,6 +65,28 @@ def submitted_question(page, s) -> None:
     page.get_by_role("button", name="Skicka frågan").click()
 
 
+def some_files(count: int) -> list[dict]:
+    return [
+        {"name": f"foto{i}.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n"}
+        for i in range(count)
+    ]
+
+
+def too_many_files(page, s) -> None:
+    page.goto("/fraga")
+    page.get_by_label("Bifoga filer").set_input_files(some_files(6))
+    page.get_by_role("button", name="Skicka frågan").click()
+
+
+def submitted_question_with_file(page, s) -> None:
+    page.goto("/fraga")
+    page.get_by_label("Ämnesområde").select_option(label="Avfall")
+    page.get_by_label("Rubrik", exact=True).fill("Glasigloo full")
+    page.get_by_label("Din fråga").fill("Glasigloon vid torget är full, se fotot.")
+    page.get_by_label("Bifoga filer").set_input_files(some_files(1))
+    page.get_by_role("button", name="Skicka frågan").click()
+
+
 CASES = [
     # The citizen's pages.
     Case("start", None, visit("/")),
@@ -77,6 +99,9 @@ CASES = [
         400,
     ),
     Case("question-sent", None, submitted_question),
+    Case("question-form-file-errors", None, too_many_files, 400),
+    Case("question-sent-with-files", None, submitted_question_with_file),
+    Case("status-page-with-files", None, visit("/arende/{s.attached.token}")),
     Case("status-page", None, visit("/arende/{s.answered.token}")),
     Case(
         "status-page-errors", None, submit("/arende/{s.answered.token}", "Skicka meddelande"), 400
@@ -101,6 +126,7 @@ CASES = [
         submit("/arenden/{s.inbox.reference}", "Skapa en ny statuslänk"),
     ),
     Case("ticket-closed", "agent", visit("/arenden/{s.closed.reference}")),
+    Case("ticket-with-files", "agent", visit("/arenden/{s.attached.reference}")),
     Case("restricted", "agent", visit("/arenden/{s.secret.reference}")),
     Case("password", "agent", visit("/konto/losenord")),
     Case("password-errors", "agent", submit("/konto/losenord", "Byt lösenord"), 400),
@@ -160,6 +186,7 @@ def scene(app, org) -> SimpleNamespace:
             claimed=scenes.claimed(org, subject="Bygga altan"),
             closed=scenes.closed(org, subject="Ett avslutat ärende"),
             secret=scenes.web_question(org, subject="Försörjningsstöd", category="bistand"),
+            attached=scenes.with_files(org, subject="Altanbygge med ritning"),
             department=db.session.scalar(select(Department.id).order_by(Department.id)),
             rule=db.session.scalar(select(RoutingRule.id)),
         )

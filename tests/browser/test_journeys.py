@@ -81,6 +81,7 @@ def test_citizen_asks_by_keyboard_reads_the_answer_and_replies(
     citizen.keyboard.type("Soptunnan har inte tömts")
     press_tab(citizen, "question")
     citizen.keyboard.type("Vår soptunna på Storgatan 1 tömdes inte i tisdags.")
+    press_tab(citizen, "attachments")  # the file input: left empty
     press_tab(citizen, "name")
     citizen.keyboard.type("Eva Invånare")
     press_tab(citizen, "email")
