@@ -55,7 +55,8 @@ def dsn(original: bytes, *, action: str = "failed", recipient: str = CITIZEN) ->
             f"Message-ID: {make_msgid(domain='mx.example.org')}\r\n"
             "Auto-Submitted: auto-replied\r\n"
             "MIME-Version: 1.0\r\n"
-            f'Content-Type: multipart/report; report-type=delivery-status; boundary="{boundary}"\r\n'
+            "Content-Type: multipart/report; report-type=delivery-status;\r\n"
+            f' boundary="{boundary}"\r\n'
             "\r\n"
             f"--{boundary}\r\n"
             "Content-Type: text/plain; charset=us-ascii\r\n\r\n"

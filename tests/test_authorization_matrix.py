@@ -24,6 +24,7 @@ from kundtjanst.exports import services as export_services
 from kundtjanst.exports.jobs import produce
 from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
+from kundtjanst.inbound.models import QUARANTINED, UNPARSEABLE, InboundMail
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
@@ -256,6 +257,14 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/lasningar", "GET"): Case("/admin/lasningar?arende={ref}", ADMIN_ONLY),
     ("/admin/fastnade-arenden", "GET"): Case("/admin/fastnade-arenden", ADMIN_ONLY),
     ("/admin/fastnade-arenden", "POST"): Case("/admin/fastnade-arenden", ADMIN_ACTION_POST, {}),
+    ("/admin/karantan", "GET"): Case("/admin/karantan", ADMIN_ONLY),
+    ("/admin/karantan/<int:mail_id>", "GET"): Case("/admin/karantan/{mail_id}", ADMIN_ONLY),
+    ("/admin/karantan/<int:mail_id>/kor-igen", "POST"): Case(
+        "/admin/karantan/{mail_id}/kor-igen", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/karantan/<int:mail_id>/kasta", "POST"): Case(
+        "/admin/karantan/{mail_id}/kasta", ADMIN_ACTION_POST, {}
+    ),
 }
 
 # Served by Flask itself, the same for everyone.
@@ -316,9 +325,27 @@ def scenario(app, org) -> dict:
             "rule_id": rule_id,
             "reason_id": reason.id,
             "export_id": export_id,
+            "mail_id": quarantined_mail(),
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }
+
+
+def quarantined_mail() -> int:
+    """An incoming mail nobody could read, waiting in the quarantine."""
+    row = InboundMail(
+        message_id="",
+        content_hash="0" * 64,
+        raw=b"\x00not a mail",
+        size=12,
+        mailbox="test",
+        received_at=utcnow(),
+        status=QUARANTINED,
+        reason=UNPARSEABLE,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def finished_export(user: User) -> int:

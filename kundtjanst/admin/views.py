@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ..auth.queries import active_user_count
+from ..inbound.queries import quarantine_count
 from ..org.queries import counts
 from ..routing.queries import active_count
 from . import (  # noqa: F401
@@ -17,6 +18,7 @@ from . import (  # noqa: F401
     claim_views,
     group_views,
     job_views,
+    quarantine_views,
     reason_views,
     rule_views,
     setting_views,
@@ -28,5 +30,10 @@ from .blueprint import bp
 
 @bp.get("/")
 def index():
-    numbers = {**counts(), "users": active_user_count(), "rules": active_count()}
+    numbers = {
+        **counts(),
+        "users": active_user_count(),
+        "rules": active_count(),
+        "quarantine": quarantine_count(),
+    }
     return render_template("admin/index.html", counts=numbers)
