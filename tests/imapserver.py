@@ -120,12 +120,12 @@ class Dovecot:
         self.process = subprocess.Popen(
             [self.binary, "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"dovecot stopped: {self.process.stderr.read().decode()}")
+                raise RuntimeError(f"dovecot stopped: {self.log()}")
             try:
                 with self.connect():
                     return self
@@ -202,15 +202,18 @@ class Dovecot:
             return len(data[0].split())
 
     def empty(self) -> None:
-        """Delete every message in every folder (between tests)."""
+        """Delete every message and every folder but INBOX (between tests)."""
         with self.connect() as client:
             _typ, folders = client.list()
-            for line in folders or []:
-                name = line.decode().rsplit(' "', 1)[-1].rstrip('"').split(" ")[-1].strip('"')
-                if client.select(name)[0] != "OK":
-                    continue
-                client.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
-                client.expunge()
+            names = [line.decode().rsplit(' "', 1)[-1].split(" ")[-1].strip('"') for line in folders]
+            for name in names:
+                typ, data = client.select(name)
+                if typ == "OK" and int(data[0]) > 0:
+                    client.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+                    client.expunge()
+                client.close()
+                if name.upper() != "INBOX":
+                    client.delete(name)
 
 
 # --- fixtures (imported by tests/conftest.py) ------------------------------------------

@@ -1,0 +1,179 @@
+"""Incoming mail over IMAP against a real Dovecot: nothing lost, nothing twice.
+
+Each message is stored before it is read, made a ticket, committed, and only then
+flagged on the server. The same message fetched twice, by two processes at once,
+after a fetcher was killed between the commit and the flag, or from two mailboxes,
+gives one ticket; 200 messages waiting after an outage give 200 tickets."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from kundtjanst.core.vocabulary import Channel
+from kundtjanst.extensions import db
+from kundtjanst.inbound.fetch import PAUSE_BEFORE_FLAG
+from kundtjanst.inbound.models import NEW_TICKET, InboundMail
+from kundtjanst.jobs import registry, runner
+from kundtjanst.tickets.models import Ticket
+
+from .conftest import TEST_SECRET
+from .inbound_helpers import fetch, stored, tickets
+from .mails import CITIZEN, mail
+
+ROOT = Path(__file__).resolve().parent.parent
+RECEIVED = datetime(2026, 12, 1, 8, 15, tzinfo=UTC)  # a Tuesday, 09:15 in Stockholm
+
+
+def test_a_mail_becomes_an_email_ticket_received_when_the_mailbox_got_it(app, org, mailbox):
+    message = mail(message_id="<first@example.org>")
+    mailbox.append(message, received=RECEIVED)
+    assert fetch(app) == {"waiting": 1, "ticket": 1}
+    with app.app_context():
+        (ticket,) = tickets()
+        assert ticket.channel == Channel.EMAIL
+        assert ticket.subject == "Fråga om bygglov"
+        assert ticket.description.startswith("Hej! Behöver jag bygglov")
+        assert (ticket.citizen_name, ticket.citizen_email) == ("Anna Svensson", CITIZEN)
+        assert ticket.created_at == RECEIVED  # INTERNALDATE, not the fetch
+        assert ticket.mail_root_id == ticket.mail_last_id == "<first@example.org>"
+        assert ticket.status_token_hash is not None  # a person wrote it: a receipt goes out
+        (row,) = stored()
+        assert row.raw == message and row.status == NEW_TICKET and row.ticket_id == ticket.id
+        assert row.received_at == RECEIVED
+    assert mailbox.flags() == ["1 (UID 1 FLAGS (\\Seen))"]
+    assert fetch(app) == {"waiting": 0}
+
+
+def test_the_same_message_twice_in_the_mailbox_is_one_ticket(app, org, mailbox):
+    message = mail()
+    mailbox.append_many([message, message])
+    assert fetch(app) == {"waiting": 2, "duplicate": 1, "ticket": 1}
+    with app.app_context():
+        assert len(tickets()) == 1 and len(stored()) == 1
+    assert mailbox.count(criterion="UNSEEN") == 0
+
+
+def test_a_reused_message_id_with_other_content_is_a_new_message(app, org, mailbox):
+    mailbox.append(mail("Om parkering", "Var får jag parkera?", message_id="<same@x.org>"))
+    mailbox.append(mail("Om soptunnan", "Den töms inte.", message_id="<same@x.org>"))
+    fetch(app)
+    with app.app_context():
+        assert [t.subject for t in tickets()] == ["Om parkering", "Om soptunnan"]
+
+
+def test_the_same_mail_in_two_mailboxes_is_one_ticket(app, org, mailbox, monkeypatch):
+    """Each mailbox adds its own trace headers; the content hash leaves them out."""
+    message = mail(message_id="<both@example.org>")
+    mailbox.append(b"Delivered-To: kundtjanst@sjostad.se\r\nReceived: from a\r\n" + message)
+    mailbox.append(
+        b"Delivered-To: bygglov@sjostad.se\r\nReceived: from b\r\n" + message, folder="Bygglov"
+    )
+    assert fetch(app)["ticket"] == 1
+    monkeypatch.setitem(app.config, "IMAP_FOLDER", "Bygglov")
+    assert fetch(app) == {"waiting": 1, "duplicate": 1}
+    with app.app_context():
+        assert len(tickets()) == 1
+    assert mailbox.count("INBOX", "UNSEEN") == mailbox.count("Bygglov", "UNSEEN") == 0
+
+
+def test_200_messages_waiting_after_an_outage_become_200_tickets(app, org, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "IMAP_BATCH", 37)  # several FETCH batches
+    mailbox.append_many(
+        [mail(f"Fråga nummer {n}", sender=f"person{n}@example.org") for n in range(200)]
+    )
+    assert fetch(app) == {"waiting": 200, "ticket": 200}
+    with app.app_context():
+        assert len(tickets()) == 200
+    assert mailbox.count(criterion="UNSEEN") == 0
+
+
+def test_a_processed_folder_takes_handled_mail_out_of_the_inbox(app, org, mailbox, monkeypatch):
+    monkeypatch.setitem(app.config, "IMAP_PROCESSED_FOLDER", "Hanterat")
+    mailbox.append(mail())
+    mailbox.append(mail("Läst av någon", sender="b@example.org"))
+    with mailbox.connect() as client:  # someone read it in a mail client: still fetched
+        client.select("INBOX")
+        client.uid("STORE", "2", "+FLAGS", r"(\Seen)")
+    assert fetch(app) == {"waiting": 2, "ticket": 2}
+    assert mailbox.count("INBOX") == 0 and mailbox.count("Hanterat") == 2
+
+
+def test_no_mailbox_configured_the_job_does_nothing_and_says_so(app, org, monkeypatch):
+    monkeypatch.setitem(app.config, "IMAP_HOST", "")
+    trigger = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    outcome = runner.run(app, registry.load()["mail.fetch"], trigger, "test")
+    assert outcome.ok and outcome.counts == {"mailbox": "not configured"}
+
+
+def test_the_job_reads_the_mailbox(app, org, mailbox):
+    mailbox.append(mail())
+    trigger = datetime(2026, 12, 4, 12, 1, tzinfo=UTC)
+    outcome = runner.run(app, registry.load()["mail.fetch"], trigger, "test")
+    assert outcome.ok and outcome.counts == {"waiting": 1, "ticket": 1}
+
+
+# --- separate processes: `flask mail fetch` as run in production -------------------------
+
+
+def _fetch_process(app, mailbox, **env) -> subprocess.Popen:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": TEST_SECRET,
+        "KUNDTJANST_MAIL_FROM": "noreply@sjostad.se",
+        **{f"KUNDTJANST_{k}": str(v) for k, v in mailbox.config().items()},
+        **env,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "mail", "fetch"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_two_fetch_processes_at_once_make_one_ticket_per_message(app, org, mailbox):
+    mailbox.append_many([mail(f"Fråga {n}", sender=f"p{n}@example.org") for n in range(40)])
+    first, second = _fetch_process(app, mailbox), _fetch_process(app, mailbox)
+    for process in (first, second):
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()
+    with app.app_context():
+        subjects = [t.subject for t in tickets()]
+        assert sorted(subjects) == sorted(f"Fråga {n}" for n in range(40))
+        assert db.session.scalar(select(func.count()).select_from(InboundMail)) == 40
+    assert mailbox.count(criterion="UNSEEN") == 0
+
+
+def test_a_fetcher_killed_between_the_commit_and_the_flag_leaves_one_ticket(app, org, mailbox):
+    mailbox.append(mail(message_id="<crash@example.org>"))
+    process = _fetch_process(app, mailbox, **{PAUSE_BEFORE_FLAG: "60"})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with app.app_context():
+                if db.session.scalar(select(func.count()).select_from(Ticket)) == 1:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(process.stderr.read1().decode())
+        time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.communicate()  # waits, and closes its pipes
+    assert mailbox.count(criterion="UNSEEN") == 1  # committed, never flagged
+    assert fetch(app) == {"waiting": 1, "duplicate": 1}
+    with app.app_context():
+        (ticket,) = tickets()
+        assert ticket.mail_root_id == "<crash@example.org>"
+        assert db.session.scalar(select(func.count()).select_from(InboundMail)) == 1
+    assert mailbox.count(criterion="UNSEEN") == 0
