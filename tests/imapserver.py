@@ -205,7 +205,7 @@ class Dovecot:
         """Delete every message and every folder but INBOX (between tests)."""
         with self.connect() as client:
             _typ, folders = client.list()
-            names = [line.decode().rsplit(' "', 1)[-1].split(" ")[-1].strip('"') for line in folders]
+            names = [line.decode().rsplit(" ", 1)[-1].strip('"') for line in folders]
             for name in names:
                 typ, data = client.select(name)
                 if typ == "OK" and int(data[0]) > 0:

@@ -145,7 +145,7 @@ def test_two_fetch_processes_at_once_make_one_ticket_per_message(app, org, mailb
     mailbox.append_many([mail(f"Fråga {n}", sender=f"p{n}@example.org") for n in range(40)])
     first, second = _fetch_process(app, mailbox), _fetch_process(app, mailbox)
     for process in (first, second):
-        out, err = process.communicate(timeout=120)
+        _out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()
     with app.app_context():
         subjects = [t.subject for t in tickets()]
