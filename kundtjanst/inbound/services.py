@@ -210,7 +210,7 @@ def _delivery_report(row: InboundMail, mail: ParsedMail) -> None:
                 group=ticket.group,
                 at=row.received_at,
                 outbox_id=outgoing.id,
-                kind=outgoing.kind,
+                mail_kind=outgoing.kind,
             )
     _finish(row, BOUNCE, ticket)
 
