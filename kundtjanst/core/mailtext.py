@@ -129,7 +129,8 @@ _HISTORY_STARTS = [
     re.compile(r"^-{2,}\s*(original message|ursprungligt meddelande|originalmeddelande)", re.I),
     re.compile(r"^_{10,}\s*$"),  # Outlook's line above "Från: …"
     re.compile(r"^(från|from|von|de)\s*:\s*\S.*", re.I),
-    re.compile(r"^(on|den|am|le)\s.+(wrote|skrev|schrieb|a écrit)\s*:\s*$", re.I),
+    # "On … Anna <a@b> wrote:", "Den … skrev Anna <a@b>:", "Am … schrieb …:"
+    re.compile(r"^(on|den|am|le)\s.+\b(wrote|skrev|schrieb|a écrit)\b.*:\s*$", re.I),
     re.compile(r"^.{0,80}\b(wrote|skrev|schrieb)\s*:\s*$", re.I),
     re.compile(r"^>"),
 ]
