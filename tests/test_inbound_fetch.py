@@ -48,7 +48,8 @@ def test_a_mail_becomes_an_email_ticket_received_when_the_mailbox_got_it(app, or
         (row,) = stored()
         assert row.raw == message and row.status == NEW_TICKET and row.ticket_id == ticket.id
         assert row.received_at == RECEIVED
-    assert mailbox.flags() == ["1 (UID 1 FLAGS (\\Seen))"]
+    (flags,) = mailbox.flags()
+    assert "\\Seen" in flags
     assert fetch(app) == {"waiting": 0}
 
 
@@ -101,7 +102,7 @@ def test_a_processed_folder_takes_handled_mail_out_of_the_inbox(app, org, mailbo
     mailbox.append(mail("Läst av någon", sender="b@example.org"))
     with mailbox.connect() as client:  # someone read it in a mail client: still fetched
         client.select("INBOX")
-        client.uid("STORE", "2", "+FLAGS", r"(\Seen)")
+        client.store("2", "+FLAGS", r"(\Seen)")  # the second message
     assert fetch(app) == {"waiting": 2, "ticket": 2}
     assert mailbox.count("INBOX") == 0 and mailbox.count("Hanterat") == 2
 
