@@ -54,7 +54,12 @@ def run_pass(source: MailSource | None = None) -> dict[str, int | str]:
     with source:
         uids = source.waiting()
         for fetched in source.fetch(uids):
-            outcome = handle(fetched, source.name)
+            try:
+                outcome = handle(fetched, source.name)
+            except Exception:  # not even stored (the database refused it): next pass
+                db.session.rollback()
+                log.exception("Incoming mail UID %s could not be stored", fetched.uid)
+                outcome = "not stored"
             counts[outcome] += 1
             if outcome in DONE or outcome == "duplicate":
                 _pause_for_tests()

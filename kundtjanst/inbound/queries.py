@@ -36,8 +36,8 @@ def locked_ticket(ticket_id: int | None) -> Ticket | None:
 
 
 def by_thread(mail: ParsedMail) -> Ticket | None:
-    """Layer 1: the ticket of a message this one answers — one of ours (the outbox),
-    the citizen's own earlier mail, or a mail stored before."""
+    """Layer 1: the ticket of a message this one answers — one of ours (the outbox), or
+    a mail stored before (the citizen's own earlier one). Both lookups use an index."""
     ids = mail.thread_ids[:MAX_THREAD_IDS]
     if not ids:
         return None
@@ -54,13 +54,6 @@ def by_thread(mail: ParsedMail) -> Ticket | None:
         )
     ):
         found.setdefault(message_id, ticket_id)
-    for root, last, ticket_id in db.session.execute(
-        select(Ticket.mail_root_id, Ticket.mail_last_id, Ticket.id).where(
-            Ticket.mail_root_id.in_(ids) | Ticket.mail_last_id.in_(ids)
-        )
-    ):
-        found.setdefault(root, ticket_id)
-        found.setdefault(last, ticket_id)
     for message_id in ids:  # nearest first
         if message_id in found:
             return locked_ticket(found[message_id])
