@@ -708,6 +708,7 @@ PAGES = {
         frozenset({200, 400}),
     ),
     "claims nobody can work": Page("/admin/fastnade-arenden", "admin", {"page": ("1",)}),
+    "quarantined e-mail": Page("/admin/karantan", "admin", {"page": ("1", "2")}),
     "search": Page("/sok", "agent", {"q": ("tunnan", "KT-2026-000001"), "page": ("1", "3")}),
     "dashboard": Page(
         "/statistik",
