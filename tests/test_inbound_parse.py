@@ -3,6 +3,8 @@ prefixes and tags, HTML as text, the content hash, delivery reports, machines' m
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from kundtjanst.core import mailloop
@@ -117,3 +119,35 @@ def test_our_own_sender_and_no_sender_are_machines():
     assert mailloop.automatic(ours, {"noreply@sjostad.se"}) == mailloop.OUR_LOOP
     nobody = parse(b"Subject: x\r\n\r\ntext")
     assert mailloop.automatic(nobody, {"noreply@sjostad.se"}) == mailloop.NO_SENDER
+
+
+def test_mangled_mail_never_makes_the_reading_raise():
+    """2,000 mails with random bytes changed, inserted and cut (CRLFs, encoded-word and
+    address syntax, NULs, boundaries): the reading gives a result or `Unparseable`."""
+    rnd = random.Random(20261204)
+    seeds = [
+        mail(),
+        mail(html="<p>x</p>"),
+        mail(html_only=True, html="<b>x</b>"),
+        mail(attachments=[("a.pdf", "application/pdf", b"x" * 100)]),
+        dsn(mail()),
+    ]
+    pieces = [b"\r\n", b":", b"=?", b"?=", b"<", b">", b"\x00", b"--", b'"', b";", b"=?utf-8?b?"]
+    for _ in range(2000):
+        data = bytearray(rnd.choice(seeds))
+        for _ in range(rnd.randint(1, 20)):
+            at = rnd.randrange(len(data))
+            roll = rnd.random()
+            if roll < 0.4:
+                data[at] = rnd.randrange(256)
+            elif roll < 0.7:
+                data[at:at] = rnd.choice(pieces)
+            else:
+                del data[at : at + rnd.randint(1, 30)]
+        try:
+            parsed = parse(bytes(data))
+        except Unparseable:
+            continue
+        mailloop.automatic(parsed, {"noreply@sjostad.se"})
+        split_quoted(parsed.text)
+        assert "\x00" not in parsed.text + parsed.subject

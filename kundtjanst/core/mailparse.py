@@ -137,7 +137,8 @@ def _raw_headers(head: bytes) -> list[tuple[bytes, bytes]]:
 def parse(raw: bytes) -> ParsedMail:
     """Read a mail. Raises `Unparseable` when it has no header a mail has."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
-    if not any(message.get(name) is not None for name in ("From", "Message-ID", "Subject", "Date")):
+    present = {name.lower() for name in message}  # names only: no value parsed
+    if not present & {"from", "message-id", "subject", "date"}:
         raise Unparseable("no From, Message-ID, Subject or Date header")
     name, address = _sender(message)
     parsed = ParsedMail(
@@ -151,7 +152,7 @@ def parse(raw: bytes) -> ParsedMail:
         signals={
             each: [v for v in (header_all(message, each)) if v is not None]
             for each in SIGNAL_HEADERS
-            if message.get(each) is not None
+            if each in present
         },
         defects=len(message.defects),
     )
@@ -207,10 +208,23 @@ def _date(value: str) -> datetime | None:
     return found if found is not None and found.tzinfo is not None else None
 
 
+def _safe(read, default):
+    """``read()``, or ``default`` when a malformed header makes the parser raise."""
+    try:
+        return read()
+    except Exception:
+        return default
+
+
+def _kind(part: Message) -> str:
+    """A part's content type; one the parser cannot read is taken for bytes."""
+    return _safe(part.get_content_type, "application/octet-stream")
+
+
 def _is_report(message: Message) -> bool:
     return (
-        message.get_content_type() == "multipart/report"
-        and (message.get_param("report-type") or "").lower() == "delivery-status"
+        _kind(message) == "multipart/report"
+        and (_safe(lambda: message.get_param("report-type"), "") or "").lower() == "delivery-status"
     )
 
 
@@ -218,7 +232,7 @@ def _report(message: Message) -> DeliveryReport:
     ids: list[str] = []
     failed, reasons = False, []
     for part in message.walk():
-        kind = part.get_content_type()
+        kind = _kind(part)
         if kind in ("message/delivery-status", "message/global-delivery-status"):
             for block in _status_blocks(part):
                 action = (block.get("Action") or "").strip().lower()
@@ -256,12 +270,12 @@ def _text_of(part: Message) -> str:
     if data is None:
         payload = part.get_payload()
         data = payload.encode("utf-8", "replace") if isinstance(payload, str) else b""
-    text = decode(data, part.get_content_charset())
-    return html_to_text(text) if part.get_content_type() == "text/html" else text
+    text = decode(data, _safe(part.get_content_charset, None))
+    return html_to_text(text) if _kind(part) == "text/html" else text
 
 
 def _is_attachment(part: Message) -> bool:
-    disposition = (part.get_content_disposition() or "").lower()
+    disposition = (_safe(part.get_content_disposition, "") or "").lower()
     return disposition == "attachment" or bool(_filename(part))
 
 
@@ -274,7 +288,7 @@ def _filename(part: Message) -> str:
 
 
 def _attachment(part: Message, number: int) -> Attachment:
-    kind = part.get_content_type()
+    kind = _kind(part)
     if part.is_multipart() or kind.startswith("message/"):
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else payload
@@ -294,7 +308,7 @@ def _body_and_attachments(message: Message, report: bool) -> tuple[str, list[Att
     stack: list[Message] = [message]
     while stack:
         part = stack.pop(0)
-        kind = part.get_content_type()
+        kind = _kind(part)
         if part.is_multipart() and not _is_attachment(part):
             payload = part.get_payload()
             stack[0:0] = (
