@@ -22,6 +22,8 @@ from kundtjanst.extensions import db
 from kundtjanst.inbound.fetch import PAUSE_BEFORE_FLAG
 from kundtjanst.inbound.models import NEW_TICKET, InboundMail
 from kundtjanst.jobs import registry, runner
+from kundtjanst.routing.models import RoutingRule
+from kundtjanst.routing.services import next_position
 from kundtjanst.tickets.models import Ticket
 
 from .conftest import TEST_SECRET
@@ -51,6 +53,35 @@ def test_a_mail_becomes_an_email_ticket_received_when_the_mailbox_got_it(app, or
     (flags,) = mailbox.flags()
     assert "\\Seen" in flags
     assert fetch(app) == {"waiting": 0}
+
+
+def test_the_routing_rules_route_mail(app, org, mailbox):
+    """A rule on the sender's e-mail domain (first match wins) takes the new ticket."""
+    with app.app_context():
+        db.session.add(
+            RoutingRule(
+                position=next_position(),
+                name="Byggföretag",
+                channel="email",
+                email_domain="bygg.example",
+                group_id=org.groups.bygg,
+            )
+        )
+        db.session.commit()
+    mailbox.append(mail(sender="Firma <info@bygg.example>"))
+    mailbox.append(mail("Annat", sender="privat@example.org"))
+    fetch(app)
+    with app.app_context():
+        routed, not_routed = tickets()
+        assert routed.group_id == org.groups.bygg
+        assert not_routed.group_id == org.groups.kundtjanst
+
+
+def test_the_command_says_what_it_did(app, org, mailbox, runner, monkeypatch):
+    mailbox.append(mail())
+    assert runner.invoke(args=["mail", "fetch"]).output == "waiting 1, ticket 1\n"
+    monkeypatch.setitem(app.config, "IMAP_HOST", "")
+    assert runner.invoke(args=["mail", "fetch"]).output == "mailbox not configured\n"
 
 
 def test_the_same_message_twice_in_the_mailbox_is_one_ticket(app, org, mailbox):

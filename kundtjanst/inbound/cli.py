@@ -4,11 +4,13 @@ application factory)."""
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from .fetch import run_pass
 
 
 @click.command("fetch")
+@with_appcontext
 def fetch_command() -> None:
     """Read the mailbox now: every unseen message becomes a ticket, a message on its
     ticket, or waits in the quarantine (the job mail.fetch does it every minute)."""
