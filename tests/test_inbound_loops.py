@@ -86,6 +86,7 @@ def test_an_out_of_office_reply_is_noted_and_changes_nothing(app, org, mailbox, 
         assert ticket.status == Status.RESOLVED and ticket.reopen_count == 0
         assert ticket.first_contact is True
         assert kinds(ticket)[-1] == EventKind.AUTO_REPLY
+        assert ticket.mail_last_id is None  # our next answer threads to the citizen's mail
         assert outbox_count() == mails_before and len(tickets()) == 1
     assert receipts == []
 

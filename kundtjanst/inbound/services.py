@@ -113,9 +113,9 @@ def _answers(row: InboundMail, mail: ParsedMail, ticket: Ticket) -> bool:
     ticket instead (a person writing to one closed longer ago than the repeat-contact
     window)."""
     if row.automatic:
-        citizen_message(
-            ticket, _text(mail), at=row.received_at, automatic=True, message_id=mail.message_id
-        )
+        # Not its Message-ID: our next answer continues the citizen's own mail, not
+        # their out-of-office reply.
+        citizen_message(ticket, _text(mail), at=row.received_at, automatic=True)
         _finish(row, AUTO_REPLY, ticket)
     else:
         window = timedelta(days=settings.get("repeat_contact_window_days"))
