@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from kundtjanst.core.vocabulary import Channel
@@ -209,3 +210,23 @@ def test_a_fetcher_killed_between_the_commit_and_the_flag_leaves_one_ticket(app,
         assert ticket.mail_root_id == "<crash@example.org>"
         assert db.session.scalar(select(func.count()).select_from(InboundMail)) == 1
     assert mailbox.count(criterion="UNSEEN") == 0
+
+
+def test_a_mailbox_that_cannot_be_reached_fails_the_run_and_loses_nothing(app, org, mailbox):
+    from .imapserver import free_port
+
+    mailbox.append(mail())
+    trigger = datetime(2026, 12, 4, 12, 2, tzinfo=UTC)
+    job = registry.load()["mail.fetch"]
+    app.config["IMAP_PORT"] = free_port()  # nobody listens there (the fixture restores it)
+    outcome = runner.run(app, job, trigger, "test")
+    assert not outcome.ok and "ConnectionRefusedError" in outcome.error
+    app.config["IMAP_PORT"] = mailbox.port
+    assert fetch(app) == {"waiting": 1, "ticket": 1}
+
+
+def test_an_unknown_security_setting_is_named():
+    from kundtjanst.inbound.imap import ImapSource
+
+    with pytest.raises(ValueError, match="IMAP_SECURITY must be one of ssl, starttls, none"):
+        ImapSource.from_config({"IMAP_HOST": "x", "IMAP_SECURITY": "tls"})
