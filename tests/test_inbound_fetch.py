@@ -230,3 +230,41 @@ def test_an_unknown_security_setting_is_named():
 
     with pytest.raises(ValueError, match="IMAP_SECURITY must be one of ssl, starttls, none"):
         ImapSource.from_config({"IMAP_HOST": "x", "IMAP_SECURITY": "tls"})
+
+
+def test_a_mail_left_half_placed_is_taken_over_after_a_while(app, org, mailbox):
+    """A fetcher that died after storing the bytes (before placing them) left the row
+    "processing": another pass leaves it alone while it may still be at work, takes it
+    over after ten minutes, and the message is flagged only then."""
+    from datetime import timedelta
+
+    from kundtjanst.core.mailparse import content_hash, message_id_of
+    from kundtjanst.core.timeutil import utcnow
+    from kundtjanst.inbound.models import PROCESSING
+
+    message = mail(message_id="<half@example.org>")
+    mailbox.append(message)
+    with app.app_context():
+        row = InboundMail(
+            message_id=message_id_of(message),
+            content_hash=content_hash(message),
+            raw=message,
+            size=len(message),
+            mailbox="imap://died",
+            received_at=RECEIVED,
+            status=PROCESSING,
+            claimed_at=utcnow(),
+        )
+        db.session.add(row)
+        db.session.commit()
+        row_id = row.id
+    assert fetch(app) == {"waiting": 1, "busy": 1}
+    assert mailbox.count(criterion="UNSEEN") == 1
+    with app.app_context():
+        db.session.get(InboundMail, row_id).claimed_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+    assert fetch(app) == {"waiting": 1, "ticket": 1}
+    assert mailbox.count(criterion="UNSEEN") == 0
+    with app.app_context():
+        (ticket,) = tickets()
+        assert db.session.get(InboundMail, row_id).ticket_id == ticket.id
