@@ -991,6 +991,8 @@ def post_urls(app, values: dict) -> list[str]:
         "day": values["tomorrow"],
         **{key: values[key] for key in ("user_id", "group_id", "category_id", "rule_id")},
         **{key: values[key] for key in ("department_id", "reason_id")},
+        # A quarantined mail: never reached here (refused before any view reads it).
+        "mail_id": str(values.get("mail_id", 1)),
     }
     return sorted(
         re.sub(r"<(?:\w+:)?(\w+)>", lambda m: fill[m.group(1)], rule.rule)
