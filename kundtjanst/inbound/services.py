@@ -119,7 +119,8 @@ def _answers(row: InboundMail, mail: ParsedMail, ticket: Ticket) -> bool:
         _finish(row, AUTO_REPLY, ticket)
     else:
         window = timedelta(days=settings.get("repeat_contact_window_days"))
-        if ticket.status == Status.RESOLVED and row.received_at > ticket.resolved_at + window:
+        closed_at = ticket.resolved_at
+        if ticket.status == Status.RESOLVED and closed_at and row.received_at > closed_at + window:
             return False
         citizen_message(ticket, _text(mail), at=row.received_at, message_id=mail.message_id)
         _finish(row, THREADED, ticket)
