@@ -144,6 +144,7 @@ def register_commands(app: Flask) -> None:
     """Each feature's command group (its cli.py); nothing else imports them."""
     from .auth.cli import users_cli
     from .demo.cli import demo_cli
+    from .inbound.cli import fetch_command
     from .jobs.cli import scheduler_cli
     from .mail.cli import mail_cli
     from .retention.cli import retention_cli
@@ -151,12 +152,14 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, demo_cli, scheduler_cli, mail_cli, retention_cli, stats_cli):
         app.cli.add_command(group)
+    mail_cli.add_command(fetch_command)  # flask mail fetch: incoming mail
 
 
 def register_jobs() -> None:
     """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
     from .attachments.jobs import sweep as sweep_attachments
     from .exports.jobs import produce as produce_exports
+    from .inbound.jobs import fetch_mail
     from .intake.jobs import tidy_receipts
     from .jobs.heartbeat import heartbeat
     from .jobs.registry import register
@@ -169,6 +172,7 @@ def register_jobs() -> None:
         sla_watch,
         unclaimed_alert,
         send_mail,
+        fetch_mail,
         nightly_retention,
         snapshot,
         produce_exports,

@@ -105,6 +105,19 @@ class Defaults:
     # failed, and how often the outbox is delivered (the job mail.send).
     MAIL_RETRY_HOURS = 24
     SCHEDULER_MAIL_SECONDS = 60
+    # Incoming e-mail (kundtjanst/inbound/): the mailbox read over IMAP. Without
+    # IMAP_HOST the job mail.fetch does nothing. IMAP_SECURITY: ssl, starttls or none.
+    # IMAP_PROCESSED_FOLDER: move handled messages there instead of flagging them \Seen.
+    IMAP_HOST = ""
+    IMAP_PORT = 0  # 0: 993 with ssl, else 143
+    IMAP_USERNAME = ""
+    IMAP_PASSWORD = ""
+    IMAP_SECURITY = "ssl"
+    IMAP_FOLDER = "INBOX"
+    IMAP_PROCESSED_FOLDER = ""
+    IMAP_TIMEOUT = 30
+    IMAP_BATCH = 100  # messages per FETCH
+    SCHEDULER_FETCH_SECONDS = 60
     # The scheduler (`flask scheduler run`): see kundtjanst/jobs/.
     SCHEDULER_LEASE_SECONDS = 30
     SCHEDULER_RENEW_SECONDS = 10

@@ -80,3 +80,24 @@ MAIL_STATUS = {
     mail.FAILED: _l("Could not be sent"),
     mail.UNSENT: _l("Not sent: no mail server"),
 }
+
+# Incoming e-mail (kundtjanst/inbound/models.py): what became of a mail, and why one
+# waits in the quarantine.
+INBOUND_STATUS = {
+    "processing": _l("Being read"),
+    "ticket": _l("New ticket"),
+    "threaded": _l("Message on a ticket"),
+    "auto_reply": _l("Automatic reply noted"),
+    "bounce": _l("Bounce recorded"),
+    "report": _l("Delivery report"),
+    "quarantined": _l("In quarantine"),
+    "discarded": _l("Discarded"),
+}
+
+QUARANTINE_REASON = {
+    "unparseable": _l("Could not be read as an e-mail"),
+    "failed": _l("An error while reading it"),
+    "sender_limit": _l("Too many new tickets from the sender today"),
+    "our_own": _l("Our own e-mail came back"),
+    "unknown_bounce": _l("A bounce about an e-mail we did not send"),
+}

@@ -5,6 +5,7 @@ from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
 from .core.vocabulary import GroupKind
 from .exports.models import Export, ExportChunk
+from .inbound.models import InboundMail
 from .intake.models import Receipt
 from .jobs.models import JobRun, SchedulerLease
 from .mail.models import OutgoingMail
@@ -26,6 +27,7 @@ __all__ = [
     "ExportChunk",
     "Group",
     "GroupKind",
+    "InboundMail",
     "JobRun",
     "OfficeHours",
     "OutgoingMail",

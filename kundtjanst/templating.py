@@ -12,6 +12,7 @@ from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 
 from . import labels
+from .core.mailtext import split_quoted
 from .core.timeutil import local
 from .permissions import may
 from .tickets.sla import clock as sla_clock
@@ -94,6 +95,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(working_duration, "working_duration")
     app.add_template_filter(localtime, "localtime")
     app.add_template_filter(iso_local, "iso_local")
+    app.add_template_filter(split_quoted, "split_quoted")  # templates/inbound/_mail_text.html
     app.jinja_env.globals["labels"] = labels
     app.add_template_global(sla_clock, "sla_clock")
     app.add_template_global(may, "may")

@@ -159,3 +159,6 @@ def login_as(app, org):
         return c
 
     return make
+
+
+from .imapserver import dovecot_server, mailbox  # noqa: E402, F401  (fixtures)

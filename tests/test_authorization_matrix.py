@@ -27,6 +27,7 @@ from kundtjanst.exports import services as export_services
 from kundtjanst.exports.jobs import produce
 from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
+from kundtjanst.inbound.models import QUARANTINED, UNPARSEABLE, InboundMail
 from kundtjanst.mail.models import OutgoingMail
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
@@ -268,8 +269,16 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/fastnade-arenden", "GET"): Case("/admin/fastnade-arenden", ADMIN_ONLY),
     ("/admin/fastnade-arenden", "POST"): Case("/admin/fastnade-arenden", ADMIN_ACTION_POST, {}),
     ("/admin/utkorg", "GET"): Case("/admin/utkorg?status=failed", ADMIN_ONLY),
-    ("/admin/utkorg/<int:mail_id>/forsok-igen", "POST"): Case(
-        "/admin/utkorg/{mail_id}/forsok-igen", ADMIN_ACTION_POST, {}
+    ("/admin/utkorg/<int:outbox_id>/forsok-igen", "POST"): Case(
+        "/admin/utkorg/{outbox_id}/forsok-igen", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/karantan", "GET"): Case("/admin/karantan", ADMIN_ONLY),
+    ("/admin/karantan/<int:mail_id>", "GET"): Case("/admin/karantan/{mail_id}", ADMIN_ONLY),
+    ("/admin/karantan/<int:mail_id>/kor-igen", "POST"): Case(
+        "/admin/karantan/{mail_id}/kor-igen", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/karantan/<int:mail_id>/kasta", "POST"): Case(
+        "/admin/karantan/{mail_id}/kasta", ADMIN_ACTION_POST, {}
     ),
 }
 
@@ -321,7 +330,7 @@ def scenario(app, org) -> dict:
         rule_id = db.session.query(RoutingRule.id).scalar()
         group = db.session.get(Group, org.groups.miljo)
         export_id = finished_export(db.session.get(User, org.users.manager))
-        mail_id = db.session.scalar(select(OutgoingMail.id).order_by(OutgoingMail.id))
+        outbox_id = db.session.scalar(select(OutgoingMail.id).order_by(OutgoingMail.id))
         return {
             "ref": ticket.reference,
             "secret_ref": secret.reference,
@@ -333,11 +342,29 @@ def scenario(app, org) -> dict:
             "rule_id": rule_id,
             "reason_id": reason.id,
             "export_id": export_id,
-            "mail_id": mail_id,
+            "outbox_id": outbox_id,
             "attachment_id": db.session.scalar(select(Attachment.id)),
+            "mail_id": quarantined_mail(),
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }
+
+
+def quarantined_mail() -> int:
+    """An incoming mail nobody could read, waiting in the quarantine."""
+    row = InboundMail(
+        message_id="",
+        content_hash="0" * 64,
+        raw=b"\x00not a mail",
+        size=12,
+        mailbox="test",
+        received_at=utcnow(),
+        status=QUARANTINED,
+        reason=UNPARSEABLE,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
 
 
 def finished_export(user: User) -> int:

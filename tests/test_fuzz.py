@@ -708,6 +708,7 @@ PAGES = {
         frozenset({200, 400}),
     ),
     "claims nobody can work": Page("/admin/fastnade-arenden", "admin", {"page": ("1",)}),
+    "quarantined e-mail": Page("/admin/karantan", "admin", {"page": ("1", "2")}),
     "search": Page("/sok", "agent", {"q": ("tunnan", "KT-2026-000001"), "page": ("1", "3")}),
     "dashboard": Page(
         "/statistik",
@@ -990,7 +991,9 @@ def post_urls(app, values: dict) -> list[str]:
         "day": values["tomorrow"],
         **{key: values[key] for key in ("user_id", "group_id", "category_id", "rule_id")},
         **{key: values[key] for key in ("department_id", "reason_id")},
-        "mail_id": "1",
+        "outbox_id": "1",
+        # A quarantined mail: never reached here (refused before any view reads it).
+        "mail_id": str(values.get("mail_id", 1)),
     }
     return sorted(
         re.sub(r"<(?:\w+:)?(\w+)>", lambda m: fill[m.group(1)], rule.rule)

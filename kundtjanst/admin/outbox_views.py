@@ -28,9 +28,9 @@ def outbox():
     )
 
 
-@bp.post("/utkorg/<int:mail_id>/forsok-igen")
-def retry_mail(mail_id: int):
-    row = get_or_404(OutgoingMail, mail_id)
+@bp.post("/utkorg/<int:outbox_id>/forsok-igen")
+def retry_mail(outbox_id: int):
+    row = get_or_404(OutgoingMail, outbox_id)
     if ButtonForm().validate_on_submit():
         if services.retry(row):
             audit.record("mail.retry", target=row.message_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import render_template
 
 from ..auth.queries import active_user_count
+from ..inbound.queries import quarantine_count
 from ..mail.queries import counts as mail_counts
 from ..org.queries import counts
 from ..routing.queries import active_count
@@ -19,6 +20,7 @@ from . import (  # noqa: F401
     group_views,
     job_views,
     outbox_views,
+    quarantine_views,
     reason_views,
     rule_views,
     setting_views,
@@ -35,5 +37,6 @@ def index():
         "users": active_user_count(),
         "rules": active_count(),
         "mail": sum(mail_counts().values()),
+        "quarantine": quarantine_count(),
     }
     return render_template("admin/index.html", counts=numbers)

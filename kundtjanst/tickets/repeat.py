@@ -15,6 +15,7 @@ from sqlalchemy import or_, select
 
 from ..core.vocabulary import EventKind, Status
 from ..extensions import db
+from ..inbound.models import InboundMail
 from ..permissions import ticket_scope
 from ..settings import services as settings
 from .errors import TicketError
@@ -29,24 +30,35 @@ if TYPE_CHECKING:
 
 def candidates(ticket: Ticket, user: User) -> list[Ticket]:
     """Earlier tickets from the same e-mail or phone, same subject area, within the
-    repeat-contact window before this one — only those ``user`` may read."""
-    if ticket.repeat_of_id is not None or ticket.category_id is None:
+    repeat-contact window before this one, and the closed ticket a mail that started
+    this one answered (`inbound`) — only those ``user`` may read."""
+    if ticket.repeat_of_id is not None:
         return []
+    answered = list(
+        db.session.scalars(
+            select(Ticket)
+            .join(InboundMail, InboundMail.earlier_ticket_id == Ticket.id)
+            .where(InboundMail.ticket_id == ticket.id, ticket_scope(user))
+            .limit(1)
+        )
+    )
+    if ticket.category_id is None:
+        return answered
     same_citizen = []
     if ticket.citizen_email:
         same_citizen.append(Ticket.citizen_email == ticket.citizen_email)
     if ticket.citizen_phone:
         same_citizen.append(Ticket.citizen_phone == ticket.citizen_phone)
     if not same_citizen:
-        return []
+        return answered
     window = timedelta(days=settings.get("repeat_contact_window_days"))
-    return list(
+    return answered + list(
         db.session.scalars(
             select(Ticket)
             .where(
                 or_(*same_citizen),
                 Ticket.category_id == ticket.category_id,
-                Ticket.id != ticket.id,
+                Ticket.id.not_in([ticket.id, *(t.id for t in answered)]),
                 Ticket.created_at < ticket.created_at,
                 Ticket.created_at >= ticket.created_at - window,
                 ticket_scope(user),

@@ -127,3 +127,37 @@ def with_files(org: Org, **kwargs) -> Made:
     )
     db.session.commit()
     return made
+
+
+def quarantined_mail() -> int:
+    """An incoming mail in the quarantine (past its sender's daily limit)."""
+    from kundtjanst.core.mailparse import content_hash
+    from kundtjanst.core.timeutil import utcnow
+    from kundtjanst.inbound.models import QUARANTINED, SENDER_LIMIT, InboundMail
+
+    raw = (
+        "From: Anna <anna@example.org>\r\nSubject: Fråga om plank\r\n"
+        "Message-ID: <karantan@example.org>\r\n\r\nBehöver jag bygglov?\r\n"
+    ).encode()
+    row = InboundMail(
+        message_id="<karantan@example.org>",
+        content_hash=content_hash(raw),
+        raw=raw,
+        size=len(raw),
+        mailbox="imap://test",
+        received_at=utcnow(),
+        status=QUARANTINED,
+        reason=SENDER_LIMIT,
+        sender="anna@example.org",
+        subject="Fråga om plank",
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def email_reply(org: Org) -> Made:
+    """An e-mail question whose text quotes earlier mail (folded on the ticket page)."""
+    description = "Tack! En fråga till.\n\nDen 1 dec. 2026 skrev Kundtjänst:\n> Svaret"
+    ticket, token = new_ticket(channel=Channel.EMAIL, subject="SV: Plank", description=description)
+    return Made(ticket.reference, token, ticket.subject, description)

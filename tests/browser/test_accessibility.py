@@ -127,6 +127,7 @@ CASES = [
     ),
     Case("ticket-closed", "agent", visit("/arenden/{s.closed.reference}")),
     Case("ticket-with-files", "agent", visit("/arenden/{s.attached.reference}")),
+    Case("ticket-email-quoted", "agent", visit("/arenden/{s.email.reference}")),
     Case("restricted", "agent", visit("/arenden/{s.secret.reference}")),
     Case("password", "agent", visit("/konto/losenord")),
     Case("password-errors", "agent", submit("/konto/losenord", "Byt lösenord"), 400),
@@ -171,6 +172,8 @@ CASES = [
     Case("admin-reads", "admin", visit("/admin/lasningar?arende={s.inbox.reference}")),
     Case("admin-reads-errors", "admin", visit("/admin/lasningar?arende=fel"), 400),
     Case("admin-stuck-claims", "admin", visit("/admin/fastnade-arenden")),
+    Case("admin-quarantine", "admin", visit("/admin/karantan")),
+    Case("admin-quarantined-mail", "admin", visit("/admin/karantan/{s.quarantined}")),
 ]
 
 
@@ -189,6 +192,8 @@ def scene(app, org) -> SimpleNamespace:
             attached=scenes.with_files(org, subject="Altanbygge med ritning"),
             department=db.session.scalar(select(Department.id).order_by(Department.id)),
             rule=db.session.scalar(select(RoutingRule.id)),
+            quarantined=scenes.quarantined_mail(),
+            email=scenes.email_reply(org),
         )
 
 
