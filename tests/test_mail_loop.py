@@ -37,8 +37,8 @@ def test_a_question_by_mail_is_answered_by_mail_and_the_reply_lands_on_the_ticke
     app,
     org,
     mailbox,
-    mail_server,
-    login_as,  # noqa: F811
+    mail_server,  # noqa: F811 (the fixture imported above)
+    login_as,
 ):
     question_id = "<fraga-plank@example.org>"
     mailbox.append(
