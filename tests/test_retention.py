@@ -251,3 +251,54 @@ def utcnow_plus(*, months: int) -> datetime:
     from kundtjanst.core.timeutil import utcnow
 
     return months_before(utcnow(), -months)
+
+
+def test_retention_empties_a_tickets_mail_both_ways_and_old_unplaced_mail(app, org):
+    """The receipt and answers we sent, and the citizen's own mail as it came, hold
+    personal data: they are emptied with the ticket. Mail that never became a ticket
+    (the quarantine) and groups' notices go after the default time."""
+    from kundtjanst.auth.models import User
+    from kundtjanst.core.timeutil import utcnow
+    from kundtjanst.inbound.models import QUARANTINED, InboundMail
+    from kundtjanst.mail import services as outbox
+    from kundtjanst.mail.models import OutgoingMail
+    from kundtjanst.tickets import services
+
+    from .factories import new_ticket
+
+    raw = b"From: Nils Nilsson <nils@example.org>\r\nSubject: Min skuld\r\n\r\nNils 070-555\r\n"
+    with app.app_context():
+        agent = db.session.get(User, org.users.agent)
+        ticket, _ = new_ticket(subject="Min skuld", category_id=org.categories.avfall)
+        services.resolve(ticket, agent, Outcome.ANSWERED, reply_body="Hej Nils, ring 070-555.")
+        for ticket_id, status in ((ticket.id, "ticket"), (None, QUARANTINED)):
+            db.session.add(
+                InboundMail(
+                    message_id=f"<{status}@example.org>",
+                    content_hash=status.ljust(64, "0"),
+                    raw=raw,
+                    size=len(raw),
+                    mailbox="INBOX",
+                    received_at=utcnow(),
+                    status=status,
+                    sender="nils@example.org",
+                    subject="Min skuld",
+                    ticket_id=ticket_id,
+                )
+            )
+        notice = outbox.queue(["kundtjanst@sjostad.se"], "[Kundtjänst] Min skuld", "KT-… Nils")
+        notice.created_at = utcnow_plus(months=-25)
+        db.session.commit()
+        assert db.session.scalar(select(func.count(OutgoingMail.id))) == 3  # receipt, closing
+
+        assert anonymise_expired(utcnow_plus(months=25), dry_run=True).mails == 5
+        result = anonymise_expired(utcnow_plus(months=25))
+        db.session.commit()
+        assert result.tickets == 1 and result.mails == 5
+        stored = str(db.session.execute(select(OutgoingMail.__table__)).all())
+        stored += str(db.session.execute(select(InboundMail.__table__)).all())
+        for secret in ("Nils", "070-555", "Min skuld", "nils@example.org", "medborgare@"):
+            assert secret not in stored
+        # Never sent (no mail server here), and now with nothing to send: given up.
+        assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"failed"}
+        assert anonymise_expired(utcnow_plus(months=26)).mails == 0  # done once

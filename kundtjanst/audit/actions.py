@@ -71,4 +71,5 @@ DETAILS = {
     "group": _l("Group"),
     "attachment": _l("File"),
     "attachments": _l("Attached files"),
+    "mails": _l("E-mails emptied"),
 }

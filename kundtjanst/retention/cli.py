@@ -37,4 +37,5 @@ def run_command(dry_run: bool, now: datetime | None) -> None:
             f"{local(c.cutoff):%Y-%m-%d} ({c.months} months), {c.events:,} timeline texts"
         )
     click.echo(f"Attached files {'to delete' if dry_run else 'deleted'}: {result.attachments:,}.")
+    click.echo(f"E-mails {'to empty' if dry_run else 'emptied'}: {result.mails:,}.")
     click.echo(f"{verb} {result.tickets:,} tickets and {result.events:,} timeline texts.")

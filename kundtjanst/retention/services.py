@@ -8,7 +8,11 @@ free text — subject, description, the referral, the diarienummer, the "could
 kundtjänst have answered" note, every timeline entry's body, and the referral and
 diarienummer a resolution copied into its entry's data — is replaced by the marker
 ``[gallrad]`` (or removed); its attached files are deleted, rows and bytes
-(`attachments.services.delete_for_tickets`: the bytes once the run commits). Everything
+(`attachments.services.delete_for_tickets`: the bytes once the run commits), and so is
+its e-mail: our mails' addresses and texts in the outbox, and the citizen's mails as
+they came (`inbound_mail.raw`), keeping only what tells a mail again from a new one
+(Message-ID and content hash). Mail that never belonged to a ticket (a quarantined or
+discarded mail, a group's notice) goes the same way after the default time. Everything
 the statistics read stays: channel, subject
 area, groups, times, outcome, first contact, SLA clocks. Open tickets untouched for
 a while are listed for staff to close long before (`tickets.queries.stale`).
@@ -33,6 +37,8 @@ from ..audit import services as audit
 from ..core.timeutil import months_before
 from ..core.vocabulary import OPEN_STATUSES, EventKind, Status
 from ..extensions import db
+from ..inbound.models import InboundMail
+from ..mail.models import FAILED, PENDING, SENDING, OutgoingMail
 from ..org.models import Category
 from ..tickets.models import Event, Ticket
 
@@ -54,6 +60,7 @@ class CategoryCount:
 class RetentionResult:
     dry_run: bool
     categories: list[CategoryCount] = field(default_factory=list)
+    mails: int = 0  # outgoing and incoming mails emptied
 
     @property
     def tickets(self) -> int:
@@ -120,6 +127,9 @@ def anonymise_expired(
             files = attachments.count_for_tickets(ticket_ids)
         else:
             files = attachments.delete_for_tickets(ticket_ids)
+        result.mails += _mail_of(
+            OutgoingMail.ticket_id.in_(ticket_ids), InboundMail.ticket_id.in_(ticket_ids), dry_run
+        )
         result.categories.append(CategoryCount(name, months, cutoff, tickets, events, files))
         if dry_run:
             continue
@@ -152,6 +162,12 @@ def anonymise_expired(
             ),
             execution_options={"synchronize_session": False},
         )
+    cutoff = months_before(now, DEFAULT_MONTHS)
+    result.mails += _mail_of(
+        and_(OutgoingMail.ticket_id.is_(None), OutgoingMail.created_at < cutoff),
+        and_(InboundMail.ticket_id.is_(None), InboundMail.received_at < cutoff),
+        dry_run,
+    )
     if not dry_run:
         audit.record(
             "retention.run",
@@ -159,7 +175,44 @@ def anonymise_expired(
             tickets=result.tickets,
             events=result.events,
             attachments=result.attachments,
+            mails=result.mails,
             categories={c.name or "-": c.tickets for c in result.categories},
         )
     db.session.flush()
     return result
+
+
+def _mail_of(outgoing, incoming, dry_run: bool) -> int:
+    """Empty (or count) the mails that match: ours lose their recipients and texts (one
+    never sent is given up), the citizens' lose their bytes, sender and subject."""
+    ours = and_(outgoing, OutgoingMail.body != MARKER)
+    theirs = and_(incoming, InboundMail.size > 0)
+    found = db.session.scalar(select(func.count(OutgoingMail.id)).where(ours))
+    found += db.session.scalar(select(func.count(InboundMail.id)).where(theirs))
+    if dry_run or not found:
+        return found
+    unsent = OutgoingMail.status.in_((PENDING, SENDING))
+    db.session.execute(
+        update(OutgoingMail)
+        .where(ours)
+        .values(
+            recipients=[],
+            subject=MARKER,
+            body=MARKER,
+            html_body=None,
+            reply_to=None,
+            in_reply_to=None,
+            references=None,
+            last_error=None,
+            undeliverable_reason=_marked(OutgoingMail.undeliverable_reason),
+            status=case((unsent, FAILED), else_=OutgoingMail.status),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        update(InboundMail)
+        .where(theirs)
+        .values(raw=b"", size=0, sender=None, subject=MARKER, error=None),
+        execution_options={"synchronize_session": False},
+    )
+    return found
