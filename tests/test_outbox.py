@@ -147,3 +147,18 @@ def test_the_command_makes_one_pass(app, runner, mail_config):
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
+
+
+def test_message_ids_do_not_depend_on_the_random_modules_state():
+    """Code that seeds `random` (the demo generator, property-based tests) must not make
+    two messages share a Message-ID: the outbox keeps them unique."""
+    import random
+
+    from kundtjanst.mail.smtp import new_message_id
+
+    random.seed(7)
+    first = new_message_id("Sjöstads kommun <noreply@sjostad.se>")
+    random.seed(7)
+    second = new_message_id("Sjöstads kommun <noreply@sjostad.se>")
+    assert first != second
+    assert first.startswith("<") and first.endswith("@sjostad.se>")

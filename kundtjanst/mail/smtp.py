@@ -15,11 +15,12 @@ those addresses.
 from __future__ import annotations
 
 import logging
+import secrets
 import smtplib
 from collections.abc import Iterable
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, parseaddr
 from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
@@ -83,8 +84,11 @@ def build(mail: OutgoingMail) -> EmailMessage:
 
 def new_message_id(sender: str) -> str:
     """A Message-ID on the sender's mail domain, made once per message and kept, so a
-    message sent again after a crash carries the same one (mail clients show it once)."""
-    return make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+    message sent again after a crash carries the same one (mail clients show it once).
+    Its unique part is 128 random bits from the operating system (not `make_msgid`,
+    whose part comes from the `random` module that other code may seed)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return f"<{secrets.token_hex(16)}@{one_line(domain)}>"
 
 
 def configured() -> bool:
