@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..audit import services as audit
-from ..core.mailparse import Unparseable, parse
+from ..core.mailparse import parse
 from ..core.mailtext import decode
 from ..extensions import db
 from ..forms import ButtonForm
@@ -32,9 +32,7 @@ def quarantined_mail(mail_id: int):
     row = get_or_404(InboundMail, mail_id)
     try:
         text = parse(row.raw).text
-    except Unparseable:
-        text = decode(row.raw)
-    except Exception:  # the page shows what it can of a mail nothing else could read
+    except Exception:  # Unparseable or worse: the page shows the bytes as text
         text = decode(row.raw)
     audit.record("inbound.read", target=f"inbound_mail:{row.id}", sender=row.sender)
     db.session.commit()
