@@ -8,6 +8,14 @@ from .exports.models import Export, ExportChunk
 from .inbound.models import InboundMail
 from .intake.models import Receipt
 from .jobs.models import JobRun, SchedulerLease
+from .kb.models import (
+    AnswerTemplate,
+    Article,
+    ArticleVersion,
+    KnowledgeUse,
+    SearchMiss,
+    SelfServiceAnswer,
+)
 from .mail.models import OutgoingMail
 from .org.models import Category, CouldReason, Department, Group, membership
 from .routing.models import RoutingRule
@@ -17,6 +25,9 @@ from .tickets.models import Event, Ticket, TicketSequence
 from .worktime.models import OfficeHours, SpecialDay
 
 __all__ = [
+    "AnswerTemplate",
+    "Article",
+    "ArticleVersion",
     "Attachment",
     "AuditEntry",
     "Category",
@@ -29,12 +40,15 @@ __all__ = [
     "GroupKind",
     "InboundMail",
     "JobRun",
+    "KnowledgeUse",
     "OfficeHours",
     "OutgoingMail",
     "Receipt",
     "Role",
     "RoutingRule",
     "SchedulerLease",
+    "SearchMiss",
+    "SelfServiceAnswer",
     "Setting",
     "SpecialDay",
     "StatsDaily",
