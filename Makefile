@@ -14,6 +14,10 @@ MO := $(PO:.po=.mo)
 # Browser tests: Debian's Chromium (never Playwright's download) and axe-core from npm.
 CHROMIUM ?= /usr/bin/chromium
 AXE := node_modules/axe-core/axe.min.js
+# The suite runs in parallel (pytest-xdist), one process per CPU, each test file whole
+# in one process; each process has its own SQLite file or PostgreSQL database.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-sqlite test-postgres test-browser lint format translations i18n-update clean
 
@@ -49,11 +53,11 @@ i18n-update: $(STAMP)
 	$(BIN)/python scripts/i18n.py update
 
 test-sqlite: $(STAMP) $(MO)
-	$(BIN)/pytest --ignore=tests/browser
+	$(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/browser
 
 test-postgres: $(STAMP) $(MO)
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest --ignore=tests/browser; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/browser; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "FAILED: PostgreSQL at $(TEST_DATABASE_URL) is unreachable, and CI requires it."; exit 1; \
 	else \

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from kundtjanst import create_app
 from kundtjanst.config import normalise_database_url
@@ -50,10 +50,29 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own, named
+    after the run's with the worker's id (``kundtjanst_test_gw0``), made when missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    mine = base.set(database=f"{base.database}_{worker}")
+    server = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": mine.database}
+        )
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{mine.database}"'))
+    server.dispose()
+    return mine.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     if PG_URL:
-        url = normalise_database_url(PG_URL)
+        url = _worker_database(normalise_database_url(PG_URL))
         _reset_postgres(url)
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
