@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .intake.views import bp as intake_bp
+    from .kb.views import bp as kb_bp
     from .main import bp as main_bp
     from .stats.views import bp as stats_bp
     from .tickets.views import bp as tickets_bp
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attachments_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(kb_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
@@ -163,6 +165,7 @@ def register_jobs() -> None:
     from .intake.jobs import tidy_receipts
     from .jobs.heartbeat import heartbeat
     from .jobs.registry import register
+    from .kb.jobs import review_reminder
     from .mail.jobs import send_mail
     from .retention.jobs import nightly_retention
     from .stats.jobs import snapshot
@@ -179,6 +182,7 @@ def register_jobs() -> None:
         tidy_receipts,
         sweep_attachments,
         heartbeat,
+        review_reminder,
     )
 
 

@@ -28,6 +28,8 @@ from kundtjanst.exports.jobs import produce
 from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
 from kundtjanst.inbound.models import QUARANTINED, UNPARSEABLE, InboundMail
+from kundtjanst.kb import services as kb_services
+from kundtjanst.kb.models import ArticleState
 from kundtjanst.mail.models import OutgoingMail
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
@@ -61,6 +63,9 @@ ADMIN_EDIT_POST = ADMIN_FORM_POST
 ADMIN_ACTION_POST = staff("login", 403, 403, 403, 403, 302)
 LOGGED_IN = staff("login", 200, 200, 200, 200, 200)
 REQUESTER_ONLY = staff("login", 404, 404, 404, 200, 404)
+EVERY_STAFF_400 = staff("login", 400, 400, 400, 400, 400)
+# A template shared in kundtjänst: its members, and administrators, change it.
+TEMPLATE_USERS = staff("login", 200, 404, 404, 404, 200)
 
 # (rule, method) -> Case
 MATRIX: dict[tuple[str, str], Case] = {
@@ -280,6 +285,50 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/karantan/<int:mail_id>/kasta", "POST"): Case(
         "/admin/karantan/{mail_id}/kasta", ADMIN_ACTION_POST, {}
     ),
+    # the knowledge pages (an article of Bygglov, published; a template shared in
+    # kundtjänst): every member of staff reads, only the owners change what is published
+    ("/kunskap", "GET"): Case("/kunskap", LOGGED_IN),
+    ("/kunskap/artiklar/ny", "GET"): Case("/kunskap/artiklar/ny", LOGGED_IN),
+    ("/kunskap/artiklar/ny", "POST"): Case("/kunskap/artiklar/ny", EVERY_STAFF_400, {}),
+    ("/kunskap/artiklar/<int:article_id>", "GET"): Case(
+        "/kunskap/artiklar/{article_id}", LOGGED_IN
+    ),
+    ("/kunskap/artiklar/<int:article_id>/historik", "GET"): Case(
+        "/kunskap/artiklar/{article_id}/historik", LOGGED_IN
+    ),
+    ("/kunskap/artiklar/<int:article_id>/versioner/<int:number>", "GET"): Case(
+        "/kunskap/artiklar/{article_id}/versioner/1", LOGGED_IN
+    ),
+    ("/kunskap/artiklar/<int:article_id>/andra", "GET"): Case(
+        "/kunskap/artiklar/{article_id}/andra", staff("login", 403, 200, 403, 403, 200)
+    ),
+    # Posted without the version it was filled in on: refused as out of date.
+    ("/kunskap/artiklar/<int:article_id>/andra", "POST"): Case(
+        "/kunskap/artiklar/{article_id}/andra", staff("login", 403, 409, 403, 403, 409), {}
+    ),
+    ("/kunskap/artiklar/<int:article_id>/tillstand", "POST"): Case(
+        "/kunskap/artiklar/{article_id}/tillstand", staff("login", 403, 400, 403, 403, 400), {}
+    ),
+    ("/kunskap/artiklar/<int:article_id>/versioner/<int:number>/aterstall", "POST"): Case(
+        "/kunskap/artiklar/{article_id}/versioner/1/aterstall",
+        staff("login", 403, 302, 403, 403, 302),
+        {},
+    ),
+    ("/kunskap/mallar", "GET"): Case("/kunskap/mallar", LOGGED_IN),
+    ("/kunskap/mallar/ny", "GET"): Case("/kunskap/mallar/ny", LOGGED_IN),
+    ("/kunskap/mallar/ny", "POST"): Case("/kunskap/mallar/ny", EVERY_STAFF_400, {}),
+    ("/kunskap/mallar/<int:template_id>/andra", "GET"): Case(
+        "/kunskap/mallar/{template_id}/andra", TEMPLATE_USERS
+    ),
+    ("/kunskap/mallar/<int:template_id>/andra", "POST"): Case(
+        "/kunskap/mallar/{template_id}/andra", staff("login", 400, 404, 404, 404, 400), {}
+    ),
+    ("/kunskap/mallar/<int:template_id>/ta-bort", "GET"): Case(
+        "/kunskap/mallar/{template_id}/ta-bort", TEMPLATE_USERS
+    ),
+    ("/kunskap/mallar/<int:template_id>/ta-bort", "POST"): Case(
+        "/kunskap/mallar/{template_id}/ta-bort", staff("login", 302, 404, 404, 404, 302), {}
+    ),
 }
 
 # Served by Flask itself, the same for everyone.
@@ -345,9 +394,34 @@ def scenario(app, org) -> dict:
             "outbox_id": outbox_id,
             "attachment_id": db.session.scalar(select(Attachment.id)),
             "mail_id": quarantined_mail(),
+            **knowledge(org),
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }
+
+
+def knowledge(org) -> dict:
+    """A published article of Bygglov and a template shared in kundtjänst."""
+    agent = db.session.get(User, org.users.agent)
+    article = kb_services.create_article(
+        None,
+        kb_services.ArticleFields(
+            title="Altan",
+            summary="Kräver ofta bygglov.",
+            body="",
+            group=db.session.get(Group, org.groups.bygg),
+            state=ArticleState.PUBLISHED,
+        ),
+    )
+    template = kb_services.save_template(
+        None,
+        agent,
+        name="Tack",
+        body="Hej {namn}",
+        group=db.session.get(Group, org.groups.kundtjanst),
+    )
+    db.session.commit()
+    return {"article_id": article.id, "template_id": template.id}
 
 
 def quarantined_mail() -> int:

@@ -32,6 +32,8 @@ from kundtjanst.auth.models import User
 from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.exports.models import Export, ExportStatus
 from kundtjanst.extensions import db
+from kundtjanst.kb import services as kb_services
+from kundtjanst.kb.models import ArticleState
 from kundtjanst.org.models import CouldReason, Department, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
@@ -338,6 +340,37 @@ def ticket_under_secrecy(app, scene) -> dict:
         return {"ref": ticket.reference, "token": token, "version": str(ticket.version)}
 
 
+def article_of_bygg(app, scene) -> dict:
+    """A published article of Bygglov (its member may edit, publish, archive it)."""
+    with app.app_context():
+        article = kb_services.create_article(
+            None,
+            kb_services.ArticleFields(
+                title="Altan",
+                summary="Kräver ofta bygglov.",
+                body="",
+                group=bygg_group(scene),
+                state=ArticleState.PUBLISHED,
+            ),
+        )
+        db.session.commit()
+        return {"article_id": str(article.id), "version": str(article.version)}
+
+
+def template_of_agent(app, scene) -> dict:
+    with app.app_context():
+        agent = db.session.get(User, scene.org.users.agent)
+        template = kb_services.save_template(
+            None, agent, name="Tack", body="Hej {namn}", group=None
+        )
+        db.session.commit()
+        return {"template_id": str(template.id)}
+
+
+def bygg_group(scene) -> Group:
+    return db.session.get(Group, scene.org.groups.bygg)
+
+
 def repeat_pair(app, scene) -> dict:
     with app.app_context():
         kw = {"category_id": scene.org.categories.avfall, "citizen_email": "upprepad@example.org"}
@@ -402,6 +435,25 @@ RULE_FIELDS = {
     "email_domain": ("skola.kommun.se", ""),
     "group_id": ("{miljo}",),
     "priority": ("", "high"),
+}
+ARTICLE_FIELDS = {
+    "title": ("Tömning av latrinkärl",),
+    "summary": ("Varannan vecka.", ""),
+    "body": ("## Så går det till\n\n[Läs mer](https://kommun.se)",),
+    "categories": ("{cat}", "{cat_bygglov}"),
+    "group_id": ("{bygg}", "{miljo}"),
+    "visibility": ("internal", "public"),
+    "state": ("draft", "published"),
+    "for_frontline": ("y",),
+    "review_on": ("{tomorrow}", ""),
+    "note": ("Nya avgifter", ""),
+}
+CATEGORIES = frozenset({"categories"})
+TEMPLATE_FIELDS = {
+    "name": ("Tack för samtalet",),
+    "body": ("Hej {{namn}}! Ärende {{ärendenummer}}.",),
+    "group_id": ("", "{kundtjanst}"),
+    "category_id": ("", "{cat}"),
 }
 WEEK_FIELDS = {
     f"d{day}_{part}": values
@@ -569,6 +621,30 @@ FORMS = {
         {"repeat-earlier": ("{earlier}",), "repeat-version": ("{version}",)},
         TICKET_ACTION,
         repeat_pair,
+    ),
+    # the knowledge pages
+    "new article": Form("/kunskap/artiklar/ny", "member", ARTICLE_FIELDS, multi=CATEGORIES),
+    "edit article": Form(
+        "/kunskap/artiklar/{article_id}/andra",
+        "member",
+        {**ARTICLE_FIELDS, "version": ("{version}",)},
+        TICKET_ACTION,
+        article_of_bygg,
+        CATEGORIES,
+    ),
+    "article state": Form(
+        "/kunskap/artiklar/{article_id}/tillstand",
+        "member",
+        {"state": ("draft", "archived"), "version": ("{version}",)},
+        TICKET_ACTION,
+        article_of_bygg,
+    ),
+    "new template": Form("/kunskap/mallar/ny", "agent", TEMPLATE_FIELDS),
+    "edit template": Form(
+        "/kunskap/mallar/{template_id}/andra",
+        "agent",
+        TEMPLATE_FIELDS,
+        setup=template_of_agent,
     ),
     # administration
     "new user": Form(
@@ -992,6 +1068,7 @@ def post_urls(app, values: dict) -> list[str]:
         **{key: values[key] for key in ("user_id", "group_id", "category_id", "rule_id")},
         **{key: values[key] for key in ("department_id", "reason_id")},
         "outbox_id": "1",
+        **{key: "1" for key in ("article_id", "number", "template_id")},
         # A quarantined mail: never reached here (refused before any view reads it).
         "mail_id": str(values.get("mail_id", 1)),
     }

@@ -43,6 +43,10 @@ ACTIONS = {
     "stats.contact_list": _l("Exported the contact list"),
     "retention.run": _l("Anonymised expired tickets"),
     "mail.retry": _l("Sent an e-mail again"),
+    "kb.publish": _l("Published an article"),
+    "kb.archive": _l("Archived an article"),
+    "kb.unpublish": _l("Took an article back to draft"),
+    "kb.restore": _l("Restored an earlier version of an article"),
 }
 
 DETAILS = {
@@ -72,4 +76,5 @@ DETAILS = {
     "attachment": _l("File"),
     "attachments": _l("Attached files"),
     "mails": _l("E-mails emptied"),
+    "version": _l("Version"),
 }

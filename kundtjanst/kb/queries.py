@@ -127,3 +127,29 @@ def review_due(today) -> Select:
 
 def count(stmt: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def listing(
+    user: User,
+    *,
+    category_id: int | None = None,
+    state: ArticleState | None = None,
+    review_by=None,
+) -> Select:
+    """The staff's list of articles (`readable` only): of a subject area, in a state
+    (None: published and drafts), or — ``review_by`` a date — the user's groups'
+    articles whose review date has come by then, the oldest date first."""
+    stmt = in_category(readable(user), category_id)
+    if review_by is not None:
+        mine = list(user.group_ids)
+        return stmt.where(
+            Article.group_id.in_(mine) if mine else false(),
+            Article.state != ArticleState.ARCHIVED,
+            Article.review_on.is_not(None),
+            Article.review_on <= review_by,
+        ).order_by(Article.review_on, Article.id)
+    if state is None:
+        stmt = stmt.where(Article.state != ArticleState.ARCHIVED)
+    else:
+        stmt = stmt.where(Article.state == state)
+    return stmt.order_by(Article.updated_at.desc(), Article.id.desc())

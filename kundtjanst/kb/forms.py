@@ -1,0 +1,146 @@
+"""The knowledge pages' forms: an article, a change of its state, an answer template,
+and the labels of an article's visibility and state."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, HiddenField, SelectField
+from wtforms.validators import Optional, ValidationError
+
+from ..core.placeholders import PLACEHOLDERS, known_only
+from ..forms import (
+    MAX_ID,
+    BaseForm,
+    CheckboxListField,
+    EnumRadioField,
+    IdSelectField,
+    choice,
+    line_field,
+    text_field,
+    whole_number,
+)
+from .models import ArticleState, Visibility
+
+VISIBILITY = {
+    Visibility.INTERNAL: _l("Internal (staff only)"),
+    Visibility.PUBLIC: _l("Public (citizens too)"),
+}
+STATE = {
+    ArticleState.DRAFT: _l("Draft"),
+    ArticleState.PUBLISHED: _l("Published"),
+    ArticleState.ARCHIVED: _l("Archived"),
+}
+
+# An article's Markdown: room for a long guide, far from what could hurt.
+BODY_MAX = 50_000
+SUMMARY_MAX = 2_000
+TEMPLATE_MAX = 5_000
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class ReviewDateField(DateField):
+    """An optional date written as 2027-03-31 (what a date input sends), with a clear
+    message for anything else."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError as error:
+            raise ValueError(_l("Enter a date like 2027-03-31.")) from error
+
+
+def placeholder_list() -> str:
+    return ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+
+
+class ArticleForm(BaseForm):
+    title = line_field(_l("Title"), _l("Write a title."), max_length=200)
+    summary = text_field(_l("Short answer"), max_length=SUMMARY_MAX)
+    body = text_field(_l("Text"), max_length=BODY_MAX)
+    categories = CheckboxListField(_l("Subject areas"))
+    group_id = IdSelectField(
+        _l("Owning group"), required=True, required_message=_l("Choose the owning group.")
+    )
+    visibility = EnumRadioField(
+        _l("Visibility"),
+        default=Visibility.INTERNAL.value,
+        choices=[choice(v.value, label) for v, label in VISIBILITY.items()],
+    )
+    state = EnumRadioField(_l("State"), default=ArticleState.DRAFT.value)
+    for_frontline = BooleanField(_l("Customer service may read it"))
+    review_on = ReviewDateField(_l("Review by"))
+    note = line_field(_l("What did you change?"), max_length=200, optional=True)
+    # The version the form was filled in on (an edit): no lost updates.
+    version = HiddenField()
+
+    def offer_states(self, states) -> None:
+        self.state.choices = [choice(s.value, STATE[s]) for s in states]
+
+    @property
+    def seen_version(self) -> int | None:
+        return whole_number(self.version.data, MAX_ID)
+
+    def validate_summary(self, field) -> None:
+        if not (field.data or "").strip() and not (self.body.data or "").strip():
+            raise ValidationError(_l("Write the short answer or the text."))
+
+
+class StateForm(BaseForm):
+    """Publish, archive or take back to draft: a button with the state it sets."""
+
+    state = EnumRadioField(
+        _l("State"), choices=[choice(s.value, label) for s, label in STATE.items()]
+    )
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        return whole_number(self.version.data, MAX_ID)
+
+
+class TemplateForm(BaseForm):
+    name = line_field(_l("Name"), _l("Give the template a name."), max_length=120)
+    body = text_field(_l("Text"), _l("Write the template's text."), max_length=TEMPLATE_MAX)
+    group_id = IdSelectField(_l("Shared in group"))
+    category_id = IdSelectField(_l("Subject area"))
+
+    def validate_body(self, field) -> None:
+        unknown = known_only(field.data or "")
+        if unknown:
+            raise ValidationError(
+                _l(
+                    "Unknown placeholders: %(names)s. Use only %(known)s.",
+                    names=", ".join("{" + name + "}" for name in unknown),
+                    known=placeholder_list(),
+                )
+            )
+
+
+class FilterForm(BaseForm):
+    """The knowledge page's search box and filters: a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = line_field(_l("Search articles and templates"), max_length=200)
+    category = IdSelectField(_l("Subject area"))
+    state = SelectField(_l("State"), default="", validate_choice=True)
+    review = BooleanField(_l("Only my groups' articles due for review"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state.choices = [choice("", _l("Published and drafts"))] + [
+            choice(s.value, label) for s, label in STATE.items()
+        ]

@@ -1,0 +1,56 @@
+"""The knowledge pages' blueprint (staff only) and what its views share: loading an
+article the user may read (404 otherwise: a confidential group's article is never
+revealed), the labels, and a service's refusal put next to its field."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request
+from flask_login import current_user
+
+from ...core.timeutil import local_today
+from ...extensions import db
+from ...forms import MAX_ID
+from .. import queries
+from ..forms import STATE, VISIBILITY
+from ..models import Article
+
+bp = Blueprint("kb", __name__)
+
+
+@bp.before_request
+def staff_only():
+    """Every knowledge page: log in first."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+@bp.context_processor
+def kb_template_values() -> dict:
+    return {"kb_state": STATE, "kb_visibility": VISIBILITY, "today": local_today()}
+
+
+def readable_or_404(article_id: int, *, for_update: bool = False) -> Article:
+    """The article, if the user may read it; 404 for any other id."""
+    if not 0 < article_id <= MAX_ID:
+        abort(404)
+    stmt = queries.readable(current_user).where(Article.id == article_id)
+    if for_update:
+        stmt = stmt.with_for_update(of=Article).execution_options(populate_existing=True)
+    article = db.session.scalar(stmt)
+    if article is None:
+        abort(404)
+    return article
+
+
+def show_error(form, field_name: str | None, message) -> None:
+    """A service's refusal next to its field (or the first one) for the summary."""
+    field = form._fields.get(field_name) if field_name else None
+    if field is None:
+        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+    field.errors = [*field.errors, message]
+
+
+def form_status() -> int:
+    """A form shown again after a POST is shown because of errors: 400."""
+    return 400 if request.method == "POST" else 200
