@@ -204,7 +204,7 @@ def _knowledge(form: NewContactForm, asked: kb_panel.Request):
     """An insert or a search in the knowledge panel: nothing is saved, the form comes
     back as written with the text inserted into the answer."""
     knowledge = _knowledge_panel(form, asked)
-    if asked.article_id is not None or asked.template_id is not None:
+    if asked.insert:
         given = kb_panel.values(current_user, name=form.name.data, reference=None)
         inserted = kb_panel.insertion(current_user, asked, given)
         if inserted is None:

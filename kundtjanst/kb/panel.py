@@ -69,14 +69,11 @@ class Panel:
 class Request:
     """What the panel was asked in a posted form: an insert, or a search."""
 
+    insert: bool  # an insert button was pressed (its id may still be forged)
     article_id: int | None
     template_id: int | None
     search: bool
     query: str
-
-    @property
-    def wanted(self) -> bool:
-        return self.search or self.article_id is not None or self.template_id is not None
 
 
 def asked(form: Mapping) -> Request | None:
@@ -89,6 +86,7 @@ def asked(form: Mapping) -> Request | None:
         return None
     query = " ".join((form.get(QUERY) or "").split())[:QUERY_MAX]
     return Request(
+        insert=article is not None or template is not None,
         article_id=whole_number(article, MAX_ID),
         template_id=whole_number(template, MAX_ID),
         search=search_asked,

@@ -187,7 +187,7 @@ def _knowledge(reference: str, form_name: str, form, asked: kb_panel.Request):
     if form.seen_version is None:
         return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
     knowledge = _knowledge_panel(ticket, asked)
-    if asked.article_id is not None or asked.template_id is not None:
+    if asked.insert:
         inserted = kb_panel.insertion(current_user, asked, form.placeholder_values)
         if inserted is None:
             knowledge.refused = True
