@@ -53,6 +53,22 @@
     }
   });
 
+  // The panel's buttons come first in their forms, so the browser would take one of
+  // them for Enter in a one-line field (its "default button"); with this script Enter
+  // sends the form with its own main button, as on any other form. (Enter in the
+  // panel's search box still searches.)
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || field.tagName !== "INPUT" || field.id === "kb-q" || !field.form) {
+      return;
+    }
+    var main = field.form.querySelector("[data-kb-default]");
+    if (main && field.form.requestSubmit) {
+      event.preventDefault();
+      field.form.requestSubmit(main);
+    }
+  });
+
   // Where the agent was typing is where an insert goes, also after focus left it.
   document.addEventListener("focusin", function (event) {
     if (event.target.tagName === "TEXTAREA") {
