@@ -15,7 +15,14 @@ from kundtjanst.auth.models import User
 from kundtjanst.core.vocabulary import Channel, EventKind, Outcome, Status
 from kundtjanst.extensions import db
 from kundtjanst.kb import services as kb
-from kundtjanst.kb.models import ArticleState, KnowledgeUse, Visibility
+from kundtjanst.kb.models import (
+    AnswerTemplate,
+    Article,
+    ArticleState,
+    KnowledgeUse,
+    SearchMiss,
+    Visibility,
+)
 from kundtjanst.org.models import Category, Group
 from kundtjanst.tickets.models import Event, Ticket
 
@@ -127,6 +134,11 @@ def reply_post(client, reference, **extra) -> dict:
     return {"reply-body": "", **version_field(client, reference, "reply"), **extra}
 
 
+def send_reply(client, reference: str, fields: dict):
+    """The reply form sent, with the version the page shows now."""
+    return client.post(f"/arenden/{reference}/svara", data=reply_post(client, reference, **fields))
+
+
 def set_name(app, reference: str, name: str | None) -> None:
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
@@ -154,13 +166,8 @@ def test_insert_article_without_javascript(app, login_as, org, knowledge):
     reference = make_ticket(app, category_id=org.categories.avfall)
     before = ticket_row(app, reference).version
     client = login_as("agent")
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(
-            client,
-            reference,
-            **{"reply-body": "Hej!", "kb-insert-article": str(knowledge["sopor"])},
-        ),
+    response = send_reply(
+        client, reference, {"reply-body": "Hej!", "kb-insert-article": str(knowledge["sopor"])}
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -195,19 +202,11 @@ def test_insert_template_fills_placeholders_from_the_ticket(app, login_as, org, 
 def test_anonymous_ticket_name_blocks_sending(app, login_as, org, knowledge):
     reference = make_ticket(app, category_id=org.categories.avfall)
     client = login_as("agent")
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(client, reference, **{"kb-insert-template": str(knowledge["hello"])}),
-    )
+    response = send_reply(client, reference, {"kb-insert-template": str(knowledge["hello"])})
     text = textarea(response.get_data(as_text=True), "reply-body")
     assert text.startswith("Hej {namn}!") and reference in text
-    sent = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(
-            client,
-            reference,
-            **{"reply-body": text, "reply-used_templates": str(knowledge["hello"])},
-        ),
+    sent = send_reply(
+        client, reference, {"reply-body": text, "reply-used_templates": str(knowledge["hello"])}
     )
     assert sent.status_code == 400
     assert "Fyll i {namn} innan du skickar" in unescape(sent.get_data(as_text=True))
@@ -226,9 +225,7 @@ def test_anonymous_ticket_name_blocks_sending(app, login_as, org, knowledge):
 def test_every_unfillable_placeholder_blocks_in_any_case(app, login_as, org, written, named):
     reference = make_ticket(app)
     client = login_as("agent")
-    response = client.post(
-        f"/arenden/{reference}/svara", data=reply_post(client, reference, **{"reply-body": written})
-    )
+    response = send_reply(client, reference, {"reply-body": written})
     assert response.status_code == 400
     message = re.search(r"Fyll i (.*?) innan du skickar", unescape(response.get_data(as_text=True)))
     assert message and message.group(1) == named  # {kommun} is filled, so not named
@@ -238,11 +235,8 @@ def test_every_unfillable_placeholder_blocks_in_any_case(app, login_as, org, wri
 def test_filled_placeholders_are_sent_filled(app, login_as, org):
     reference = make_ticket(app)
     client = login_as("agent")
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(
-            client, reference, **{"reply-body": "Hälsningar {handläggare}, {kommun}. {okänd}"}
-        ),
+    response = send_reply(
+        client, reference, {"reply-body": "Hälsningar {handläggare}, {kommun}. {okänd}"}
     )
     assert response.status_code == 302
     with app.app_context():
@@ -254,17 +248,14 @@ def test_reply_records_the_uses(app, login_as, org, knowledge):
     reference = make_ticket(app, category_id=org.categories.avfall)
     client = login_as("agent")
     used = f"{knowledge['sopor']},{knowledge['sopor']}"
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(
-            client,
-            reference,
-            **{
-                "reply-body": SOPOR,
-                "reply-used_articles": used,
-                "reply-used_templates": str(knowledge["shared_tpl"]),
-            },
-        ),
+    response = send_reply(
+        client,
+        reference,
+        {
+            "reply-body": SOPOR,
+            "reply-used_articles": used,
+            "reply-used_templates": str(knowledge["shared_tpl"]),
+        },
     )
     assert response.status_code == 302
     ticket = ticket_row(app, reference)
@@ -303,10 +294,7 @@ def test_forged_ids_are_refused_without_error(app, login_as, org, knowledge, for
     client = login_as("agent")
     value = str(knowledge[forged]) if forged in knowledge else forged
     name = "kb-insert-template" if forged == "mine_other" else "kb-insert-article"
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(client, reference, **{"reply-body": "Hej", name: value}),
-    )
+    response = send_reply(client, reference, {"reply-body": "Hej", name: value})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert textarea(html, "reply-body") == "Hej"
@@ -314,10 +302,7 @@ def test_forged_ids_are_refused_without_error(app, login_as, org, knowledge, for
     assert ticket_row(app, reference).status == Status.OPEN
     # The same ids smuggled into the used fields are dropped when the reply is sent.
     field = "reply-used_templates" if forged == "mine_other" else "reply-used_articles"
-    sent = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(client, reference, **{"reply-body": "Hej", field: f"{value},x,{value}"}),
-    )
+    sent = send_reply(client, reference, {"reply-body": "Hej", field: f"{value},x,{value}"})
     assert sent.status_code == 302
     assert uses(app) == []
 
@@ -350,10 +335,7 @@ def test_insert_without_version_is_refused(app, login_as, org, knowledge):
 def test_insert_by_someone_who_may_not_reply(app, login_as, org, knowledge):
     reference = make_ticket(app)
     client = login_as("other")  # a svarsgrupp member; the ticket is kundtjänst's
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(client, reference, **{"kb-insert-article": str(knowledge["sopor"])}),
-    )
+    response = send_reply(client, reference, {"kb-insert-article": str(knowledge["sopor"])})
     assert response.status_code in (403, 404)
 
 
@@ -362,13 +344,10 @@ def test_search_in_the_panel_keeps_the_reply(app, login_as, org, knowledge):
         app, subject="Fråga", description="", category_id=org.categories.bygglov
     )
     client = login_as("agent")
-    response = client.post(
-        f"/arenden/{reference}/svara",
-        data=reply_post(
-            client,
-            reference,
-            **{"reply-body": "Påbörjat svar", "kb-q": "hämtning sopor", "kb-search": "1"},
-        ),
+    response = send_reply(
+        client,
+        reference,
+        {"reply-body": "Påbörjat svar", "kb-q": "hämtning sopor", "kb-search": "1"},
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -483,3 +462,38 @@ def test_new_contact_page_without_question_suggests_nothing(app, login_as, org, 
     html = login_as("agent").get("/ny-kontakt").get_data(as_text=True)
     assert "Hämtning av sopor" not in html
     assert "Hälsning" in html  # the templates are there from the start
+
+
+def test_used_list_names_only_what_the_reader_may_see(app, login_as, org, knowledge):
+    reference = make_ticket(app, category_id=org.categories.avfall)
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        kb.record_uses(
+            ticket,
+            db.session.get(User, org.users.agent2),
+            articles=[
+                db.session.get(Article, knowledge["sopor"]),
+                db.session.get(Article, knowledge["secret"]),
+            ],
+            templates=[db.session.get(AnswerTemplate, knowledge["mine_other"])],
+        )
+        db.session.commit()
+    html = login_as("agent").get(f"/arenden/{reference}").get_data(as_text=True)
+    used = html.split("Använt i svaren på ärendet", 1)[1].split("</ul>", 1)[0]
+    assert "Hämtning av sopor" in used
+    assert "Sopor och bistånd" not in used  # the confidential group's own article
+    assert "Annans mall" not in used  # agent2's personal template
+    assert "Annans mall" in login_as("agent2").get(f"/arenden/{reference}").get_data(as_text=True)
+
+
+def test_new_contact_search_without_hits_is_kept_for_the_gap_report(app, login_as, org):
+    client = login_as("agent")
+    response = client.post(
+        "/ny-kontakt",
+        data=contact(org, **{"kb-q": "parkeringstillstånd 19121212-1212", "kb-search": "1"}),
+    )
+    assert response.status_code == 200
+    assert "Ingen artikel matchade" in response.get_data(as_text=True)
+    with app.app_context():
+        assert list(db.session.scalars(select(SearchMiss.terms))) == ["parkeringstillstånd"]
+        assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0

@@ -206,14 +206,8 @@ def _knowledge(form: NewContactForm, asked: kb_panel.Request):
     knowledge = _knowledge_panel(form, asked)
     if asked.insert:
         given = kb_panel.values(current_user, name=form.name.data, reference=None)
-        inserted = kb_panel.insertion(current_user, asked, given)
-        if inserted is None:
-            knowledge.refused = True
-        else:
-            kind, text, new_id = inserted
-            form.answer.data = kb_panel.append(form.answer.data, text)
-            form.keep_used(kind, new_id)
-            knowledge.open_templates = kind == "template"
+        knowledge.took(form.insert(form.answer, asked, given))
+    db.session.commit()  # a search that found nothing is kept for the gap report
     return _new_contact_page(form, 200, knowledge)
 
 

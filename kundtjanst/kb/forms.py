@@ -5,6 +5,7 @@ placeholder is left in the text (`panel.blocking`)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_login import current_user
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
@@ -36,6 +37,18 @@ class UsedKnowledge:
         if not text:
             return text
         return fill(text, self.placeholder_values).text
+
+    def insert(self, field, asked: panel.Request, given: dict[str, str | None]) -> str | None:
+        """Append to ``field`` what the panel's insert button ``asked`` for, filled in
+        with ``given``, and remember its id: the kind inserted, or None when it names
+        nothing the person may use (then nothing changes)."""
+        inserted = panel.insertion(current_user, asked, given)
+        if inserted is None:
+            return None
+        kind, text, new_id = inserted
+        field.data = panel.append(field.data, text)
+        self.keep_used(kind, new_id)
+        return kind
 
     def keep_used(self, kind: str, new_id: int) -> None:
         """Add ``new_id`` to the ids of ``kind`` ("article"/"template") inserted so far."""

@@ -60,9 +60,13 @@ class Panel:
     searched: bool = False  # the items are a search's hits, not suggestions
     articles: list[Item] = field(default_factory=list)
     templates: list[Item] = field(default_factory=list)
-    used: list[str] = field(default_factory=list)  # what replies on the ticket used
     refused: bool = False  # asked to insert something the person may not use
     open_templates: bool = False  # show the templates unfolded
+
+    def took(self, kind: str | None) -> None:
+        """Show how an insert went: refused (``kind`` None), or a template unfolded."""
+        self.refused = kind is None
+        self.open_templates = kind == "template"
 
 
 @dataclass(frozen=True)
@@ -192,11 +196,9 @@ def build(
     given: dict[str, str | None],
     query: str = "",
     searched: bool = False,
-    ticket: Ticket | None = None,
 ) -> Panel:
     """Suggestions for ``text`` in ``category_id`` (or the hits of ``query`` when the
-    person searched), the person's templates filled in with ``given``, and what the
-    ticket's replies used."""
+    person searched), and the person's templates filled in with ``given``."""
     panel = Panel(query=query, searched=searched and bool(query))
     templates = queries.templates_for(user, category_id)
     if panel.searched:
@@ -211,8 +213,6 @@ def build(
         articles = []
     panel.articles = [Item("article", a.id, a.title, article_text(a)) for a in articles]
     panel.templates = [Item("template", t.id, t.name, fill(t.body, given).text) for t in templates]
-    if ticket is not None and ticket.id is not None:
-        panel.used = uses_on(ticket, user)
     return panel
 
 

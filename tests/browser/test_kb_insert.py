@@ -82,7 +82,7 @@ def test_insert_with_javascript_without_a_page_load(app, new_page, org, axe_sour
     page.get_by_role("button", name="Skicka svar").click()
     assert "Svaret skickades" in flash_text(page)
     assert uses(app) == [(article_id, None, True)]
-    expect(page.get_by_role("region", name="Kunskap")).to_contain_text("Använt i svaren")
+    expect(page.locator(".knowledge-used")).to_contain_text("Soptunnan tömdes inte")
 
     # A template into the closing answer: the anonymous citizen's {namn} stops it.
     page.get_by_text("Svarsmallar (1)").click()

@@ -106,6 +106,7 @@ def render_ticket(
         repeat_of=repeat_of,
         refusal=refusal,
         knowledge=knowledge,
+        knowledge_used=kb_panel.uses_on(ticket, user),
         may=lambda action, shown: (
             permitted[Action(action)] if shown is ticket else allowed(action, user, shown)
         ),
@@ -121,7 +122,6 @@ def _knowledge_panel(ticket: Ticket, asked: kb_panel.Request | None = None) -> k
         given=kb_panel.ticket_values(current_user, ticket),
         query=asked.query if asked else "",
         searched=asked.search if asked else False,
-        ticket=ticket,
     )
 
 
@@ -188,15 +188,8 @@ def _knowledge(reference: str, form_name: str, form, asked: kb_panel.Request):
         return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
     knowledge = _knowledge_panel(ticket, asked)
     if asked.insert:
-        inserted = kb_panel.insertion(current_user, asked, form.placeholder_values)
-        if inserted is None:
-            knowledge.refused = True
-        else:
-            kind, text, new_id = inserted
-            target = form[KNOWLEDGE_FIELDS[form_name]]
-            target.data = kb_panel.append(target.data, text)
-            form.keep_used(kind, new_id)
-            knowledge.open_templates = kind == "template"
+        field = form[KNOWLEDGE_FIELDS[form_name]]
+        knowledge.took(form.insert(field, asked, form.placeholder_values))
     return render_ticket(ticket, 200, knowledge=knowledge, **{form_name: form})
 
 
