@@ -497,3 +497,27 @@ def test_new_contact_search_without_hits_is_kept_for_the_gap_report(app, login_a
     with app.app_context():
         assert list(db.session.scalars(select(SearchMiss.terms))) == ["parkeringstillstånd"]
         assert db.session.scalar(select(func.count()).select_from(Ticket)) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["x" * 1_000_000, "\x00\x01 sopor", "<script>alert(1)</script>", "%_%", "' OR 1=1 --", "   "],
+)
+def test_hostile_searches_in_the_panel(app, login_as, org, knowledge, query):
+    reference = make_ticket(app, category_id=org.categories.avfall)
+    client = login_as("agent")
+    response = send_reply(
+        client, reference, {"reply-body": "Utkast", "kb-q": query, "kb-search": "1"}
+    )
+    assert response.status_code in (200, 400, 413)
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    if response.status_code == 200:
+        assert textarea(html, "reply-body") == "Utkast"
+    on_new_contact = client.post(
+        "/ny-kontakt", data=contact(org, **{"kb-q": query, "kb-search": "1"})
+    )
+    assert on_new_contact.status_code in (200, 400, 413)
+    with app.app_context():
+        assert all(len(t) <= 200 for t in db.session.scalars(select(SearchMiss.terms)))
+        assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1

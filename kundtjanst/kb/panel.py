@@ -255,7 +255,9 @@ def latest_reply(ticket: Ticket) -> Event | None:
     )
 
 
-def record(ticket: Ticket, user: User, used_articles: str | None, used_templates: str | None):
+def record(
+    ticket: Ticket, user: User, used_articles: str | None, used_templates: str | None
+) -> list[KnowledgeUse]:
     """Record what the reply just written on ``ticket`` used: only articles ``user``
     may read and templates they may use count; forged ids are dropped."""
     articles = usable_articles(user, parse_ids(used_articles))
