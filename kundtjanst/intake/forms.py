@@ -14,11 +14,13 @@ from ..forms import (
     EnumRadioField,
     IdSelectField,
     choice,
+    choice_values,
     email_validator,
     line_field,
     phone_number,
     text_field,
 )
+from ..kb.forms import UsedKnowledge
 from .services import SUBMISSION, new_submission_id
 
 SUBJECT_MAX = 200
@@ -73,8 +75,15 @@ class CitizenMessageForm(BaseForm):
 NEW_CONTACT_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.CHAT)
 
 
-class NewContactForm(BaseForm):
-    """Kundtjänst logs a call, chat or visit and finishes it in one submit."""
+# The ways of finishing a contact that give the citizen an answer.
+ANSWERING_ACTIONS = ("answered", "referred")
+# Known when the contact is saved, not before: filled in then.
+REFERENCE_LATER = "…"
+
+
+class NewContactForm(UsedKnowledge, BaseForm):
+    """Kundtjänst logs a call, chat or visit and finishes it in one submit, with the
+    answer given (written with the knowledge panel, `kb.panel`) if they like."""
 
     channel = EnumRadioField(_l("Channel"), default=Channel.PHONE.value)
     category = IdSelectField(
@@ -83,6 +92,7 @@ class NewContactForm(BaseForm):
     subject = line_field(_l("Subject"), _l("Write a short subject."), max_length=SUBJECT_MAX)
     notes = text_field(_l("Notes"))
     name, email, phone = citizen_fields()
+    answer = text_field(_l("Answer given"))
     action = EnumRadioField(
         _l("Finish as"),
         default="answered",
@@ -96,6 +106,21 @@ class NewContactForm(BaseForm):
     referred_to = line_field(_l("Referred to"), max_length=REFERRAL_MAX)
     group = IdSelectField(_l("Answer group"))
     handoff_note = text_field(_l("Note to the answer group"))
+
+    def category_id(self) -> int | None:
+        """The chosen subject area, when it is one of the options."""
+        data = self.category.data
+        return data if data is not None and data in choice_values(self.category) else None
+
+    def validate_answer(self, field) -> None:
+        if field.data and self.action.data not in ANSWERING_ACTIONS:
+            raise StopValidation(
+                _l(
+                    "An answer is kept only when the contact is finished as answered or "
+                    "referred. Put what the answer group needs to know in the note to it."
+                )
+            )
+        self.check_placeholders(field)
 
     def validate_group(self, field) -> None:
         if self.action.data == "escalate" and field.data is None:

@@ -25,6 +25,7 @@ from ..attachments.rules import human_size
 from ..core.vocabulary import PUBLIC_KINDS, Channel, GroupKind, Outcome
 from ..errors import render_error
 from ..extensions import db
+from ..kb import panel as kb_panel
 from ..org.models import Category, Group
 from ..permissions import frontline_required
 from ..settings import services as settings
@@ -33,7 +34,13 @@ from ..tickets import services as tickets
 from ..tickets.citizen import citizen_message
 from ..web import page_arg, public_url
 from . import services as intake
-from .forms import NEW_CONTACT_CHANNELS, CitizenMessageForm, NewContactForm, QuestionForm
+from .forms import (
+    NEW_CONTACT_CHANNELS,
+    REFERENCE_LATER,
+    CitizenMessageForm,
+    NewContactForm,
+    QuestionForm,
+)
 
 bp = Blueprint("intake", __name__)
 
@@ -158,46 +165,90 @@ def new_contact():
     form.channel.choices = choices.channels(only=NEW_CONTACT_CHANNELS)
     form.category.choices = choices.categories(_l("Choose a subject area"))
     form.group.choices = choices.groups(_l("Choose an answer group"), kind=GroupKind.ANSWER)
+    # The reference is filled in once the contact is saved.
+    form.placeholder_values = kb_panel.values(
+        current_user, name=form.name.data, reference=REFERENCE_LATER
+    )
+    asked = kb_panel.asked(request.form) if request.method == "POST" else None
+    if asked is not None:
+        return _knowledge(form, asked)
     if form.validate_on_submit():
-        contact = tickets.Contact(
-            channel=Channel(form.channel.data),
-            subject=form.subject.data,
-            description=form.notes.data or "",
-            category=db.session.get(Category, form.category.data),
-            citizen_name=form.name.data,
-            citizen_email=form.email.data,
-            citizen_phone=form.phone.data,
-        )
-        action = form.action.data
-        ticket, _token = tickets.create_ticket(
-            contact, actor=current_user, apply_routing=(action == "open")
-        )
-        if action == "answered":
-            tickets.resolve(ticket, current_user, Outcome.ANSWERED, during_contact=True)
-            message = _("%(reference)s logged as answered.", reference=ticket.reference)
-        elif action == "referred":
-            tickets.resolve(
-                ticket,
-                current_user,
-                Outcome.REFERRED,
-                during_contact=True,
-                referred_to=form.referred_to.data,
-            )
-            message = _("%(reference)s logged as referred.", reference=ticket.reference)
-        elif action == "escalate":
-            group = db.session.get(Group, form.group.data)
-            tickets.escalate(ticket, current_user, group, form.handoff_note.data)
-            message = _(
-                "%(reference)s sent to %(group)s.", reference=ticket.reference, group=group.name
-            )
-        else:
-            message = _(
-                "%(reference)s saved in %(group)s.",
-                reference=ticket.reference,
-                group=ticket.group.name,
-            )
+        ticket, message = _finish(form)
+        if form.answer.data:
+            kb_panel.record(ticket, current_user, form.used_articles.data, form.used_templates.data)
         db.session.commit()
         flash(message, "success")
         return redirect(url_for("intake.new_contact"))
     status = 400 if form.errors else 200
-    return render_template("intake/new_contact.html", form=form), status
+    return _new_contact_page(form, status)
+
+
+def _new_contact_page(form: NewContactForm, status: int, knowledge=None):
+    if knowledge is None:
+        knowledge = _knowledge_panel(form)
+    return render_template("intake/new_contact.html", form=form, knowledge=knowledge), status
+
+
+def _knowledge_panel(form: NewContactForm, asked: kb_panel.Request | None = None):
+    return kb_panel.build(
+        current_user,
+        text=f"{form.subject.data or ''} {form.notes.data or ''}",
+        category_id=form.category_id(),
+        given=kb_panel.values(current_user, name=form.name.data, reference=None),
+        query=asked.query if asked else "",
+        searched=asked.search if asked else False,
+    )
+
+
+def _knowledge(form: NewContactForm, asked: kb_panel.Request):
+    """An insert or a search in the knowledge panel: nothing is saved, the form comes
+    back as written with the text inserted into the answer."""
+    knowledge = _knowledge_panel(form, asked)
+    if asked.insert:
+        given = kb_panel.values(current_user, name=form.name.data, reference=None)
+        knowledge.took(form.insert(form.answer, asked, given))
+    db.session.commit()  # a search that found nothing is kept for the gap report
+    return _new_contact_page(form, 200, knowledge)
+
+
+def _finish(form: NewContactForm):
+    """Save the contact and finish it as the form says: (ticket, message)."""
+    contact = tickets.Contact(
+        channel=Channel(form.channel.data),
+        subject=form.subject.data,
+        description=form.notes.data or "",
+        category=db.session.get(Category, form.category.data),
+        citizen_name=form.name.data,
+        citizen_email=form.email.data,
+        citizen_phone=form.phone.data,
+    )
+    action = form.action.data
+    ticket, _token = tickets.create_ticket(
+        contact, actor=current_user, apply_routing=(action == "open")
+    )
+    form.placeholder_values = kb_panel.ticket_values(current_user, ticket)
+    answer = form.filled(form.answer.data) or None
+    if action == "answered":
+        tickets.resolve(
+            ticket, current_user, Outcome.ANSWERED, reply_body=answer, during_contact=True
+        )
+        return ticket, _("%(reference)s logged as answered.", reference=ticket.reference)
+    if action == "referred":
+        tickets.resolve(
+            ticket,
+            current_user,
+            Outcome.REFERRED,
+            reply_body=answer,
+            during_contact=True,
+            referred_to=form.referred_to.data,
+        )
+        return ticket, _("%(reference)s logged as referred.", reference=ticket.reference)
+    if action == "escalate":
+        group = db.session.get(Group, form.group.data)
+        tickets.escalate(ticket, current_user, group, form.handoff_note.data)
+        return ticket, _(
+            "%(reference)s sent to %(group)s.", reference=ticket.reference, group=group.name
+        )
+    return ticket, _(
+        "%(reference)s saved in %(group)s.", reference=ticket.reference, group=ticket.group.name
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import StopValidation
 
@@ -21,6 +22,8 @@ from ..forms import (
     text_field,
     whole_number,
 )
+from ..kb import panel
+from ..kb.forms import UsedKnowledge
 from ..labels import OUTCOME
 
 if TYPE_CHECKING:
@@ -65,10 +68,16 @@ class ReleaseForm(TicketActionForm):
     has_fields = False
 
 
-class ReplyForm(TicketActionForm):
+class ReplyForm(UsedKnowledge, TicketActionForm):
     default_prefix = "reply"
 
     body = text_field(_l("Reply to the citizen"), _l("Write the reply."))
+
+    def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        self.placeholder_values = panel.ticket_values(current_user, ticket)
+
+    def validate_body(self, field) -> None:
+        self.check_placeholders(field)
 
 
 class NoteForm(TicketActionForm):
@@ -103,7 +112,7 @@ class TransferForm(TicketActionForm):
         self.group.choices = choices.groups(_l("Choose a group"), exclude_id=ticket.group_id)
 
 
-class ResolveForm(TicketActionForm):
+class ResolveForm(UsedKnowledge, TicketActionForm):
     default_prefix = "resolve"
 
     outcome = EnumRadioField(
@@ -126,9 +135,13 @@ class ResolveForm(TicketActionForm):
     could_note = line_field(_l("What customer service needs to know"), max_length=500)
 
     def prepare(self, ticket: Ticket, *, fresh: bool) -> None:
+        self.placeholder_values = panel.ticket_values(current_user, ticket)
         self.could_reason.choices = choices.reasons(_l("Choose a reason"))
         if ticket.group.is_frontline:  # the learning loop is the svarsgrupper's
             self.could_have_answered.data = False
+
+    def validate_reply(self, field) -> None:
+        self.check_placeholders(field)
 
     def validate_referred_to(self, field) -> None:
         if self.outcome.data == Outcome.REFERRED.value and not field.data:

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from ...core.vocabulary import Outcome
 from ...extensions import db
 from ...forms import ButtonForm
+from ...kb import panel as kb_panel
 from ...org.models import Group
 from ...permissions import Action
 from ...web import public_url
@@ -43,12 +44,18 @@ def _group(form: TicketActionForm) -> Group:
     return db.session.get(Group, form.group.data)
 
 
+def _reply(ticket: Ticket, form: TicketActionForm) -> None:
+    """The reply, with what it was written with (the knowledge panel's inserts)."""
+    services.reply(ticket, current_user, form.filled(form.body.data))
+    kb_panel.record(ticket, current_user, form.used_articles.data, form.used_templates.data)
+
+
 FORM_ACTIONS = (
     FormAction(
         "reply",
         "svara",
         "reply_form",
-        lambda t, f: services.reply(t, current_user, f.body.data),
+        _reply,
         _l("The reply was sent."),
     ),
     FormAction(
@@ -121,7 +128,7 @@ def resolve(reference: str):
             ticket,
             current_user,
             Outcome(form.outcome.data),
-            reply_body=form.reply.data or None,
+            reply_body=form.filled(form.reply.data) or None,
             during_contact=form.during_contact.data,
             diarienummer=form.diarienummer.data,
             referred_to=form.referred_to.data,
@@ -130,6 +137,8 @@ def resolve(reference: str):
             could_reason_id=form.could_reason.data,
             could_note=form.could_note.data,
         )
+        if form.reply.data:
+            kb_panel.record(ticket, current_user, form.used_articles.data, form.used_templates.data)
 
     return act(reference, "resolve_form", operation, _("The ticket was closed."))
 

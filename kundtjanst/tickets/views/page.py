@@ -20,6 +20,7 @@ from ...audit import services as audit
 from ...core.timeutil import local_today
 from ...errors import render_error
 from ...extensions import db
+from ...kb import panel as kb_panel
 from ...mail import queries as mail_queries
 from ...permissions import Action, allowed, can_view
 from ...web import page_arg
@@ -61,6 +62,7 @@ def render_ticket(
     ticket: Ticket,
     status: int = 200,
     refused: tuple[str, TicketActionForm] | None = None,
+    knowledge: kb_panel.Panel | None = None,
     **forms,
 ):
     """The ticket page. Showing a confidential ticket is recorded in the audit log
@@ -68,7 +70,8 @@ def render_ticket(
 
     ``refused`` is (name, form) of a form not saved because the ticket changed since
     it was shown (or it said no version): the page says so and lists what changed.
-    Every action form goes out carrying the ticket's current version.
+    Every action form goes out carrying the ticket's current version. ``knowledge``
+    is the knowledge panel as a search or an insert left it (else its suggestions).
     """
     user = current_user._get_current_object()
     # What this person may do here, asked once (`permissions.RULES`); the template's
@@ -84,6 +87,8 @@ def render_ticket(
         if permitted[action]:  # only the forms this person is shown
             form.prepare(ticket, fresh=given is None)
         action_forms[name] = form
+    if knowledge is None and (permitted[Action.REPLY] or permitted[Action.RESOLVE]):
+        knowledge = _knowledge_panel(ticket)
     repeat_of = None
     if ticket.repeat_of_id is not None:  # a link only if this user may read the earlier one
         repeat_of = db.session.scalar(queries.visible(user).where(Ticket.id == ticket.repeat_of_id))
@@ -100,11 +105,24 @@ def render_ticket(
         repeat_candidates=repeat_candidates,
         repeat_of=repeat_of,
         refusal=refusal,
+        knowledge=knowledge,
+        knowledge_used=kb_panel.uses_on(ticket, user),
         may=lambda action, shown: (
             permitted[Action(action)] if shown is ticket else allowed(action, user, shown)
         ),
     )
     return audit.committed((page, status))
+
+
+def _knowledge_panel(ticket: Ticket, asked: kb_panel.Request | None = None) -> kb_panel.Panel:
+    return kb_panel.build(
+        current_user,
+        text=f"{ticket.subject} {ticket.description or ''}",
+        category_id=ticket.category_id,
+        given=kb_panel.ticket_values(current_user, ticket),
+        query=asked.query if asked else "",
+        searched=asked.search if asked else False,
+    )
 
 
 def _refusal(
@@ -151,6 +169,30 @@ def show(reference: str):
     return render_ticket(ticket)
 
 
+# The forms the knowledge panel inserts into, and the field it inserts into.
+KNOWLEDGE_FIELDS = {"reply_form": "body", "resolve_form": "reply"}
+
+
+def _knowledge(reference: str, form_name: str, form, asked: kb_panel.Request):
+    """An insert or a search in the knowledge panel, sent with a reply form: nothing
+    is saved; the page comes back with the form as written, the text inserted into
+    it (when the person may use what was asked for) and the search's hits."""
+    try:
+        ticket = queries.load(
+            current_user, reference, ACTION_FORMS[form_name][1], seen_version=form.seen_version
+        )
+    except queries.ChangedMeanwhile as changed:
+        return render_ticket(changed.ticket, 409, (form_name, form), **{form_name: form})
+    form.prepare(ticket, fresh=False)
+    if form.seen_version is None:
+        return render_ticket(ticket, 400, (form_name, form), **{form_name: form})
+    knowledge = _knowledge_panel(ticket, asked)
+    if asked.insert:
+        field = form[KNOWLEDGE_FIELDS[form_name]]
+        knowledge.took(form.insert(field, asked, form.placeholder_values))
+    return render_ticket(ticket, 200, knowledge=knowledge, **{form_name: form})
+
+
 def act(
     reference: str,
     form_name: str,
@@ -169,6 +211,9 @@ def act(
     form_cls, action = ACTION_FORMS[form_name]
     form = form_cls()
     g.ticket_form = (form_name, form)  # for `changed_meanwhile`
+    asked = kb_panel.asked(request.form) if form_name in KNOWLEDGE_FIELDS else None
+    if asked is not None:
+        return _knowledge(reference, form_name, form, asked)
     try:
         ticket = queries.load(
             current_user, reference, action, for_update=True, seen_version=form.seen_version
