@@ -155,7 +155,7 @@ def test_every_save_is_a_version_and_an_old_one_can_be_restored(app, org):
         assert [v.number for v in history] == [3, 2, 1]
         assert article.version == 3 and article.summary == first_summary
         assert history[1].summary == "Nya regler från 2027." and history[1].note == "Ny lag"
-        assert history[0].note == "Restored version 1"
+        assert history[0].note == "Återställde version 1"  # stored in the interface language
         assert history[2].fields["category_ids"] == [category.id]
         assert all(v.changed_by_id == member.id for v in history)
         with pytest.raises(InvalidChange):
