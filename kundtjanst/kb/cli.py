@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from ..extensions import db
 from . import transfer
@@ -30,7 +31,8 @@ def import_command(path: Path) -> None:
             db.session.commit()
             click.echo(f"{outcome.action:<10} {outcome.where}: {outcome.title}")
 
-    outcomes = transfer.import_items(transfer.read(path), after_each=commit)
+    with force_locale("en"):  # the services' reasons in the command line's language
+        outcomes = transfer.import_items(transfer.read(path), after_each=commit)
     counts = {a: sum(o.action == a for o in outcomes) for a in transfer.ACTIONS}
     click.echo(
         "Created {created}, updated {updated}, unchanged {unchanged}, refused {refused}.".format(
