@@ -7,7 +7,9 @@ UTF-8 or holds NUL characters refused, sizes bounded. Each object (a JSON list's
 element, a Markdown file) is one article: it is stored whole or refused whole with
 its reason, in its own savepoint, through `services.create_article` /
 `services.update_article` with no actor (the command line). An object with the same
-title and the same subject areas as an existing article updates it.
+title and the same subject areas as an existing article updates it. Without a
+``summary`` (the short answer) the first paragraph of the body that is not a heading
+becomes it, as plain text.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ..extensions import db
 from ..org.models import Category, Group
 from . import services
 from .models import Article, ArticleState, Visibility
+from .render import plain
 
 REQUIRED = ("title", "category", "group", "visibility", "state", "body")
 OPTIONAL = ("summary", "review", "for_frontline")
@@ -207,7 +210,7 @@ def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
     if not title or has_line_break(title):
         raise Refused("title must be one line of text")
     body = _string(data, "body")
-    summary = _string(data, "summary") if "summary" in data else first_paragraph(body)
+    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
     group_slug = data["group"]
     if not isinstance(group_slug, str) or group_slug not in lookup.groups:
         raise Refused(f"unknown group {group_slug!r}")
