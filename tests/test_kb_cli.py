@@ -241,6 +241,8 @@ def test_markdown_folder_import(app, runner, org, tmp_path):
             "not plain YAML",
         ),
         (_markdown("- a\n- b"), "not a set of keys"),
+        (_markdown(MD_META.replace("2027-01-15", "2027-02-30")), "not plain YAML"),
+        (_markdown("title: x\n" * 3), "missing category"),
         (_markdown(MD_META + "\nbody: här"), "the body goes after the front matter"),
         (_markdown(MD_META.replace("2027-01-15", "2027-01-15 10:00:00")), "review must be a date"),
         (_markdown("title: [a, b]\n" + MD_META.split("\n", 1)[1]), "title must be text"),

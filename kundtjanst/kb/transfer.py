@@ -133,10 +133,10 @@ def parse_markdown(text: str) -> dict[str, Any]:
         raise Refused("the front matter has no closing line ---")
     try:
         meta = yaml.safe_load(text[first.end() : end.start()])
-    except (yaml.YAMLError, RecursionError) as error:
-        raise Refused(
-            f"the front matter is not plain YAML ({str(error).splitlines()[0]})"
-        ) from error
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        # ValueError: a value YAML reads as a date that is none (2026-02-30).
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        raise Refused(f"the front matter is not plain YAML ({reason})") from error
     if not isinstance(meta, dict):
         raise Refused("the front matter is not a set of keys and values")
     if "body" in meta:
