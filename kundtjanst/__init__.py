@@ -148,11 +148,12 @@ def register_commands(app: Flask) -> None:
     from .demo.cli import demo_cli
     from .inbound.cli import fetch_command
     from .jobs.cli import scheduler_cli
+    from .kb.cli import kb_cli
     from .mail.cli import mail_cli
     from .retention.cli import retention_cli
     from .stats.cli import stats_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli, mail_cli, retention_cli, stats_cli):
+    for group in (users_cli, demo_cli, scheduler_cli, mail_cli, retention_cli, stats_cli, kb_cli):
         app.cli.add_command(group)
     mail_cli.add_command(fetch_command)  # flask mail fetch: incoming mail
 

@@ -147,6 +147,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/statistik", "GET"): Case("/statistik", LOGGED_IN),
     ("/statistik.json", "GET"): Case("/statistik.json", LOGGED_IN),
     ("/statistik/arenden", "GET"): Case("/statistik/arenden?measure=resolved", LOGGED_IN),
+    ("/statistik/kunskap", "GET"): Case("/statistik/kunskap", staff("login", 403, *[200] * 4)),
+    ("/statistik/kunskap/arenden", "GET"): Case(
+        "/statistik/kunskap/arenden?used=1", staff("login", 403, *[200] * 4)
+    ),
     # exports: anyone who sees figures asks for one; only the requester (here the
     # manager) sees it or downloads it, everyone else gets 404
     ("/statistik/exporter", "GET"): Case("/statistik/exporter", LOGGED_IN),

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..org.models import Category, Group
 from ..stats.services import build_until
 from ..tickets.models import Ticket
+from .knowledge import KnowledgeResult, seed_knowledge
 from .municipality import DEMO_PASSWORD, build_municipality, demo_users
 from .tickets import SeedResult, generate_tickets
 
@@ -33,13 +34,15 @@ def database_is_empty() -> bool:
 
 def seed_demo(
     tickets: int, seed: int, now: datetime | None = None, progress=None, days: int = 365
-) -> tuple[dict[str, int], SeedResult]:
-    """Create Sjöstads kommun and ``tickets`` tickets in the current transaction."""
+) -> tuple[dict[str, int], SeedResult, KnowledgeResult]:
+    """Create Sjöstads kommun, ``tickets`` tickets and the knowledge base they used,
+    in the current transaction."""
     org = build_municipality(generate_password_hash(DEMO_PASSWORD))  # hashed once for all
     result = generate_tickets(
         org, tickets, random.Random(seed), now or utcnow(), progress, days=days
     )
-    return org.counts, result
+    knowledge = seed_knowledge(org, random.Random(f"knowledge-{seed}"), now or utcnow())
+    return org.counts, result, knowledge
 
 
 def build_statistics(now: datetime | None) -> int:
@@ -48,7 +51,9 @@ def build_statistics(now: datetime | None) -> int:
     return build_until(local(now or utcnow()).date())[0]
 
 
-def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None:
+def _summary(
+    counts: dict[str, int], result: SeedResult, knowledge: KnowledgeResult, seconds: float
+) -> None:
     click.echo(
         "Created Sjöstads kommun: {departments} departments, {groups} groups, "
         "{categories} categories, {rules} routing rules, {users} users.".format(**counts)
@@ -69,6 +74,10 @@ def _summary(counts: dict[str, int], result: SeedResult, seconds: float) -> None
             f"Answered at first contact: {result.first_contact_share:.1%} "
             f"of {result.counted:,} resolved, not withdrawn ({'; '.join(parts)})."
         )
+    click.echo(
+        f"Created {knowledge.articles} articles and {knowledge.templates} answer templates; "
+        f"{knowledge.uses:,} uses in answers, {knowledge.misses} searches without a result."
+    )
 
 
 demo_cli = AppGroup("demo", help="Demo data for trying the system out.")
@@ -111,14 +120,14 @@ def seed_command(tickets: int, seed: int, if_empty: bool, days: int, now: dateti
     started = time.perf_counter()
     try:
         with click.progressbar(length=tickets, label="Creating tickets") as bar:
-            counts, result = seed_demo(tickets, seed, now, bar.update, days=days)
+            counts, result, knowledge = seed_demo(tickets, seed, now, bar.update, days=days)
         db.session.commit()
         built = build_statistics(now)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    _summary(counts, result, time.perf_counter() - started)
+    _summary(counts, result, knowledge, time.perf_counter() - started)
     click.echo(f"Built the daily statistics for {built:,} days.")
     click.echo("Run `flask demo logins` to see how to log in.")
 

@@ -1,8 +1,9 @@
-"""The resolution dashboard, its drill-down lists and the Servicemätning contact list.
+"""The resolution dashboard, its drill-down lists, the Servicemätning contact list and
+the knowledge gap report.
 Each module adds its routes to `bp`. (Exports of the period's tickets are
 `kundtjanst.exports`.)"""
 
-from . import contacts, dashboard, drilldown
+from . import contacts, dashboard, drilldown, knowledge
 from .blueprint import bp
 
-__all__ = ["bp", "contacts", "dashboard", "drilldown"]
+__all__ = ["bp", "contacts", "dashboard", "drilldown", "knowledge"]

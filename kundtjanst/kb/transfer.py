@@ -1,0 +1,350 @@
+"""Moving articles in and out: a JSON file (a list of objects) or a folder of Markdown
+files with YAML front matter, both with the same keys (`KEYS`). `flask kb import` and
+`flask kb export` (`cli.py`) and the demo seed read and write through here.
+
+Reading never trusts the file: YAML through ``safe_load`` only, text that is not
+UTF-8 or holds NUL characters refused, sizes bounded. Each object (a JSON list's
+element, a Markdown file) is one article: it is stored whole or refused whole with
+its reason, in its own savepoint, through `services.create_article` /
+`services.update_article` with no actor (the command line). An object with the same
+title and the same subject areas as an existing article updates it. Without a
+``summary`` (the short answer) the first paragraph of the body that is not a heading
+becomes it, as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..core.errors import InvalidChange
+from ..core.slugs import first_paragraph, slugify
+from ..core.text import has_line_break
+from ..core.timeutil import FIRST_DAY, LAST_DAY
+from ..extensions import db
+from ..org.models import Category, Group
+from . import services
+from .models import Article, ArticleState, Visibility
+from .render import plain
+
+REQUIRED = ("title", "category", "group", "visibility", "state", "body")
+OPTIONAL = ("summary", "review", "for_frontline")
+KEYS = REQUIRED + OPTIONAL
+MAX_JSON_BYTES = 50 * 1024 * 1024
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_TEXT = 200_000  # characters in a body or short answer
+MAX_TITLE = 200
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+ACTIONS = ("created", "updated", "unchanged", "refused")
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+class Refused(ValueError):
+    """An object that cannot become an article; the message says why."""
+
+
+@dataclass
+class Item:
+    """One object read from a file: its data, or why it could not be read."""
+
+    where: str  # "artiklar.json #3", "parkering.md"
+    data: dict[str, Any] | None = None
+    error: str | None = None
+
+
+@dataclass
+class Outcome:
+    where: str
+    action: str  # created, updated, unchanged, refused
+    title: str = ""
+    reason: str = ""
+    article: Article | None = None
+
+
+# --- reading files ----------------------------------------------------------------
+
+
+def _text(raw: bytes) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Refused("not UTF-8 text") from error
+    if "\x00" in text:
+        raise Refused("contains NUL characters (a binary file?)")
+    return text
+
+
+def _read_bytes(path: Path, limit: int) -> bytes:
+    if path.stat().st_size > limit:
+        raise Refused(f"larger than {limit // (1024 * 1024)} MB")
+    return path.read_bytes()
+
+
+def read(path: Path) -> list[Item]:
+    """The objects in ``path``: a folder of ``*.md`` files, one ``.md`` file, or a
+    JSON file. A file that cannot be read at all is one refused item."""
+    if path.is_dir():
+        return [read_markdown(p) for p in sorted(path.glob("*.md")) if p.is_file()]
+    if path.suffix.lower() == ".md":
+        return [read_markdown(path)]
+    return read_json(path)
+
+
+def read_json(path: Path) -> list[Item]:
+    try:
+        data = json.loads(_text(_read_bytes(path, MAX_JSON_BYTES)))
+    except Refused as error:
+        return [Item(path.name, error=str(error))]
+    except (ValueError, RecursionError) as error:
+        return [Item(path.name, error=f"not valid JSON ({str(error)[:120]})")]
+    if not isinstance(data, list):
+        return [Item(path.name, error="not a JSON list of objects")]
+    return [
+        Item(f"{path.name} #{n}", data=entry)
+        if isinstance(entry, dict)
+        else Item(f"{path.name} #{n}", error="not an object")
+        for n, entry in enumerate(data, start=1)
+    ]
+
+
+def read_markdown(path: Path) -> Item:
+    try:
+        return Item(path.name, data=parse_markdown(_text(_read_bytes(path, MAX_MARKDOWN_BYTES))))
+    except Refused as error:
+        return Item(path.name, error=str(error))
+
+
+def parse_markdown(text: str) -> dict[str, Any]:
+    """Front matter between ``---`` lines, then the body."""
+    if not text.startswith("---"):
+        raise Refused("no front matter (the file must begin with a line ---)")
+    first = _FENCE.match(text)
+    end = _FENCE.search(text, first.end()) if first else None
+    if first is None or end is None:
+        raise Refused("the front matter has no closing line ---")
+    try:
+        meta = yaml.safe_load(text[first.end() : end.start()])
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        # ValueError: a value YAML reads as a date that is none (2026-02-30).
+        reason = (str(error).splitlines() or [type(error).__name__])[0]
+        raise Refused(f"the front matter is not plain YAML ({reason})") from error
+    if not isinstance(meta, dict):
+        raise Refused("the front matter is not a set of keys and values")
+    if "body" in meta:
+        raise Refused("the body goes after the front matter, not in a key body")
+    return {**meta, "body": text[end.end() :].strip("\n")}
+
+
+# --- from an object to an article's fields ------------------------------------------
+
+
+class Lookup:
+    """Groups by slug, subject areas by name or slug (case ignored)."""
+
+    def __init__(self) -> None:
+        self.groups = {g.slug: g for g in db.session.scalars(select(Group))}
+        self.categories: dict[str, Category] = {}
+        for category in db.session.scalars(select(Category).order_by(Category.id)):
+            self.categories.setdefault(category.name.casefold(), category)
+            self.categories.setdefault(slugify(category.name), category)
+
+    def category(self, name: str) -> Category:
+        found = self.categories.get(name.strip().casefold())
+        if found is None:
+            raise Refused(f"unknown subject area {name!r}")
+        return found
+
+
+def _string(data: dict, key: str, *, limit: int = MAX_TEXT) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise Refused(f"{key} must be text")
+    if "\x00" in value:
+        raise Refused(f"{key} contains NUL characters")
+    if len(value) > limit:
+        raise Refused(f"{key} is longer than {limit:,} characters")
+    return value
+
+
+def _review(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise Refused(f"review is not a date: {value!r}") from error
+    if not isinstance(value, date) or hasattr(value, "hour"):
+        raise Refused("review must be a date, YYYY-MM-DD")
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise Refused(f"review must be between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+def _categories(value: Any, lookup: Lookup) -> list[Category]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise Refused("category must be a subject area's name or slug, or a list of them")
+    found = {c.id: c for c in (lookup.category(n) for n in names)}
+    return sorted(found.values(), key=lambda c: c.name)
+
+
+def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
+    """The article ``data`` describes; `Refused` with the first thing wrong."""
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise Refused("missing " + ", ".join(missing))
+    unknown = sorted(str(key) for key in data if key not in KEYS)
+    if unknown:
+        raise Refused("unknown keys " + ", ".join(unknown))
+    title = _string(data, "title", limit=MAX_TITLE).strip()
+    if not title or has_line_break(title):
+        raise Refused("title must be one line of text")
+    body = _string(data, "body")
+    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
+    group_slug = data["group"]
+    if not isinstance(group_slug, str) or group_slug not in lookup.groups:
+        raise Refused(f"unknown group {group_slug!r}")
+    try:
+        visibility = Visibility(data["visibility"])
+        state = ArticleState(data["state"])
+    except (ValueError, TypeError) as error:
+        raise Refused(
+            "visibility must be internal or public, state draft, published or archived"
+        ) from error
+    for_frontline = data.get("for_frontline", False)
+    if not isinstance(for_frontline, bool):
+        raise Refused("for_frontline must be true or false")
+    return services.ArticleFields(
+        title=title,
+        summary=summary,
+        body=body,
+        group=lookup.groups[group_slug],
+        categories=_categories(data["category"], lookup),
+        visibility=visibility,
+        state=state,
+        for_frontline=for_frontline,
+        review_on=_review(data.get("review")),
+        note="Imported",
+    )
+
+
+# --- storing ------------------------------------------------------------------------
+
+
+def _identity(fields: services.ArticleFields) -> tuple[str, frozenset[int]]:
+    return fields.title, frozenset(c.id for c in fields.categories)
+
+
+def _existing(fields: services.ArticleFields) -> Article | None:
+    wanted = _identity(fields)
+    for article in db.session.scalars(
+        select(Article).where(Article.title == fields.title).order_by(Article.id)
+    ):
+        if (article.title, frozenset(c.id for c in article.categories)) == wanted:
+            return article
+    return None
+
+
+def import_item(item: Item, lookup: Lookup, seen: set) -> Outcome:
+    """Store one object as an article (created, updated or unchanged), or refuse it
+    with the reason and store nothing of it. ``seen`` holds the identities (title,
+    subject areas) already met in this import: a second one is refused."""
+    title = item.data.get("title") if item.data else None
+    title = title if isinstance(title, str) else ""
+    if item.error is not None:
+        return Outcome(item.where, "refused", title, item.error)
+    try:
+        fields = to_fields(item.data, lookup)
+        if _identity(fields) in seen:
+            raise Refused("the same title and subject area came earlier in this import")
+        seen.add(_identity(fields))
+        with db.session.begin_nested():
+            article = _existing(fields)
+            if article is None:
+                article = services.create_article(None, fields)
+                action = "created"
+            else:
+                action = (
+                    "updated" if services.update_article(article, None, fields) else "unchanged"
+                )
+    except (Refused, InvalidChange) as error:
+        return Outcome(item.where, "refused", title, str(error))
+    except SQLAlchemyError as error:
+        return Outcome(item.where, "refused", title, f"the database refused it ({error.code})")
+    return Outcome(item.where, action, fields.title, article=article)
+
+
+def import_items(items: Iterable[Item], after_each=None) -> list[Outcome]:
+    """Import every item in turn; ``after_each(outcome)`` (the command commits there)."""
+    lookup, seen, outcomes = Lookup(), set(), []
+    for item in items:
+        outcome = import_item(item, lookup, seen)
+        if after_each is not None:
+            after_each(outcome)
+        outcomes.append(outcome)
+    return outcomes
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def as_data(article: Article) -> dict[str, Any]:
+    """An article in the import format (`read` gives the same article back)."""
+    names = [c.name for c in article.categories]
+    data: dict[str, Any] = {
+        "title": article.title,
+        "category": names[0] if len(names) == 1 else names,
+        "group": article.group.slug,
+        "visibility": article.visibility.value,
+        "state": article.state.value,
+        "for_frontline": article.for_frontline,
+        "summary": article.summary,
+    }
+    if article.review_on is not None:
+        data["review"] = article.review_on.isoformat()
+    data["body"] = article.body
+    return data
+
+
+def all_articles() -> list[Article]:
+    return list(db.session.scalars(select(Article).order_by(Article.id)))
+
+
+def write_json(path: Path, articles: Iterable[Article]) -> int:
+    data = [as_data(a) for a in articles]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return len(data)
+
+
+def as_markdown(article: Article) -> str:
+    meta = as_data(article)
+    body = meta.pop("body")
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n\n{body}\n"
+
+
+def write_markdown(folder: Path, articles: Iterable[Article]) -> int:
+    """One ``<slug of the title>.md`` per article (``-2``, ``-3`` … when taken)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    count = 0
+    for article in articles:
+        stem = slugify(article.title, 60) or f"artikel-{article.id}"
+        name, n = stem, 1
+        while name in used:
+            n += 1
+            name = f"{stem}-{n}"
+        used.add(name)
+        (folder / f"{name}.md").write_text(as_markdown(article), encoding="utf-8")
+        count += 1
+    return count
