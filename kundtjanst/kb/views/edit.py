@@ -14,9 +14,10 @@ from sqlalchemy import select
 from ... import choices
 from ...audit import services as audit
 from ...core.errors import InvalidChange
+from ...core.text import one_line
 from ...errors import render_error
 from ...extensions import db
-from ...forms import MAX_ID, ButtonForm, choice
+from ...forms import MAX_ID, ButtonForm, choice, whole_number
 from ...org.models import Category, Group
 from .. import rules, services
 from ..forms import STATE, ArticleForm, StateForm
@@ -55,7 +56,7 @@ def _prepare(form: ArticleForm, article: Article | None) -> None:
 def _initial(article: Article | None) -> dict:
     if article is None:
         mine = current_user.answer_groups or sorted(current_user.groups, key=lambda g: g.name)
-        return {"group_id": mine[0].id if mine else None}
+        return {"group_id": mine[0].id if mine else None, **_suggested()}
     return {
         "title": article.title,
         "summary": article.summary,
@@ -69,6 +70,22 @@ def _initial(article: Article | None) -> dict:
         # A form sent without its version is not given the current one.
         "version": str(article.version) if request.method == "GET" else None,
     }
+
+
+def _suggested() -> dict:
+    """What a link to a new article may suggest (the gap report's "write an article
+    for this"): ``?category=<id>&title=<words>``. Only shown, never trusted: the form
+    validates them like anything typed."""
+    if request.method != "GET":
+        return {}
+    suggested = {}
+    category_id = whole_number(request.args.get("category"), MAX_ID)
+    if category_id is not None and db.session.get(Category, category_id) is not None:
+        suggested["categories"] = [category_id]
+    title = one_line(request.args.get("title", ""))[:200].strip()
+    if title:
+        suggested["title"] = title[:1].upper() + title[1:]
+    return suggested
 
 
 def _fields(form: ArticleForm) -> services.ArticleFields:

@@ -4,9 +4,7 @@ members; the figures are `stats.knowledge`'s."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -21,8 +19,6 @@ from ..knowledge import gap_report, resolved_conditions, used_article
 from ..scope import query_args, select_from_request
 from .blueprint import bp
 
-NEW_ARTICLE = "/kunskap/artiklar/ny"
-
 
 def _may_see_report() -> None:
     if not (current_user.is_manager or current_user.answer_groups):
@@ -32,7 +28,7 @@ def _may_see_report() -> None:
 def write_link(category_id: int | None, title: str | None = None) -> str:
     """The new-article page, its subject area and title filled in."""
     params = {"category": category_id, "title": title}
-    return NEW_ARTICLE + "?" + urlencode({k: v for k, v in params.items() if v})
+    return url_for("kb.new_article", **{k: v for k, v in params.items() if v})
 
 
 @bp.get("/statistik/kunskap")
