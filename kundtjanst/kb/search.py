@@ -9,17 +9,22 @@ SQLite, the same answers from each):
 1. Exact: every word of three letters or more is in the article — as a word, as a
    stem (PostgreSQL), or inside a longer word, so "parkerings tillstånd" finds
    "Parkeringstillstånd". Ranked by full-text rank with the title weighing most.
-2. Approximate, filling up the list when the exact stage found too few: a word of
-   five letters or more is cut into overlapping four-letter pieces
-   ("sophämtning" → soph, ophä, phäm, hämt, ämtn, mtni, tnin, ning); an article's
-   score is the share of each word's pieces its title (or, counting less, its
-   summary) contains. A compound finds its parts ("bygglovsansökan" → "Bygglov"),
-   and a misspelling keeps most of its pieces ("sophämtnig" → "Hämtning av sopor").
-   Articles below `FUZZY_THRESHOLD` are not hits. å, ä and ö are letters throughout.
+2. Approximate, filling up the list when the exact stage found too few, over the
+   titles (they name the subject; a summary or body adds to the score, not to the
+   candidates): a word of five letters or more is cut into overlapping
+   four-letter pieces ("sophämtning" → soph, ophä, phäm, hämt, ämtn, mtni, tnin,
+   ning); an article's score is the share of each word's pieces its title (or,
+   counting less, its summary) contains. A compound finds its parts
+   ("bygglovsansökan" → "Bygglov"), and a misspelling keeps most of its pieces
+   ("sophämtnig" → "Hämtning av sopor"). The index finds the candidates: on
+   PostgreSQL titles with pg_trgm word similarity of at least 0.3 to a word, on
+   SQLite titles with one of the word's rarest pieces. Articles below
+   `FUZZY_THRESHOLD` are not hits. å, ä and ö are letters throughout.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,7 +46,7 @@ MIN_TERM = 3  # a shorter word matches no trigram: it narrows nothing
 GRAM = 4  # the approximate stage's pieces
 MIN_GRAM_WORD = 5  # shorter words are matched whole
 FUZZY_THRESHOLD = 0.3
-CANDIDATES = 200  # approximate candidates scored per search
+CANDIDATES = 100  # approximate candidates scored per search
 SUMMARY_WEIGHT = 0.6  # a piece in the summary, against one in the title
 # Frequent words that say nothing about what a question is about (for `suggest`).
 _STOP = "alla andra att bara blir detta eller efter fick finns från för har hade hej \
@@ -83,27 +88,30 @@ def highlight(text: str, terms: list[str], limit: int = SNIPPET_CHARS) -> Markup
 
 def include_name(name, type_, _parent_names) -> bool:
     """For Alembic's comparison with the models: the search indexes (the FTS5 table
-    with its shadow tables, the expression indexes) are made by migration
-    4b8d0f2c6e31 by hand and have no model."""
+    with its shadow tables; the generated tsvector column and the indexes) are made
+    by migration 4b8d0f2c6e31 by hand and have no model."""
     if type_ == "table":
         return not (name or "").startswith(search_sqlite.FTS_TABLE)
+    if type_ == "column":
+        return name != search_pg.COLUMN
     return not (type_ == "index" and name in search_pg.INDEXES)
 
 
 # --- the pieces of a word ------------------------------------------------------
 
 
-def grams(word: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def grams(word: str) -> tuple[str, ...]:
     """The overlapping `GRAM`-letter pieces of a word long enough to have them."""
     if len(word) < MIN_GRAM_WORD:
-        return []
-    return list(dict.fromkeys(word[i : i + GRAM] for i in range(len(word) - GRAM + 1)))
+        return ()
+    return tuple(dict.fromkeys(word[i : i + GRAM] for i in range(len(word) - GRAM + 1)))
 
 
 def coverage(word: str, text: str) -> float:
     """The share of ``word``'s pieces (or the word itself, when short) in ``text``
     (both case-folded)."""
-    pieces = grams(word) or [word]
+    pieces = grams(word) or (word,)
     return sum(1 for piece in pieces if piece in text) / len(pieces)
 
 

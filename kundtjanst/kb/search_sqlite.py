@@ -5,7 +5,7 @@ it and its triggers). A quoted word is a substring match there: "tillstånd" fin
 
 from __future__ import annotations
 
-from sqlalchemy import Select, column, func, literal_column, table
+from sqlalchemy import Select, column, func, literal_column, select, table
 
 from ..extensions import db
 from .models import Article
@@ -14,7 +14,10 @@ FTS_TABLE = "articles_fts"
 # bm25 weights of title, summary and body: a word in the title counts most.
 WEIGHTS = (10.0, 4.0, 1.0)
 
+RARE_PIECES = 6  # pieces of a search's words the approximate stage looks for
+
 _fts = table(FTS_TABLE, column("rowid"))
+_terms = table(FTS_TABLE + "_terms", column("term"), column("doc"))
 _match_target = literal_column(FTS_TABLE)
 
 
@@ -48,12 +51,29 @@ def any_of(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]
     return [(row.id, -row.rank) for row in _matching(base, expression, limit=limit)]
 
 
+def _rarest(grams: list[str], count: int) -> list[str]:
+    """The ``count`` pieces found in the fewest articles (by their trigrams' counts;
+    pieces with a trigram no article has are left out)."""
+    trigrams = sorted({g[i : i + 3] for g in grams for i in range(len(g) - 2)})
+    rows = db.session.execute(
+        select(_terms.c.term, _terms.c.doc).where(_terms.c.term.in_(trigrams))
+    ).all()
+    docs = {term: doc for term, doc in rows}
+    estimate = {g: min(docs.get(g[i : i + 3], 0) for i in range(len(g) - 2)) for g in grams}
+    usable = sorted((n, g) for g, n in estimate.items() if n)
+    return [g for _, g in usable[:count]]
+
+
 def candidates(
     base: Select, grams: list[str], _phrase_text: str, limit: int
 ) -> list[tuple[int, str, str, float]]:
-    """Articles in ``base`` whose title or summary contains any of ``grams``, most
-    promising first (bm25 over the grams: the more, and the rarer, the better):
-    (id, title, summary, 0.0) for `search` to score."""
-    expression = "{title summary} : (" + " OR ".join(_phrase(g) for g in grams) + ")"
-    rows = _matching(base, expression, weights=(WEIGHTS[0], WEIGHTS[1], 0.0), limit=limit)
+    """Articles in ``base`` whose title contains one of the rarer
+    ``grams`` (`RARE_PIECES` of them: common pieces such as "ning" would make every
+    article a candidate), most promising first (bm25: the more, and the rarer, the
+    better): (id, title, summary, 0.0) for `search` to score."""
+    rare = _rarest(grams, RARE_PIECES)
+    if not rare:
+        return []
+    expression = "title : (" + " OR ".join(_phrase(g) for g in rare) + ")"
+    rows = _matching(base, expression, weights=(1.0, 0.0, 0.0), limit=limit)
     return [(row.id, row.title, row.summary, 0.0) for row in rows]
