@@ -16,9 +16,11 @@ SQLite, the same answers from each):
    ning); an article's score is the share of each word's pieces its title (or,
    counting less, its summary) contains. A compound finds its parts
    ("bygglovsansökan" → "Bygglov"), and a misspelling keeps most of its pieces
-   ("sophämtnig" → "Hämtning av sopor"). The index finds the candidates: on
-   PostgreSQL titles with pg_trgm word similarity of at least 0.3 to a word, on
-   SQLite titles with one of the word's rarest pieces. Articles below
+   ("sophämtnig" → "Hämtning av sopor"); the share of its trigrams (as pg_trgm
+   counts them) in the title counts too, when higher ("fösrkola" → "Förskola").
+   The index finds the candidates: on PostgreSQL titles with pg_trgm word
+   similarity of at least 0.3 to a word, on SQLite titles with the word's rarest
+   trigrams (`search_sqlite.candidates`). Articles below
    `FUZZY_THRESHOLD` are not hits. å, ä and ö are letters throughout.
 """
 
@@ -47,6 +49,7 @@ GRAM = 4  # the approximate stage's pieces
 MIN_GRAM_WORD = 5  # shorter words are matched whole
 FUZZY_THRESHOLD = 0.3
 CANDIDATES = 100  # approximate candidates scored per search
+MAX_FUZZY_WORDS = 4  # words looked for approximately
 SUMMARY_WEIGHT = 0.6  # a piece in the summary, against one in the title
 # Frequent words that say nothing about what a question is about (for `suggest`).
 _STOP = "alla andra att bara blir detta eller efter fick finns från för har hade hej \
@@ -115,11 +118,33 @@ def coverage(word: str, text: str) -> float:
     return sum(1 for piece in pieces if piece in text) / len(pieces)
 
 
+@functools.lru_cache(maxsize=1024)
+def trigrams(word: str) -> frozenset[str]:
+    """A word's trigrams as pg_trgm makes them: padded with two spaces before and
+    one after, so that a word's beginning and end weigh a little more."""
+    padded = f"  {word} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def trigram_share(word: str, text: str) -> float:
+    """The share of ``word``'s trigrams among those of the words of ``text`` (both
+    case-folded): pg_trgm's similarity measure, for either database."""
+    have = frozenset().union(*(trigrams(w) for w in words(text, limit=40)))
+    mine = trigrams(word)
+    return len(mine & have) / len(mine)
+
+
 def fuzzy_score(terms: list[str], title: str, summary: str) -> float:
-    """How well an article's title and summary cover the words, 0–1."""
+    """How well an article's title (and, counting less, its summary) covers the
+    words, 0–1: per word the best of its four-letter pieces' share and its
+    trigrams' share in the title, and its pieces' share in the summary."""
     title, summary = title.casefold(), summary.casefold()
     scores = [
-        max(coverage(t, title), SUMMARY_WEIGHT * coverage(t, summary))
+        max(
+            coverage(t, title),
+            trigram_share(t, title) if len(t) >= MIN_GRAM_WORD else 0.0,
+            SUMMARY_WEIGHT * coverage(t, summary),
+        )
         for t in terms
         if len(t) >= MIN_TERM
     ]
@@ -156,14 +181,20 @@ def _short_only(base: Select, terms: list[str], limit: int) -> list[tuple[int, f
 
 
 def _approximate(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]]:
-    pieces = list(dict.fromkeys(g for t in terms for g in grams(t)))
-    if not pieces:
+    long_words = [t for t in terms if len(t) >= MIN_GRAM_WORD][:MAX_FUZZY_WORDS]
+    if not long_words:
         return []
-    rows = _backend().candidates(base, pieces, " ".join(terms), CANDIDATES)
-    scored = [(i, max(fuzzy_score(terms, title, summary), sim)) for i, title, summary, sim in rows]
-    scored = [(i, min(s, 0.99)) for i, s in scored if s >= FUZZY_THRESHOLD]
-    scored.sort(key=lambda pair: (-pair[1], pair[0]))
-    return scored[:limit]
+    rows = _backend().candidates(base, long_words, CANDIDATES)
+    # PostgreSQL's word similarity (over a stretch of the title, words joined) may
+    # lift a score; on a tie the pieces' own measure decides.
+    scored = []
+    for article_id, title, summary, similarity in rows:
+        own = fuzzy_score(terms, title, summary)
+        score = max(own, similarity)
+        if score >= FUZZY_THRESHOLD:
+            scored.append((-min(score, 0.99), -own, article_id))
+    scored.sort()
+    return [(article_id, -score) for score, _, article_id in scored[:limit]]
 
 
 def ranked_ids(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]]:

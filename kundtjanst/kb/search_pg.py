@@ -75,13 +75,10 @@ def any_of(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]
     return [(row.id, float(row.score)) for row in db.session.execute(stmt)]
 
 
-def candidates(
-    base: Select, grams: list[str], phrase: str, limit: int
-) -> list[tuple[int, str, str, float]]:
+def candidates(base: Select, terms: list[str], limit: int) -> list[tuple[int, str, str, float]]:
     """Articles in ``base`` whose title resembles one of the words (pg_trgm's word
     similarity ``<%`` at least `WORD_SIMILARITY`, which the trigram index checks
     itself), most similar first: (id, title, summary, the words' mean similarity)."""
-    terms = [t for t in phrase.split() if len(t) >= 5] or phrase.split()
     db.session.execute(
         text("SELECT set_config('pg_trgm.word_similarity_threshold', :v, true)"),
         {"v": str(WORD_SIMILARITY)},

@@ -14,7 +14,7 @@ FTS_TABLE = "articles_fts"
 # bm25 weights of title, summary and body: a word in the title counts most.
 WEIGHTS = (10.0, 4.0, 1.0)
 
-RARE_PIECES = 6  # pieces of a search's words the approximate stage looks for
+RARE_TRIGRAMS = 8  # of a search's words, looked for by the approximate stage
 
 _fts = table(FTS_TABLE, column("rowid"))
 _terms = table(FTS_TABLE + "_terms", column("term"), column("doc"))
@@ -51,27 +51,22 @@ def any_of(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]
     return [(row.id, -row.rank) for row in _matching(base, expression, limit=limit)]
 
 
-def _rarest(grams: list[str], count: int) -> list[str]:
-    """The ``count`` pieces found in the fewest articles (by their trigrams' counts;
-    pieces with a trigram no article has are left out)."""
-    trigrams = sorted({g[i : i + 3] for g in grams for i in range(len(g) - 2)})
+def _rarest(terms: list[str], count: int) -> list[str]:
+    """Of the words' trigrams, the ``count`` in the titles, summaries and bodies of
+    the fewest articles, and in at least one (the trigram index's own counts)."""
+    wanted = sorted({t[i : i + 3] for t in terms for i in range(len(t) - 2)})
     rows = db.session.execute(
-        select(_terms.c.term, _terms.c.doc).where(_terms.c.term.in_(trigrams))
+        select(_terms.c.term, _terms.c.doc).where(_terms.c.term.in_(wanted))
     ).all()
-    docs = {term: doc for term, doc in rows}
-    estimate = {g: min(docs.get(g[i : i + 3], 0) for i in range(len(g) - 2)) for g in grams}
-    usable = sorted((n, g) for g, n in estimate.items() if n)
-    return [g for _, g in usable[:count]]
+    return [term for term, _ in sorted(rows, key=lambda row: (row.doc, row.term))[:count]]
 
 
-def candidates(
-    base: Select, grams: list[str], _phrase_text: str, limit: int
-) -> list[tuple[int, str, str, float]]:
-    """Articles in ``base`` whose title contains one of the rarer
-    ``grams`` (`RARE_PIECES` of them: common pieces such as "ning" would make every
-    article a candidate), most promising first (bm25: the more, and the rarer, the
-    better): (id, title, summary, 0.0) for `search` to score."""
-    rare = _rarest(grams, RARE_PIECES)
+def candidates(base: Select, terms: list[str], limit: int) -> list[tuple[int, str, str, float]]:
+    """Articles in ``base`` whose title has one of the words' rarer trigrams
+    (`RARE_TRIGRAMS` of them: common ones such as "ing" would make every article a
+    candidate), most promising first (bm25: the more, and the rarer, the better):
+    (id, title, summary, 0.0) for `search` to score."""
+    rare = _rarest(terms, RARE_TRIGRAMS)
     if not rare:
         return []
     expression = "title : (" + " OR ".join(_phrase(g) for g in rare) + ")"
