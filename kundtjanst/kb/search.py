@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 
 from ..core.placeholders import words
 from ..extensions import db
@@ -174,9 +174,7 @@ def _backend():
 
 def _short_only(base: Select, terms: list[str], limit: int) -> list[tuple[int, float]]:
     """Only words under three letters: titles containing them all (no index helps)."""
-    stmt = base.with_only_columns(Article.id).where(
-        *[or_(Article.title.ilike(f"%{t}%")) for t in terms]
-    )
+    stmt = base.with_only_columns(Article.id).where(*[Article.title.ilike(f"%{t}%") for t in terms])
     return [(i, 1.0) for i in db.session.scalars(stmt.order_by(Article.title).limit(limit))]
 
 
