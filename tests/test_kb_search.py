@@ -265,6 +265,8 @@ def test_a_search_that_finds_nothing_is_recorded_as_words_only(app, org, library
         '"bygg* OR NEAR(',
         "title:bygglov",
         "a b",
+        "och",
+        "don't-stop",
         "ö",
         "%_\\",
         "'; DROP TABLE articles; --",
