@@ -4,7 +4,7 @@ for a ticket (`suggest`). Searches a person made that found nothing are recorded
 (`services.record_miss`, the words only) for the gap report; suggestions are not.
 
 Two stages, both through an index (`search_pg` on PostgreSQL, `search_sqlite` on
-SQLite, the same answers from each):
+SQLite; the answers differ only at the edges of the approximate stage):
 
 1. Exact: every word of three letters or more is in the article — as a word, as a
    stem (PostgreSQL), or inside a longer word, so "parkerings tillstånd" finds

@@ -1,6 +1,8 @@
 """Knowledge base search indexes: on PostgreSQL pg_trgm, a GIN index over the
-weighted Swedish full-text vector (a stored generated column) and GIN trigram indexes over the article text; on
-SQLite an FTS5 table (trigram tokenizer) kept in step with `articles` by triggers.
+weighted Swedish full-text vector (a stored generated column) and GIN trigram
+indexes over the article text and the titles; on SQLite an FTS5 table (trigram
+tokenizer) kept in step with `articles` by triggers, and its trigram counts
+(fts5vocab).
 
 Revision ID: 4b8d0f2c6e31
 Revises: 3a7c9e1b5d20
