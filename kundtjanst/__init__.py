@@ -46,6 +46,7 @@ def select_locale() -> str:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model registered before Alembic looks)
+    from .kb.search import include_name as search_index_tables_excluded
 
     db.init_app(app)
     migrate.init_app(
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
         directory=str(Path(__file__).parent / "migrations"),
         render_as_batch=True,
         compare_type=True,
+        include_name=search_index_tables_excluded,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

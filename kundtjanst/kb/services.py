@@ -251,7 +251,6 @@ def save_template(
         raise InvalidChange(_("You can share templates only in your own groups."), "group")
     if template is None:
         template = AnswerTemplate()
-        db.session.add(template)
     elif not rules.may_edit_template(actor, template):
         raise InvalidChange(_("You may not change this template."))
     template.name = name.strip()
@@ -260,6 +259,9 @@ def save_template(
     template.owner_id = None if group else actor.id
     template.category_id = category.id if category else None
     template.updated_at = utcnow()
+    # Added only now: reading ``actor.id`` above may load it and flush the session,
+    # which must not meet a template without its owner or group.
+    db.session.add(template)
     db.session.flush()
     return template
 
