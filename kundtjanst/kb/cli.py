@@ -30,6 +30,11 @@ def import_command(path: Path) -> None:
         else:
             db.session.commit()
             click.echo(f"{outcome.action:<10} {outcome.where}: {outcome.title}")
+            if outcome.warning:
+                click.echo(
+                    f"warning    {outcome.where}: looks like personal data: {outcome.warning}",
+                    err=True,
+                )
 
     with force_locale("en"):  # the services' reasons in the command line's language
         outcomes = transfer.import_items(transfer.read(path), after_each=commit)

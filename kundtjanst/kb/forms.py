@@ -88,6 +88,8 @@ class ArticleForm(BaseForm):
     for_frontline = BooleanField(_l("Customer service may read it"))
     review_on = ReviewDateField(_l("Review by"))
     note = line_field(_l("What did you change?"), max_length=200, optional=True)
+    # Shown once the text was found to hold what looks like personal data.
+    no_personal_data = BooleanField(_l("It is not personal data: save the text as it is"))
     # The version the form was filled in on (an edit): no lost updates.
     version = HiddenField()
 

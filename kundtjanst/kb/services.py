@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..core.errors import InvalidChange
+from ..core.personaldata import Finding, findings
 from ..core.placeholders import miss_terms
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -228,6 +230,15 @@ def restore(article: Article, actor: User, number: int) -> None:
 def mark_reminded(article: Article) -> None:
     article.reminded_for = article.review_on
     db.session.flush()
+
+
+def personal_data(*texts: str) -> list[Finding]:
+    """What in ``texts`` looks like personal data (`core.personaldata`), leaving out the
+    municipality's own contact details and its groups' addresses."""
+    config = current_app.config
+    own = [config.get("CONTACT_EMAIL"), config.get("CONTACT_PHONE"), config.get("MAIL_REPLY_TO")]
+    own += list(db.session.scalars(select(Group.email).where(Group.email.is_not(None))))
+    return findings("\n".join(texts), tuple(o for o in own if o))
 
 
 # --- templates ------------------------------------------------------------------

@@ -68,6 +68,8 @@ class Outcome:
     title: str = ""
     reason: str = ""
     article: Article | None = None
+    # Stored, but its text looks as if it held personal data (`services.personal_data`).
+    warning: str = ""
 
 
 # --- reading files ----------------------------------------------------------------
@@ -281,7 +283,9 @@ def import_item(item: Item, lookup: Lookup, seen: set) -> Outcome:
         return Outcome(item.where, "refused", title, str(error))
     except SQLAlchemyError as error:
         return Outcome(item.where, "refused", title, f"the database refused it ({error.code})")
-    return Outcome(item.where, action, fields.title, article=article)
+    found = services.personal_data(fields.title, fields.summary, fields.body)
+    warning = ", ".join(f"{f.kind} {f.text!r}" for f in found[:5])
+    return Outcome(item.where, action, fields.title, article=article, warning=warning)
 
 
 def import_items(items: Iterable[Item], after_each=None) -> list[Outcome]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ... import choices
 from ...audit import services as audit
 from ...core.errors import InvalidChange
+from ...core.personaldata import EMAIL, PERSONNUMMER, PHONE
 from ...core.text import one_line
 from ...errors import render_error
 from ...extensions import db
@@ -105,6 +106,37 @@ def _fields(form: ArticleForm) -> services.ArticleFields:
     )
 
 
+PERSONAL_KINDS = {
+    PERSONNUMMER: _l("a personnummer"),
+    EMAIL: _l("an e-mail address"),
+    PHONE: _l("a phone number"),
+}
+
+
+def _holds_personal_data(form: ArticleForm) -> bool:
+    """Articles hold no personal data: when the text looks as if it did (a
+    personnummer, an e-mail address, a phone number that is not the municipality's or
+    a group's own), nothing is saved and the form says what was found, until the
+    writer removes it or confirms that it is not personal data."""
+    if form.no_personal_data.data:
+        return False
+    found = services.personal_data(
+        form.title.data or "", form.summary.data or "", form.body.data or ""
+    )
+    if not found:
+        return False
+    shown = "; ".join(f"{PERSONAL_KINDS[f.kind]} ({f.text})" for f in found[:5])
+    form.no_personal_data.errors = [
+        _(
+            "The text seems to hold personal data: %(found)s. Articles are read by many "
+            "and kept for years: remove it, or tick the box if it is not personal data "
+            "(an office's own number, for example).",
+            found=shown,
+        )
+    ]
+    return True
+
+
 def _form_page(form: ArticleForm, article: Article | None, status: int, refused: bool = False):
     confidential = [g.name for g in db.session.scalars(select(Group).where(Group.confidential))]
     return render_template(
@@ -125,7 +157,7 @@ def _audit_state(article: Article, before: ArticleState) -> None:
 def new_article():
     form = ArticleForm(data=_initial(None))
     _prepare(form, None)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _holds_personal_data(form):
         try:
             article = services.create_article(current_user, _fields(form))
         except InvalidChange as error:
@@ -153,7 +185,7 @@ def edit_article(article_id: int):
         # form now carrying the current version so that sending it again goes through.
         form.version.data = str(article.version)
         return _form_page(form, article, 409, refused=True)
-    if valid:
+    if valid and not _holds_personal_data(form):
         before = article.state
         try:
             changed = services.update_article(article, current_user, _fields(form))
