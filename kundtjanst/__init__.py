@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .intake.views import bp as intake_bp
+    from .kb.public_views import bp as faq_bp
     from .kb.views import bp as kb_bp
     from .main import bp as main_bp
     from .stats.views import bp as stats_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(faq_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(attachments_bp)
     app.register_blueprint(stats_bp)

@@ -84,6 +84,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/fraga", "GET"): Case("/fraga", every(200)),
     ("/fraga", "POST"): Case("/fraga", every(400), {}),
     ("/fraga/skickad", "GET"): Case("/fraga/skickad", every(200)),
+    ("/fraga/svaret-fanns", "GET"): Case("/fraga/svaret-fanns", every(200)),
+    ("/fraga/svaret-fanns", "POST"): Case("/fraga/svaret-fanns", every(400), {}),
+    ("/fragor-och-svar", "GET"): Case("/fragor-och-svar?q=soptunna", every(200)),
+    # No public article in the scenario: nobody, staff included, reads one that isn't.
+    ("/fragor-och-svar/<int:article_id>", "GET"): Case("/fragor-och-svar/1", every(404)),
     ("/arende/<token>", "GET"): Case("/arende/{token}", every(200)),
     ("/arende/<token>", "POST"): Case("/arende/{token}", every(400), {}),
     # kundtjänst

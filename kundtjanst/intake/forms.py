@@ -10,6 +10,7 @@ from wtforms.validators import StopValidation
 from ..attachments.forms import AttachmentsField
 from ..core.vocabulary import Channel
 from ..forms import (
+    MAX_ID,
     BaseForm,
     EnumRadioField,
     IdSelectField,
@@ -19,7 +20,9 @@ from ..forms import (
     line_field,
     phone_number,
     text_field,
+    whole_number,
 )
+from ..kb import queries as kb_queries
 from ..kb.forms import UsedKnowledge
 from .services import SUBMISSION, new_submission_id
 
@@ -52,6 +55,8 @@ class QuestionForm(BaseForm):
     name, email, phone = citizen_fields()
     # The one-time id of this filled-in form: sent twice, it is taken once.
     submission = HiddenField()
+    # Set by "Send my question anyway" on the step that offered public answers.
+    anyway = HiddenField()
     # Hidden from people (and labelled for anyone who meets it anyway); programs that
     # fill in every field they find fill this one too.
     website = line_field(_l("Leave this field empty"), max_length=200)
@@ -64,6 +69,20 @@ class QuestionForm(BaseForm):
         """The form's one-time id, or a new one when it came without a usable one."""
         given = self.submission.data or ""
         return given if SUBMISSION.match(given) else new_submission_id()
+
+
+class SelfServiceForm(BaseForm):
+    """ "I found the answer" on /fraga's step: which public article answered, in which
+    subject area; nothing about the citizen (the question form's fields stay behind)."""
+
+    article = HiddenField()
+    category = IdSelectField(_l("Subject area"), required=True)
+
+    def validate_article(self, field) -> None:
+        number = whole_number(field.data or "", MAX_ID)
+        self.found = kb_queries.get_public(number) if number is not None else None
+        if self.found is None:
+            raise StopValidation(_l("That answer is no longer published."))
 
 
 class CitizenMessageForm(BaseForm):

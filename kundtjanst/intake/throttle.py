@@ -19,6 +19,14 @@ LIMITED = {
             "while and try again, or call customer service."
         ),
     ),
+    # Self-service answers are counted on the dashboard: not by the thousand.
+    "intake.found_answer": (
+        "QUESTION_LIMIT_PER_ADDRESS",
+        _l(
+            "Many answers have been sent from this computer in a short time. Wait a "
+            "while and try again, or call customer service."
+        ),
+    ),
     "intake.status": (
         "MESSAGE_LIMIT_PER_ADDRESS",
         _l(

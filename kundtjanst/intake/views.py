@@ -25,7 +25,10 @@ from ..attachments.rules import human_size
 from ..core.vocabulary import PUBLIC_KINDS, Channel, GroupKind, Outcome
 from ..errors import render_error
 from ..extensions import db
+from ..forms import MAX_ID, choice_values, whole_number
 from ..kb import panel as kb_panel
+from ..kb import search
+from ..kb import services as kb
 from ..org.models import Category, Group
 from ..permissions import frontline_required
 from ..settings import services as settings
@@ -40,9 +43,13 @@ from .forms import (
     CitizenMessageForm,
     NewContactForm,
     QuestionForm,
+    SelfServiceForm,
 )
 
 bp = Blueprint("intake", __name__)
+
+# At most this many public answers are offered before a question is sent.
+SUGGESTED = 3
 
 
 def _private(response):
@@ -58,6 +65,13 @@ def ask():
     form = QuestionForm()
     form.category.choices = choices.categories(_l("Choose a subject area"))
     if form.validate_on_submit():
+        submission = form.submission_id()
+        answers = _answers_first(form, submission)
+        if answers:
+            form.submission.data = submission
+            return render_template(
+                "intake/answers.html", form=form, articles=answers, found=SelfServiceForm()
+            )
         contact = tickets.Contact(
             channel=Channel.WEB,
             subject=form.subject.data,
@@ -67,13 +81,46 @@ def ask():
             citizen_email=form.email.data,
             citizen_phone=form.phone.data,
         )
-        receipt = intake.ask_once(contact, form.submission_id(), form.attachments.files)
+        receipt = intake.ask_once(contact, submission, form.attachments.files)
         # Only the receipt's id travels in the cookie, never the status link.
         session["receipt"] = receipt.submission
         return redirect(url_for("intake.submitted"))
+    if not form.is_submitted():
+        # From an answer's page: "Ask your question" starts in its subject area.
+        chosen = whole_number(request.args.get("category") or "", MAX_ID)
+        if chosen in choice_values(form.category):
+            form.category.data = chosen
     form.submission.data = form.submission_id()  # the same id once the errors are fixed
     status = 400 if form.errors else 200
     return render_template("intake/ask.html", form=form), status
+
+
+def _answers_first(form: QuestionForm, submission: str) -> list:
+    """Up to three public articles that may already answer the question, shown before
+    it becomes a ticket; none when the citizen chose to send it anyway, attached files
+    (they cannot ride along to the next step), or sent this form before."""
+    if form.anyway.data or form.attachments.files or intake.receipt(submission):
+        return []
+    text = f"{form.subject.data} {form.question.data}"
+    return search.suggest(None, text, form.category.data, limit=SUGGESTED)
+
+
+@bp.post("/fraga/svaret-fanns")
+def found_answer():
+    """ "I found the answer": counted as a self-service answer; no ticket, and nothing
+    of what the citizen wrote is sent here or kept."""
+    form = SelfServiceForm()
+    form.category.choices = choices.categories()
+    if not form.validate():
+        return render_template("intake/found.html", form=form), 400
+    kb.record_self_service(form.found, form.category.data)
+    db.session.commit()
+    return redirect(url_for("intake.answered"))
+
+
+@bp.get("/fraga/svaret-fanns")
+def answered():
+    return render_template("intake/found.html", form=None)
 
 
 @bp.get("/fraga/skickad")

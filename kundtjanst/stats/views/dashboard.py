@@ -14,7 +14,7 @@ from ...core.statistics import AGE_BUCKETS, first_contact_share
 from ...extensions import db
 from ...org.models import Category, CouldReason
 from ...settings import services as settings
-from .. import charts
+from .. import charts, queries
 from ..figures import (
     Backlog,
     Figures,
@@ -63,8 +63,20 @@ def dashboard():
         backlog_bar=_backlog_bar,
         backlog_max=max((sum(b.values()) for b in queue.by_group.values()), default=0),
         reasons=_could_reasons(result, categories),
+        self_service=_self_service_rows(selection, categories),
         query=query_args(),
     ), (400 if selection.errors else 200)
+
+
+def _self_service_rows(selection: Selection, categories: dict) -> tuple[int, list[tuple]]:
+    """Self-service answers in the period: the total, and (subject area, count) rows,
+    most first."""
+    counts = queries.self_service(selection.period, selection.filters)
+    rows = sorted(
+        ((_label(categories, key), count) for key, count in counts.items()),
+        key=lambda row: (-row[1], row[0].casefold()),
+    )
+    return sum(counts.values()), rows
 
 
 def _label(names: dict, key) -> str:
@@ -167,6 +179,11 @@ def dashboard_json():
     body["weekly_first_contact"] = [
         {"week": week, **first_contact_share(c).as_dict()} for week, c in result.weekly
     ]
+    self_served = queries.self_service(selection.period, selection.filters)
+    body["self_service"] = {
+        "total": sum(self_served.values()),
+        "by_category": {str(key): count for key, count in self_served.items()},
+    }
     queue = backlog(selection.filters)
     body["backlog"] = {
         "total": queue.total,
