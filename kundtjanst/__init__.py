@@ -63,7 +63,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
 
-    from flask_babel import lazy_gettext as _l
+    from .lazytext import lazy_gettext as _l
 
     login_manager.login_message = _l("Please log in to see that page.")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .auth.models import User
@@ -19,6 +18,7 @@ from .core.vocabulary import Channel, GroupKind, Priority, Status
 from .extensions import db
 from .forms import SelectChoice, choice
 from .labels import CHANNEL, PRIORITY, STATUS
+from .lazytext import lazy_gettext as _l
 from .org.models import Category, CouldReason, Department, Group
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask import request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 )
 
 from .core.text import has_direction_control, has_line_break
+from .lazytext import lazy_gettext as _l
 
 # Control characters other than tab and line breaks never belong in a form;
 # PostgreSQL refuses NUL outright.

@@ -1,9 +1,8 @@
 """Translated, human labels for the domain's enums (English msgids, Swedish UI)."""
 
-from flask_babel import lazy_gettext as _l
-
 from .auth.models import Role
 from .core.vocabulary import Channel, EventKind, GroupKind, Outcome, Priority, Status
+from .lazytext import lazy_gettext as _l
 from .mail import models as mail
 
 CHANNEL = {

@@ -262,3 +262,25 @@ def test_the_page_title_is_escaped_too(stored):
     html = stored["member"].get(f"/arenden/{stored['ref']}").get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
     assert "&lt;script&gt;" in title and "<script" not in title
+
+
+def test_a_lazy_message_with_a_value_is_text_in_a_page(app):
+    """Flask-Babel's lazy strings claim to be markup (``__html__`` returns them as they
+    are); ours are escaped, so a file's or a group's name in a message stays text — in
+    Jinja and in WTForms' labels and errors alike."""
+    from flask import render_template_string
+    from flask_babel import lazy_gettext as babel_lazy
+    from markupsafe import escape
+
+    from kundtjanst.lazytext import lazy_gettext
+
+    name = "<img src=x onerror=alert(1)>"
+    with app.test_request_context():
+        shown = render_template_string(
+            "{{ message }}", message=lazy_gettext("%(name)s is too large.", name=name)
+        )
+        assert "<img" not in shown and "&lt;img src=x" in shown
+        assert str(escape(lazy_gettext("Save"))) == "Spara"
+        # The reason for the module: the library's own would let the markup through.
+        unsafe = render_template_string("{{ m }}", m=babel_lazy("%(n)s", n=name))
+        assert "<img" in unsafe

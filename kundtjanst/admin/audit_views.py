@@ -10,13 +10,13 @@ from typing import Any
 
 from flask import render_template, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import choices
 from ..audit.actions import ACTIONS, DETAILS
 from ..audit.forms import AuditFilterForm, ReadsForm
 from ..audit.queries import NO_USER, entries, reads_of, user_names
 from ..forms import choice
+from ..lazytext import lazy_gettext as _l
 from ..web import paginate
 from .blueprint import bp
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import choices
 from ..core.errors import InvalidChange
 from ..core.vocabulary import GroupKind
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org import queries, services
 from ..org.forms import DepartmentForm, GroupForm
 from ..org.models import Department, Group

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from .. import choices
 from ..core.errors import InvalidChange
@@ -12,6 +11,7 @@ from ..core.routing import parse_keywords
 from ..core.vocabulary import Channel, Priority
 from ..extensions import db
 from ..forms import ButtonForm
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from ..routing import queries, services
 from ..routing.forms import RuleForm

@@ -6,11 +6,11 @@ with a message for the error summary, more files or larger ones than a ticket ma
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 from wtforms.validators import StopValidation
 
+from ..lazytext import lazy_gettext as _l
 from . import rules
 from .rules import Part
 

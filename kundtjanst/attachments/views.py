@@ -13,12 +13,12 @@ log like reading its page; every staff download counts as reading the ticket tha
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..audit import services as audit
 from ..core.timeutil import local_today
 from ..forms import MAX_ID, whole_number
+from ..lazytext import lazy_gettext as _l
 from ..tickets import queries as tickets
 from . import queries, rules, storage
 from .forms import hint

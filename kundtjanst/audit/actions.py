@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from ..lazytext import lazy_gettext as _l
 
 ACTIONS = {
     "auth.login": _l("Logged in"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import ValidationError
 from wtforms.validators import Regexp
 
 from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..forms import BaseForm, IdSelectField, line_field
+from ..lazytext import lazy_gettext as _l
 from ..tickets.queries import normalise_reference
 from .queries import AuditFilter
 from .services import search_terms

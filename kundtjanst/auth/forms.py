@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
@@ -16,6 +15,7 @@ from ..forms import (
     name_field,
 )
 from ..labels import ROLE
+from ..lazytext import lazy_gettext as _l
 from .models import Role
 from .services import UserError, check_password_strength
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..audit import services as audit
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Group
 from . import throttle
 from .models import Role, User

@@ -26,12 +26,12 @@ from collections.abc import Callable
 
 from flask import Flask, current_app, g, make_response, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
 from limits import parse_many
 
 from ..errors import render_error
+from ..lazytext import lazy_gettext as _l
 
 EXTENSION = "kundtjanst.limiter"
 ACCOUNT_SCOPE = "password-account"

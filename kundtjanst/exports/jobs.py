@@ -10,11 +10,11 @@ from contextlib import closing
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..jobs.registry import Every, job
+from ..lazytext import lazy_gettext as _l
 from ..stats import exports as content
 from . import files, services
 from .services import Claim

@@ -14,7 +14,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 
 from ..audit import services as audit
@@ -22,6 +21,7 @@ from ..auth.models import User
 from ..core.errors import InvalidChange
 from ..core.statistics import Period
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Group
 from ..stats.aggregate import Filters
 from ..stats.scope import chosen_group_ids, visible_group_ids

@@ -20,13 +20,13 @@ from flask import (
 )
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core.errors import InvalidChange
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..labels import CHANNEL
+from ..lazytext import lazy_gettext as _l
 from ..stats.scope import select_from_request
 from ..templating import localtime, number
 from . import queries, services

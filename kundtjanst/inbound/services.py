@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
@@ -28,6 +27,7 @@ from ..core.mailparse import Attachment, ParsedMail, Unparseable, parse
 from ..core.timeutil import utcnow
 from ..core.vocabulary import Channel, EventKind, Status
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..mail.models import OutgoingMail
 from ..settings import services as settings
 from ..tickets.citizen import citizen_message

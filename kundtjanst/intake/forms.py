@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
@@ -24,6 +23,7 @@ from ..forms import (
 )
 from ..kb import queries as kb_queries
 from ..kb.forms import UsedKnowledge
+from ..lazytext import lazy_gettext as _l
 from .services import SUBMISSION, new_submission_id
 
 SUBJECT_MAX = 200

@@ -6,9 +6,9 @@ nothing. Past the limit the page answers 429 with a message in plain Swedish."""
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
 
 from ..auth.throttle import EXTENSION, client_address
+from ..lazytext import lazy_gettext as _l
 
 # endpoint -> (the configuration key of its limit, the message once it is reached)
 LIMITED = {

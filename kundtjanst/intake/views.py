@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -29,6 +28,7 @@ from ..forms import MAX_ID, choice_values, whole_number
 from ..kb import panel as kb_panel
 from ..kb import search
 from ..kb import services as kb
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from ..permissions import frontline_required
 from ..settings import services as settings

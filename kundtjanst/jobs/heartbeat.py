@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
+from ..lazytext import lazy_gettext as _l
 from .registry import Every, job
 
 

@@ -28,9 +28,9 @@ from typing import Any
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import STOCKHOLM
+from ..lazytext import lazy_gettext as _l
 
 # Interval triggers count from a fixed instant, so every scheduler process
 # computes the same trigger times (and the same trigger runs once).

@@ -10,7 +10,6 @@ import re
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, DateField, HiddenField, SelectField
 from wtforms.validators import Optional, StopValidation, ValidationError
@@ -27,6 +26,7 @@ from ..forms import (
     text_field,
     whole_number,
 )
+from ..lazytext import lazy_gettext as _l
 from . import panel
 from .models import ArticleState, Visibility
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from ..forms import BaseForm, IdSelectField, line_field
+from ..lazytext import lazy_gettext as _l
 
 QUERY_MAX = 200
 

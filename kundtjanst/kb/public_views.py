@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from .. import choices
 from ..extensions import db
 from ..forms import MAX_ID
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category
 from . import queries, search
 from .models import Article

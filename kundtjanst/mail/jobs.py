@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from ..jobs.registry import Every, job
+from ..lazytext import lazy_gettext as _l
 from .services import deliver
 
 

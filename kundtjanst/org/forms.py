@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
@@ -24,6 +23,7 @@ from ..forms import (
     text_field,
 )
 from ..labels import GROUP_KIND
+from ..lazytext import lazy_gettext as _l
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 
@@ -19,6 +18,7 @@ from ..audit import services as audit
 from ..core.errors import InvalidChange
 from ..core.vocabulary import OPEN_STATUSES, GroupKind
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..routing.models import RoutingRule
 from ..tickets import secrecy
 from ..tickets.models import Event, Ticket

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from ..core.routing import parse_keywords
 from ..forms import BaseForm, ChoiceField, IdSelectField, line_field, name_field, text_field
+from ..lazytext import lazy_gettext as _l
 
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 

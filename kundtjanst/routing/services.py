@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from ..audit import services as audit
 from ..core.errors import InvalidChange
 from ..core.routing import TicketFacts, first_match, parse_keywords
 from ..core.vocabulary import Channel, Priority
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from .models import RoutingRule
 from .queries import active_in_order, next_position, rules_in_order

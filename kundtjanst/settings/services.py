@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_app_context
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import services as audit
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from .models import Setting
 
 

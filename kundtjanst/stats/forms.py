@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
@@ -12,6 +11,7 @@ from ..core.statistics import PRESETS, Period, preset_period
 from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..forms import BaseForm, IdSelectField, choice
 from ..labels import CHANNEL
+from ..lazytext import lazy_gettext as _l
 
 PRESET_LABELS = {
     "today": _l("Today"),

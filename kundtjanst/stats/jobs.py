@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from ..core.timeutil import local
 from ..jobs.registry import Daily, job
+from ..lazytext import lazy_gettext as _l
 from .services import build_until
 
 

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import abort, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import choices
 from ..core.statistics import Period, preset_period
 from ..core.timeutil import local_today
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from .aggregate import Filters
 from .forms import StatsFilterForm

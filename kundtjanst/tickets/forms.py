@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import StopValidation
@@ -25,6 +24,7 @@ from ..forms import (
 from ..kb import panel
 from ..kb.forms import UsedKnowledge
 from ..labels import OUTCOME
+from ..lazytext import lazy_gettext as _l
 
 if TYPE_CHECKING:
     from .models import Ticket

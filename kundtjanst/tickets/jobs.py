@@ -13,7 +13,6 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +21,7 @@ from ..core.vocabulary import OPEN_STATUSES, GroupKind, Status
 from ..extensions import db
 from ..jobs.notify import Notice, send_notices
 from ..jobs.registry import Every, job
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Group
 from ..worktime.queries import current_calendar
 from . import sla

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from ..core.vocabulary import EventKind, Status
 from ..extensions import db
 from ..inbound.models import InboundMail
+from ..lazytext import lazy_gettext as _l
 from ..permissions import ticket_scope
 from ..settings import services as settings
 from .errors import TicketError

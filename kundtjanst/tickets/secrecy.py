@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 
 from ..audit import services as audit
 from ..core import lifecycle
 from ..core.vocabulary import EventKind
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from .errors import TicketError
 from .models import Event, Ticket
 from .timeline import record

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from ..audit import services as audit
@@ -33,6 +32,7 @@ from ..core.vocabulary import (
 )
 from ..core.workingtime import working_time_between
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from ..org.queries import reachable_group
 from ..routing.services import route

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import ValidationError
 
 from ..forms import BaseForm, EnumRadioField, choice, line_field
+from ..lazytext import lazy_gettext as _l
 
 _TIME = re.compile(r"([01]?[0-9]|2[0-4])[:.]([0-5][0-9])")
 WEEKDAYS = (

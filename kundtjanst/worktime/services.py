@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import services as audit
@@ -14,6 +13,7 @@ from ..core.errors import InvalidChange
 from ..core.timeutil import utcnow
 from ..core.workingtime import Hours, clock
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from .models import OfficeHours, SpecialDay
 from .queries import forget_calendar, week
 

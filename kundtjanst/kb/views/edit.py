@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from ...core.text import one_line
 from ...errors import render_error
 from ...extensions import db
 from ...forms import MAX_ID, ButtonForm, choice, whole_number
+from ...lazytext import lazy_gettext as _l
 from ...org.models import Category, Group
 from .. import rules, services
 from ..forms import STATE, ArticleForm, StateForm

@@ -5,12 +5,12 @@ groups' articles due for review."""
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ... import choices
 from ...core.timeutil import local_today
 from ...extensions import db
+from ...lazytext import lazy_gettext as _l
 from ...web import paginate
 from .. import queries, search
 from ..forms import FilterForm

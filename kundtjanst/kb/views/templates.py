@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,6 +12,7 @@ from ... import choices
 from ...core.errors import InvalidChange
 from ...extensions import db
 from ...forms import MAX_ID, ButtonForm
+from ...lazytext import lazy_gettext as _l
 from ...org.models import Category, Group
 from .. import queries, rules, services
 from ..forms import TemplateForm, placeholder_list

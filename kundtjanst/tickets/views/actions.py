@@ -11,13 +11,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ...core.vocabulary import Outcome
 from ...extensions import db
 from ...forms import ButtonForm
 from ...kb import panel as kb_panel
+from ...lazytext import lazy_gettext as _l
 from ...org.models import Group
 from ...permissions import Action
 from ...web import public_url

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,6 +11,7 @@ from ...audit import services as audit
 from ...core.timeutil import months_before, utcnow
 from ...core.vocabulary import OPEN_STATUSES, GroupKind
 from ...extensions import db
+from ...lazytext import lazy_gettext as _l
 from ...org.models import Group
 from ...permissions import frontline_required
 from ...settings import services as settings
