@@ -199,6 +199,9 @@ def ranked_ids(base: Select, terms: list[str], limit: int) -> list[tuple[int, fl
     """(id, score) of the articles in ``base`` matching ``terms``, best first:
     exact matches (score 1–2), then approximate ones (below 1)."""
     usable = [t for t in terms if len(t) >= MIN_TERM]
+    # "när töms soptunnan": a question's frequent words say nothing and would make
+    # every word needed (exact) or weigh as misses (approximate); alone they count.
+    usable = [t for t in usable if t not in STOP_WORDS] or usable
     if not usable:
         return _short_only(base, terms, limit) if terms else []
     exact = [(i, 1 + s / (1 + s)) for i, s in _backend().exact(base, usable, limit)]
