@@ -9,6 +9,8 @@ SQLite; the answers differ only at the edges of the approximate stage):
 1. Exact: every word of three letters or more is in the article — as a word, as a
    stem (PostgreSQL), or inside a longer word, so "parkerings tillstånd" finds
    "Parkeringstillstånd". Ranked by full-text rank with the title weighing most.
+   A search's frequent words (`STOP_WORDS`: "när töms soptunnan") are left out of
+   both stages when it has others.
 2. Approximate, filling up the list when the exact stage found too few, over the
    titles (they name the subject; a summary or body adds to the score, not to the
    candidates): a word of five letters or more is cut into overlapping
