@@ -103,6 +103,18 @@ def test_a_misspelling_still_finds_the_article(app, org, library, query, expecte
         assert db.session.scalar(select(SearchMiss.id)) is None
 
 
+def test_a_questions_frequent_words_are_not_needed(app, org):
+    with app.app_context():
+        g = org.groups.miljo
+        bins = add(
+            "Hämtning av sopor", "Kärlet töms varannan vecka.", "Ställ ut soptunnan.", group=g
+        )
+        add("Byta soptunna", "Större eller mindre kärl.", group=g)
+        hits = search.find_for_staff(user(org, "agent"), "när töms soptunnan")
+        assert [h.id for h in hits][:1] == [bins] and hits[0].score >= 1
+        assert search.find_for_staff(user(org, "agent"), "när") == []  # alone, still a word
+
+
 def test_a_words_within_a_title_is_found_exactly_and_ranked_first(app, org, library):
     with app.app_context():
         hits = search.find_for_staff(user(org, "agent"), "tillstånd")

@@ -9,6 +9,8 @@ SQLite; the answers differ only at the edges of the approximate stage):
 1. Exact: every word of three letters or more is in the article — as a word, as a
    stem (PostgreSQL), or inside a longer word, so "parkerings tillstånd" finds
    "Parkeringstillstånd". Ranked by full-text rank with the title weighing most.
+   A search's frequent words (`STOP_WORDS`: "när töms soptunnan") are left out of
+   both stages when it has others.
 2. Approximate, filling up the list when the exact stage found too few, over the
    titles (they name the subject; a summary or body adds to the score, not to the
    candidates): a word of five letters or more is cut into overlapping
@@ -199,6 +201,9 @@ def ranked_ids(base: Select, terms: list[str], limit: int) -> list[tuple[int, fl
     """(id, score) of the articles in ``base`` matching ``terms``, best first:
     exact matches (score 1–2), then approximate ones (below 1)."""
     usable = [t for t in terms if len(t) >= MIN_TERM]
+    # "när töms soptunnan": a question's frequent words say nothing and would make
+    # every word needed (exact) or weigh as misses (approximate); alone they count.
+    usable = [t for t in usable if t not in STOP_WORDS] or usable
     if not usable:
         return _short_only(base, terms, limit) if terms else []
     exact = [(i, 1 + s / (1 + s)) for i, s in _backend().exact(base, usable, limit)]
