@@ -45,7 +45,9 @@ def lift(client, reference: str, reason: str = REASON):
 def load(app, reference: str) -> tuple[Ticket, list[Event], list[AuditEntry]]:
     with app.app_context():
         ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
-        events = list(db.session.scalars(select(Event).where(Event.ticket_id == ticket.id)))
+        events = list(
+            db.session.scalars(select(Event).where(Event.ticket_id == ticket.id).order_by(Event.id))
+        )
         audit = list(
             db.session.scalars(
                 select(AuditEntry).where(AuditEntry.action == "ticket.secrecy_lifted")
