@@ -21,6 +21,7 @@ from kundtjanst.extensions import db
 from kundtjanst.kb import services as kb
 from kundtjanst.kb.models import (
     AnswerTemplate,
+    Article,
     ArticleState,
     KnowledgeUse,
     SearchMiss,
@@ -378,3 +379,42 @@ def test_hostile_parameters(login_as, world, query):
 def test_bad_list_parameters_are_not_found(login_as, world, query):
     response = login_as("manager").get(f"/statistik/kunskap/arenden?{query}")
     assert response.status_code in (400, 404)  # a NUL is refused before any view
+
+
+def test_a_member_turns_a_could_have_answered_row_into_a_published_article(
+    app, org, world, login_as
+):
+    """The loop the report is for: the Bygglov row says kundtjänst could have answered
+    and there is no article; its member follows "Write an article", finds the form
+    with the subject area chosen, publishes, and the row now says an article exists."""
+    with app.app_context():  # Bygglov's only published article is withdrawn first
+        old = db.session.get(Article, world.articles["bygg_old"])
+        kb.set_state(old, db.session.get(User, org.users.member), ArticleState.ARCHIVED)
+        db.session.commit()
+    member = login_as("member")
+    url = f"/statistik/kunskap?{PERIOD}"
+    row = _row(member.get(url), org.categories.bygglov)
+    assert "<td>Nej</td>" in row
+    link = unescape(re.search(r'href="([^"]*/kunskap/artiklar/ny\?[^"]*)"', row).group(1))
+    form = member.get(link).get_data(as_text=True)
+    checked = re.search(rf'<input[^>]*value="{org.categories.bygglov}"[^>]*>', form).group(0)
+    assert "checked" in checked
+    published = member.post(
+        link,
+        data={
+            "title": "Bygglov för altan och uteplats",
+            "summary": "En altan lägre än 1,2 meter behöver oftast inget bygglov.",
+            "body": "",
+            "categories": [str(org.categories.bygglov)],
+            "group_id": str(org.groups.bygg),
+            "visibility": "internal",
+            "state": "published",
+        },
+    )
+    assert published.status_code == 302, published.get_data(as_text=True)
+    assert "<td>Ja</td>" in _row(member.get(url), org.categories.bygglov)
+
+
+def _row(response, category_id: int) -> str:
+    html = response.get_data(as_text=True)
+    return re.search(rf'<tr data-category="{category_id}">(.*?)</tr>', html, re.S).group(1)
