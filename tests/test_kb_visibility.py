@@ -7,7 +7,25 @@ answer, not even for their owners.
 Each article carries its own marker word in its title, short answer and body. Every
 check is a row of a table — surface × user × article kind → allowed? — and asserts
 both ways: a forbidden marker is absent, an allowed one present (the positive
-controls prove each surface would show a marker it may show)."""
+controls prove each surface would show a marker it may show).
+
+The kinds (`KINDS`: who may read each) and the surfaces' rules:
+
+    kind         group   visible  state      readers (staff)
+    pub          bygg    public   published  all
+    internal     bygg    internal published  all
+    draft        bygg    public   draft      all
+    archived     bygg    public   archived   all
+    s_internal   social  internal published  social
+    s_frontline  social  internal published  social, agent (for kundtjänst)
+    s_public     social  public   published  all
+
+    citizens: /fragor-och-svar (list, areas, search, page), /fraga's step,
+              "I found the answer"                      public and published
+    /kunskap list (each state), article pages           readers
+    /kunskap search, panel suggestions, panel search,
+    inserts, recorded uses, used-in-answers, gap report readers, and published
+"""
 
 from __future__ import annotations
 
@@ -200,6 +218,8 @@ def test_found_the_answer_only_for_public_published(app, client, org, world, kin
 # --- staff: /kunskap and an article's pages --------------------------------------------
 
 
+# The group each user is a member of (the owning groups here: bygg and social).
+OWN = {"member": "bygg", "other": "miljo", "social": "social"}
 STATES = {"": (PUBLISHED, DRAFT), "draft": (DRAFT,), "published": (PUBLISHED,)}
 STATES["archived"] = (ARCHIVED,)
 
@@ -212,6 +232,9 @@ def test_staff_list_in_every_state(login_as, world, who):
         # Every page of the list (the tests' page size is small).
         html = "".join(get(client, f"/kunskap?state={state}&page={n}") for n in (1, 2, 3))
         check(html, allowed, where=f"{who} state={state!r}")
+    # "My groups' articles due for review": the user's own groups', archived left out.
+    own = {k for k in KINDS if reads(who, k) and KINDS[k][1] == OWN.get(who) and k != "archived"}
+    check(get(client, "/kunskap?review=y"), own, where=f"{who} review")
 
 
 @pytest.mark.parametrize("who", STAFF)
@@ -345,8 +368,8 @@ def contact(org, **fields) -> dict:
 @pytest.mark.parametrize("who", STAFF)
 def test_new_contact_panel(app, org, login_as, world, who):
     client = login_as(who)
-    if client.get("/ny-kontakt").status_code != 200:
-        assert who != "agent"  # the positive control: kundtjänst has it
+    if who != "agent":  # Ny kontakt is kundtjänst's only
+        assert client.get("/ny-kontakt").status_code == 403
         return
     for kind, article_id in world.items():
         searched = client.post(
@@ -384,18 +407,32 @@ def test_gap_report_lists_readable_published_only(app, org, login_as, world, who
     assert response.status_code == 200
     allowed = {k for k in KINDS if reads(who, k) and published(k)}
     # A svarsgrupp member's report is about their own groups: the articles they own.
-    own = {"member": "bygg", "other": "miljo", "social": "social"}.get(who)
+    own = OWN.get(who)
     expect = {k for k in allowed if own in (None, KINDS[k][1])}
     check(response.get_data(as_text=True), allowed, expect=expect, where=who)
 
 
-@pytest.mark.parametrize("who", ["other", "manager", "admin"])
-def test_ticket_page_without_a_panel_names_no_article(app, org, login_as, world, who):
-    """Those who may not answer the question get no panel, so no article at all (the
-    positive control is kundtjänst's panel above)."""
+@pytest.mark.parametrize("who", STAFF)
+def test_ticket_page_and_what_its_answers_used(app, org, login_as, world, who):
+    """Every published article was used in an answer to a question kundtjänst handles.
+    The ticket page's list of what was used names those the reader may read; those who
+    may not answer the question get no panel (kundtjänst's is the positive control)."""
     reference = ticket_for(app, org, "avfall", "agent")
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        articles = [db.session.get(Article, world[k]) for k in KINDS if published(k)]
+        kb.record_uses(ticket, db.session.get(User, org.users.agent), articles=articles)
+        db.session.commit()
     response = login_as(who).get(f"/arenden/{reference}")
-    assert response.status_code in (200, 403, 404)
+    if response.status_code != 200:
+        assert who in ("member", "other", "social"), who  # not their group's question
+        assert response.status_code in (403, 404)
+        check(response.get_data(as_text=True), set(), where=who)
+        return
     html = response.get_data(as_text=True)
-    assert 'name="kb-q"' not in html
-    check(html, set(), where=who)
+    assert ('name="kb-q"' in html) == (who == "agent")
+    assert "Använt i svaren på ärendet" in html
+    used = html.split("Använt i svaren på ärendet", 1)[1].split("</ul>", 1)[0]
+    allowed = {k for k in KINDS if in_answers(who, k)}
+    check(used, allowed, where=f"{who} used")
+    check(html, allowed, where=who)
