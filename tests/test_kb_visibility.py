@@ -261,6 +261,12 @@ def test_article_pages(app, org, login_as, world, who):
         status = client.get(f"{base}/andra").status_code
         if not reads(who, kind):
             assert status == 404, (who, kind)
+            # Nor can it be changed, published or restored by its address.
+            for action in ("andra", "tillstand", "versioner/1/aterstall"):
+                data = {"state": "archived", "title": "x", "summary": "x", "body": "x"}
+                assert client.post(f"{base}/{action}", data=data).status_code == 404
+            with app.app_context():
+                assert db.session.get(Article, article_id).version == 1
         else:
             assert status == (200 if editable[kind] else 403), (who, kind, status)
 
