@@ -296,25 +296,18 @@ def record_uses(
     event: Event | None = None,
 ) -> list[KnowledgeUse]:
     """The articles and templates a reply (or closing answer) was written with."""
-    now = utcnow()
+    common = {
+        "ticket_id": ticket.id,
+        "event_id": event.id if event is not None else None,
+        "user_id": actor.id,
+        "used_at": utcnow(),
+    }
     uses = [
-        KnowledgeUse(
-            ticket_id=ticket.id,
-            event_id=event.id if event is not None else None,
-            article_id=article.id,
-            user_id=actor.id,
-            used_at=now,
-        )
-        for article in {a.id: a for a in articles}.values()
+        KnowledgeUse(article_id=article_id, **common)
+        for article_id in dict.fromkeys(a.id for a in articles)
     ] + [
-        KnowledgeUse(
-            ticket_id=ticket.id,
-            event_id=event.id if event is not None else None,
-            template_id=template.id,
-            user_id=actor.id,
-            used_at=now,
-        )
-        for template in {t.id: t for t in templates}.values()
+        KnowledgeUse(template_id=template_id, **common)
+        for template_id in dict.fromkeys(t.id for t in templates)
     ]
     db.session.add_all(uses)
     db.session.flush()
