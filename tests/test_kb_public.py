@@ -361,6 +361,14 @@ def test_no_step_without_matching_answers(app, client, kb, org):
     assert count(app, Ticket) == 1
 
 
+def test_no_step_for_a_question_without_a_telling_word(app, client, kb, org):
+    """Only short and frequent words: the subject area alone is no reason to offer its
+    answers (the panel for staff still lists them)."""
+    data = question(org, subject="Hej!", question="Hur gör jag nu? Var är den?")
+    assert client.post("/fraga", data=data).status_code == 302
+    assert count(app, Ticket) == 1
+
+
 def test_no_step_when_files_are_attached(app, client, kb, org):
     from io import BytesIO
 

@@ -312,11 +312,15 @@ def find_public(
 def suggest(user: User | None, text: str, category_id: int | None, limit: int = 5) -> list[Article]:
     """Articles that may answer a question: those of its subject area whose text has
     the question's telling words, the rarer the better (``user`` None: public ones
-    only). Nothing is recorded."""
+    only). Nothing is recorded. Without a telling word, staff are shown the subject
+    area's articles; a citizen is shown none (the question form then sends at once
+    rather than offer answers that merely share the subject area)."""
     base = queries.public() if user is None else queries.published_for(user)
     base = queries.in_category(base, category_id)
     terms = [t for t in words(text, limit=20) if len(t) > 3 and t not in STOP_WORDS]
     if not terms:
+        if user is None:
+            return []
         return list(db.session.scalars(base.order_by(Article.title).limit(limit)))
     ranked = [i for i, _ in _backend().any_of(base, terms, limit)]
     if not ranked:
