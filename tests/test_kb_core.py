@@ -288,3 +288,15 @@ def test_markdown_renders_headings_under_the_page_title_lists_and_safe_links():
     assert "<li>Glas</li>" in html
     assert 'href="https://sjostad.se/avfall"' in html and "noopener" in html
     assert plain("**Sopor** hämtas <varannan> vecka") == "Sopor hämtas <varannan> vecka"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "top", "expected"),
+    [
+        ("## Regler\n\n#### Undantag", 2, ["h2", "h3"]),  # no level skipped
+        ("# A\n\n### B\n\n## C", 3, ["h3", "h5", "h4"]),  # order kept, under the page's h2
+        ("###### Djupt\n\n# Högt", 5, ["h6", "h5"]),  # never deeper than h6
+    ],
+)
+def test_headings_fit_under_the_pages_own(markdown, top, expected):
+    assert [tag for tag, _ in _tags(str(to_html(markdown, top=top)))] == expected

@@ -183,7 +183,8 @@ def test_article_page(client, kb, org):
     html = page(client, f"/fragor-och-svar/{kb['bin']}")
     assert '<h1 id="article-title">Soptunnan har inte tömts</h1>' in html
     assert "Anmäl en missad tömning" in html  # the short answer
-    assert "<h3>Missad tömning</h3>" in html and "<strong>renhållningen</strong>" in html
+    # The text's ## heading sits right under the page's h1: no level skipped.
+    assert "<h2>Missad tömning</h2>" in html and "<strong>renhållningen</strong>" in html
     assert "Senast uppdaterad" in html and re.search(r'<time datetime="\d{4}-\d\d-\d\d">', html)
     assert f'href="/fragor-och-svar?category={org.categories.avfall}">Avfall</a>' in html
     assert f'id="ask-link" href="/fraga?category={org.categories.avfall}"' in html

@@ -6,6 +6,7 @@ mail and phone addresses."""
 from __future__ import annotations
 
 import html as html_module
+import re
 from functools import lru_cache
 
 import nh3
@@ -13,11 +14,13 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4",
+    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
     "blockquote", "code", "pre", "hr", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 SCHEMES = {"http", "https", "mailto", "tel"}
+_HEADING = re.compile(r"<h([1-6])>")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
 
 
 @lru_cache(maxsize=1)
@@ -28,13 +31,14 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-def to_html(markdown: str) -> Markup:
+def to_html(markdown: str, top: int = 2) -> Markup:
+    """The article as safe HTML. Its headings are fitted under the page's own: the
+    highest one the text uses becomes ``h<top>`` and each deeper level used the next,
+    so that a page never skips a heading level (# then ### becomes h2 then h3)."""
     rendered = _parser().render(markdown or "")
-    # Highest level first, so a demoted h2 is not demoted again.
-    for level in (4, 3, 2, 1):
-        rendered = rendered.replace(f"<h{level}>", f"<h{min(level + 1, 4)}>").replace(
-            f"</h{level}>", f"</h{min(level + 1, 4)}>"
-        )
+    used = sorted({int(level) for level in _HEADING.findall(rendered)})
+    fitted = {level: min(top + rank, 6) for rank, level in enumerate(used)}
+    rendered = _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{fitted[int(m.group(2))]}>", rendered)
     clean = nh3.clean(
         rendered,
         tags=TAGS,

@@ -16,7 +16,7 @@ def article_page(article, status: int = 200, **extra):
     return render_template(
         "kb/article.html",
         article=article,
-        body=to_html(article.body),
+        body=to_html(article.body, top=3),
         may_edit=rules.may_edit(current_user, article),
         may_publish=rules.may_publish(current_user, article),
         **extra,
@@ -51,7 +51,7 @@ def version(article_id: int, number: int):
         "kb/version.html",
         article=article,
         version=found,
-        body=to_html(found.body),
+        body=to_html(found.body, top=3),
         state=found.fields.get("state"),
         may_publish=rules.may_publish(current_user, article),
     )
