@@ -59,3 +59,16 @@ def public_url(endpoint: str, **values) -> str:
     if root and path.startswith(root):
         path = path[len(root) :]
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def form_status() -> int:
+    """A form shown again after a POST is shown because of errors: 400."""
+    return 400 if request.method == "POST" else 200
+
+
+def show_error(form, field_name: str | None, message) -> None:
+    """Put a service's refusal next to its field (or the first field) for the summary."""
+    field = form._fields.get(field_name) if field_name else None
+    if field is None:
+        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+    field.errors = [*field.errors, message]

@@ -53,14 +53,6 @@ def integrity_error(error: IntegrityError):
     return render_error(409)
 
 
-def show_error(form, field_name: str | None, message) -> None:
-    """Put a service's error next to its field (or the first field) for the summary."""
-    field = form._fields.get(field_name) if field_name else None
-    if field is None:
-        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-    field.errors = [*field.errors, message]
-
-
 def delete_view(
     *,
     question: str,
@@ -94,11 +86,6 @@ def delete_view(
         db.session.commit()
         flash(done, "success")
     return redirect(after)
-
-
-def form_status() -> int:
-    """A form shown again after a POST is shown because of errors: 400."""
-    return 400 if request.method == "POST" else 200
 
 
 @bp.context_processor

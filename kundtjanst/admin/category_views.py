@@ -13,7 +13,8 @@ from ..lazytext import lazy_gettext as _l
 from ..org import queries, services
 from ..org.forms import CategoryForm
 from ..org.models import Category, Group
-from .blueprint import bp, delete_view, form_status, get_or_404, show_error
+from ..web import form_status, show_error
+from .blueprint import bp, delete_view, get_or_404
 
 
 @bp.get("/kategorier")

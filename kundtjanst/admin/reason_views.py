@@ -10,7 +10,8 @@ from ..extensions import db
 from ..org import queries, services
 from ..org.forms import ReasonForm
 from ..org.models import CouldReason
-from .blueprint import bp, form_status, get_or_404, show_error
+from ..web import form_status, show_error
+from .blueprint import bp, get_or_404
 
 
 @bp.get("/orsaker")

@@ -16,7 +16,8 @@ from ..org.models import Category, Group
 from ..routing import queries, services
 from ..routing.forms import RuleForm
 from ..routing.models import RoutingRule
-from .blueprint import bp, delete_view, form_status, get_or_404, show_error
+from ..web import form_status, show_error
+from .blueprint import bp, delete_view, get_or_404
 
 
 @bp.get("/regler")

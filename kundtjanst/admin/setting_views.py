@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..extensions import db
 from ..settings import services as settings
 from ..settings.forms import settings_form_class
-from .blueprint import bp, form_status
+from ..web import form_status
+from .blueprint import bp
 
 
 @bp.route("/installningar", methods=["GET", "POST"])

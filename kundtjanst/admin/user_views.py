@@ -19,7 +19,8 @@ from ..auth.services import UserError, UserFieldError, create_user, reset_passwo
 from ..extensions import db
 from ..org.models import Group
 from ..tickets.claims import release_unworkable
-from .blueprint import bp, form_status, get_or_404, show_error
+from ..web import form_status, show_error
+from .blueprint import bp, get_or_404
 
 
 def _groups(ids: list[int]) -> list[Group]:

@@ -14,10 +14,11 @@ from ..core.timeutil import local_today
 from ..core.workingtime import Hours, clock, swedish_holidays
 from ..extensions import db
 from ..forms import ButtonForm
+from ..web import form_status, show_error
 from ..worktime import queries, services
 from ..worktime.forms import WEEKDAYS, SpecialDayForm, WeekForm
 from ..worktime.models import SpecialDay
-from .blueprint import bp, form_status, show_error
+from .blueprint import bp
 
 
 def _week_data() -> dict:

@@ -4,7 +4,7 @@ revealed), the labels, and a service's refusal put next to its field."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app
 from flask_login import current_user
 
 from ...core.timeutil import local_today
@@ -41,16 +41,3 @@ def readable_or_404(article_id: int, *, for_update: bool = False) -> Article:
     if article is None:
         abort(404)
     return article
-
-
-def show_error(form, field_name: str | None, message) -> None:
-    """A service's refusal next to its field (or the first one) for the summary."""
-    field = form._fields.get(field_name) if field_name else None
-    if field is None:
-        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
-    field.errors = [*field.errors, message]
-
-
-def form_status() -> int:
-    """A form shown again after a POST is shown because of errors: 400."""
-    return 400 if request.method == "POST" else 200

@@ -20,11 +20,12 @@ from ...extensions import db
 from ...forms import MAX_ID, ButtonForm, choice, whole_number
 from ...lazytext import lazy_gettext as _l
 from ...org.models import Category, Group
+from ...web import form_status, show_error
 from .. import rules, services
 from ..forms import STATE, ArticleForm, StateForm
 from ..models import Article, ArticleState, Visibility
 from .articles import article_page
-from .blueprint import bp, form_status, readable_or_404, show_error
+from .blueprint import bp, readable_or_404
 
 AUDITED = {
     ArticleState.PUBLISHED: "kb.publish",

@@ -14,10 +14,11 @@ from ...extensions import db
 from ...forms import MAX_ID, ButtonForm
 from ...lazytext import lazy_gettext as _l
 from ...org.models import Category, Group
+from ...web import form_status, show_error
 from .. import queries, rules, services
 from ..forms import TemplateForm, placeholder_list
 from ..models import AnswerTemplate
-from .blueprint import bp, form_status, show_error
+from .blueprint import bp
 
 
 def _template_or_404(template_id: int) -> AnswerTemplate:
