@@ -23,18 +23,24 @@ if TYPE_CHECKING:
     from ..auth.models import User
 
 
+def frontline_condition() -> ColumnElement[bool]:
+    """Articles every kundtjänst agent may read: of an open group, public, or marked
+    for kundtjänst by their confidential group."""
+    return or_(
+        Article.group_id.in_(select(Group.id).where(Group.confidential.is_(False))),
+        Article.visibility == Visibility.PUBLIC,
+        Article.for_frontline.is_(True),
+    )
+
+
 def readable_condition(user: User) -> ColumnElement[bool]:
     """Articles ``user`` may read (`rules.may_read` as SQL)."""
     open_group = select(Group.id).where(Group.confidential.is_(False))
     mine = list(user.group_ids)
-    conditions = [
-        Article.group_id.in_(open_group),
-        Article.visibility == Visibility.PUBLIC,
-        Article.group_id.in_(mine) if mine else false(),
-    ]
+    own = Article.group_id.in_(mine) if mine else false()
     if user.in_frontline:
-        conditions.append(Article.for_frontline.is_(True))
-    return or_(*conditions)
+        return or_(frontline_condition(), own)
+    return or_(Article.group_id.in_(open_group), Article.visibility == Visibility.PUBLIC, own)
 
 
 def readable(user: User) -> Select:

@@ -26,7 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.statistics import Period, Share
 from ..core.timeutil import local_day_bounds
@@ -38,11 +39,10 @@ from ..kb.models import (
     KnowledgeUse,
     SearchMiss,
     SearchScope,
-    Visibility,
     article_categories,
 )
-from ..kb.queries import readable_condition
-from ..org.models import Category, Group
+from ..kb.queries import frontline_condition, readable_condition
+from ..org.models import Category
 from ..tickets.models import Ticket
 from .aggregate import Filters, filter_conditions
 from .measures import MEASURES
@@ -103,17 +103,8 @@ class GapReport:
 
 
 def frontline_readable() -> object:
-    """A published article kundtjänst may read: public, of an open group, or marked
-    for kundtjänst."""
-    open_group = select(Group.id).where(Group.confidential.is_(False))
-    return and_(
-        Article.state == ArticleState.PUBLISHED,
-        or_(
-            Article.visibility == Visibility.PUBLIC,
-            Article.for_frontline.is_(True),
-            Article.group_id.in_(open_group),
-        ),
-    )
+    """A published article kundtjänst may read."""
+    return and_(Article.state == ArticleState.PUBLISHED, frontline_condition())
 
 
 def resolved_conditions(period: Period, filters: Filters) -> list:
@@ -209,6 +200,7 @@ def overdue(user, filters: Filters, today: date) -> list[Article]:
     return list(
         db.session.scalars(
             select(Article)
+            .options(selectinload(Article.categories), joinedload(Article.group))
             .where(
                 Article.state == ArticleState.PUBLISHED,
                 Article.review_on.is_not(None),
@@ -233,6 +225,7 @@ def most_used_articles(user, period: Period, filters: Filters) -> list[tuple[Art
     uses = func.count(KnowledgeUse.id)
     rows = db.session.execute(
         select(Article, uses)
+        .options(selectinload(Article.group))
         .join(KnowledgeUse, KnowledgeUse.article_id == Article.id)
         .join(Ticket, Ticket.id == KnowledgeUse.ticket_id)
         .where(*_use_conditions(period, filters), readable_condition(user))
@@ -248,6 +241,7 @@ def most_used_templates(period: Period, filters: Filters) -> list[tuple[AnswerTe
     uses = func.count(KnowledgeUse.id)
     rows = db.session.execute(
         select(AnswerTemplate, uses)
+        .options(selectinload(AnswerTemplate.group))
         .join(KnowledgeUse, KnowledgeUse.template_id == AnswerTemplate.id)
         .join(Ticket, Ticket.id == KnowledgeUse.ticket_id)
         .where(*_use_conditions(period, filters), AnswerTemplate.group_id.is_not(None))
