@@ -152,9 +152,8 @@ def join_ids(ids: list[int]) -> str:
 
 def usable_article(user: User, article_id: int | None) -> Article | None:
     """A published article ``user`` may read, or None."""
-    if article_id is None:
-        return None
-    return db.session.scalar(queries.published_for(user).where(Article.id == article_id))
+    found = usable_articles(user, [article_id] if article_id is not None else [])
+    return found[0] if found else None
 
 
 def usable_articles(user: User, ids: list[int]) -> list[Article]:

@@ -324,7 +324,7 @@ def record_miss(query: str, scope: SearchScope, category_id: int | None = None) 
 
 def record_self_service(article: Article, category_id: int | None) -> SelfServiceAnswer:
     """A citizen found the answer in a public article instead of asking."""
-    if not (article.state == ArticleState.PUBLISHED and article.visibility == Visibility.PUBLIC):
+    if not rules.may_read(None, article):  # what a citizen may read: public, published
         raise InvalidChange(_("That article is not public."))
     answer = SelfServiceAnswer(article_id=article.id, category_id=category_id)
     db.session.add(answer)
