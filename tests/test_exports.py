@@ -18,7 +18,7 @@ from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from sqlalchemy import func, select
 
 from kundtjanst.auth.models import Role, User
-from kundtjanst.core.timeutil import utcnow
+from kundtjanst.core.timeutil import local_today, utcnow
 from kundtjanst.exports import files, jobs, services
 from kundtjanst.exports.models import Export, ExportChunk, ExportStatus
 from kundtjanst.extensions import db
@@ -141,7 +141,8 @@ def test_a_failed_export_says_so_and_can_be_asked_for_again(app, login_as, ticke
 
     monkeypatch.setattr(files, "write", broken)
     manager = login_as("manager")
-    page = ask(manager, f"period=custom&from={utcnow().date()}&to={utcnow().date()}&channel=web")
+    today = local_today()  # Stockholm's date: between 23 and 24 UTC it is not UTC's
+    page = ask(manager, f"period=custom&from={today}&to={today}&channel=web")
     assert run_export_job(app) == {"failed": 1}
     html = manager.get(page).get_data(as_text=True)
     assert "Något gick fel när filen skapades. Du kan beställa den igen." in html

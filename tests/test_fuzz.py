@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import quote, quote_from_bytes, urlsplit
 
@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
 from kundtjanst.auth.models import User
+from kundtjanst.core.timeutil import local_today
 from kundtjanst.core.vocabulary import Channel, Outcome
 from kundtjanst.exports.models import Export, ExportStatus
 from kundtjanst.extensions import db
@@ -288,8 +289,8 @@ def scene(app, org) -> SimpleNamespace:
                 "category_id": str(org.categories.avfall),
                 "rule_id": str(rule),
                 "reason_id": str(reason.id),
-                "today": date.today().isoformat(),
-                "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
+                "today": local_today().isoformat(),
+                "tomorrow": (local_today() + timedelta(days=1)).isoformat(),
                 "agent_email": org.emails.agent,
                 "password": PASSWORD,
             },
