@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, session
+from flask import Flask, has_request_context, request, session
 
 from . import config
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -38,6 +38,8 @@ def select_locale() -> str:
     """Swedish unless the user chose English; outside a request (CLI, jobs), Swedish."""
     if not has_request_context():
         return "sv"
+    if request.path.startswith("/api/"):  # the API: no session; Accept-Language, else sv
+        return request.accept_languages.best_match(("sv", "en")) or "sv"
     chosen = session.get("lang")
     if chosen in ("sv", "en"):
         return chosen
@@ -99,6 +101,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
+    from .api import setup as api
     from .attachments.views import bp as attachments_bp
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
@@ -119,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(kb_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    api.init_app(app)  # /api/v1: its blueprints, and the OpenAPI document
 
 
 def register_security(app: Flask) -> None:

@@ -65,6 +65,17 @@ class Defaults:
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_KEY_PREFIX = "kundtjanst"
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # The REST API (/api/v1): requests per token (in the storage above), the largest
+    # request body, the page size of lists, and the generated OpenAPI document.
+    API_RATE_LIMIT = "600/minute"
+    API_MAX_BODY_BYTES = 256 * 1024
+    API_PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 200
+    API_TITLE = "En väg in API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
     # Behind a reverse proxy: how many proxies to trust for each X-Forwarded-* header
     # (werkzeug's ProxyFix). 0 ignores the header.
     PROXY_FIX_X_FOR = 0

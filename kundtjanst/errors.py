@@ -39,6 +39,10 @@ def wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    from .api import problems  # the API answers every error as problem details
+
+    if problems.is_api_request():
+        return problems.problem(code, detail)
     title, text = _messages().get(code, (_("Error"), _("Something went wrong.")))
     if detail:
         text = detail
@@ -61,8 +65,8 @@ def refuse_nul_bytes():
 
 # What an HTML form sends: the only request bodies the application reads.
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
-# The allow-list: blueprint name -> the content types it reads besides forms. A JSON
-# API would be listed here, e.g. "api_v1": frozenset({"application/json"}).
+# The allow-list: blueprint name -> the content types it reads besides forms. The
+# API's blueprints add themselves (api/setup.py): they read JSON.
 BODIES_BEYOND_FORMS: dict[str, frozenset[str]] = {}
 _METHODS_WITH_BODIES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -121,6 +125,10 @@ def register(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         db.session.rollback()
+        from .api import problems
+
+        if problems.is_api_request():
+            return problems.from_http_exception(error)
         detail = error.description if getattr(error, "show_detail", False) else None
         return render_error(error.code, detail)
 

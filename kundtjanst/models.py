@@ -1,5 +1,6 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
+from .api.models import ApiToken, IdempotentRequest
 from .attachments.models import Attachment
 from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
@@ -26,6 +27,7 @@ from .worktime.models import OfficeHours, SpecialDay
 
 __all__ = [
     "AnswerTemplate",
+    "ApiToken",
     "Article",
     "ArticleVersion",
     "Attachment",
@@ -38,6 +40,7 @@ __all__ = [
     "ExportChunk",
     "Group",
     "GroupKind",
+    "IdempotentRequest",
     "InboundMail",
     "JobRun",
     "KnowledgeUse",

@@ -47,6 +47,9 @@ ACTIONS = {
     "kb.archive": _l("Archived an article"),
     "kb.unpublish": _l("Took an article back to draft"),
     "kb.restore": _l("Restored an earlier version of an article"),
+    "api.token_created": _l("Created an API token"),
+    "api.token_revoked": _l("Revoked an API token"),
+    "api.call": _l("Called the API"),
 }
 
 DETAILS = {
@@ -77,4 +80,10 @@ DETAILS = {
     "attachments": _l("Attached files"),
     "mails": _l("E-mails emptied"),
     "version": _l("Version"),
+    "token": _l("API token"),
+    "method": _l("Method"),
+    "path": _l("Address"),
+    "status": _l("Answer"),
+    "scopes": _l("Scopes"),
+    "expires": _l("Expires"),
 }

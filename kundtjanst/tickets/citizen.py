@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..core.vocabulary import EventKind, Status
 from ..extensions import db
-from .models import Ticket
+from .models import Event, Ticket
 from .services import back_in_play, reopen
 from .timeline import record
 
@@ -19,7 +19,7 @@ def citizen_message(
     at: datetime | None = None,
     automatic: bool = False,
     message_id: str | None = None,
-) -> None:
+) -> Event:
     """A message from the citizen: on the timeline, and the ticket back in play. An
     automatic one (an out-of-office reply) is only noted: it neither reopens the
     ticket nor counts as the citizen coming back. ``message_id``: their mail's, so
@@ -27,12 +27,13 @@ def citizen_message(
     if message_id:
         ticket.mail_last_id = message_id
     if automatic:
-        record(ticket, EventKind.AUTO_REPLY, None, body=body, group=ticket.group, at=at)
+        entry = record(ticket, EventKind.AUTO_REPLY, None, body=body, group=ticket.group, at=at)
         db.session.flush()
-        return
-    record(ticket, EventKind.CITIZEN_MESSAGE, None, body=body, group=ticket.group, at=at)
+        return entry
+    entry = record(ticket, EventKind.CITIZEN_MESSAGE, None, body=body, group=ticket.group, at=at)
     if ticket.status == Status.RESOLVED:
         reopen(ticket, None)
     elif ticket.status == Status.WAITING:
         back_in_play(ticket)
     db.session.flush()
+    return entry

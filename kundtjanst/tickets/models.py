@@ -90,6 +90,9 @@ class Ticket(db.Model):
     # Who last closed it: one of the staff who handled it, and may read it under secrecy.
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # When the row last changed, by anything (a timeline entry raises the version, so
+    # it changes the row too): what the API's ``updated_since`` filters on.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     # Statistics: fixed when the ticket arrives or is resolved, so a past day's
     # figures never move unless the ticket is reopened or found to be a repeat.
@@ -145,6 +148,7 @@ class Ticket(db.Model):
         Index("ix_tickets_group_status_due", "group_id", "status", "due_at"),
         Index("ix_tickets_status_due", "status", "due_at"),
         Index("ix_tickets_status_last_activity", "status", "last_activity_at"),
+        Index("ix_tickets_updated_at", "updated_at"),
         # Open tickets only, a small part of the table: the inbox oldest first without
         # sorting every open ticket, and the dashboard's backlog (by group, age and
         # due time) read from the index alone.

@@ -39,7 +39,7 @@ from ..routing.services import route
 from ..worktime.queries import current_calendar
 from . import secrecy, sla
 from .errors import TicketError
-from .models import Ticket
+from .models import Event, Ticket
 from .references import next_reference
 from .signals import answered, first_contact_changed, question_received
 from .timeline import record, timeline_entries
@@ -226,10 +226,11 @@ def release(ticket: Ticket, actor: User, note: str | None = None) -> None:
     db.session.flush()
 
 
-def add_note(ticket: Ticket, actor: User, body: str) -> None:
+def add_note(ticket: Ticket, actor: User | None, body: str) -> Event:
     """An internal note: staff only, never shown to the citizen."""
-    record(ticket, EventKind.NOTE, actor, body=body, group=ticket.group)
+    entry = record(ticket, EventKind.NOTE, actor, body=body, group=ticket.group)
     db.session.flush()
+    return entry
 
 
 def _reply(ticket: Ticket, actor: User, body: str, now: datetime) -> None:

@@ -15,6 +15,7 @@ from ...extensions import db
 from ...org.models import Category, CouldReason
 from ...settings import services as settings
 from .. import charts, queries
+from ..document import document, target_share
 from ..figures import (
     Backlog,
     Figures,
@@ -29,10 +30,6 @@ def _selection() -> Selection:
     return select_from_request(current_user)
 
 
-def _target() -> float:
-    return settings.get("first_contact_target") / 100
-
-
 @bp.get("/statistik")
 @login_required
 def dashboard():
@@ -40,7 +37,7 @@ def dashboard():
     result = figures(selection.period, selection.filters)
     queue = backlog(selection.filters)
     names, categories = selection.groups, selection.categories
-    target = _target()
+    target = target_share()
     weekly = [(week, first_contact_share(c).value) for week, c in result.weekly]
     sort = request.args.get("sort", "resolved")
     if sort not in ("name", "resolved", "first_contact"):
@@ -153,41 +150,4 @@ def dashboard_json():
     selection = _selection()
     if selection.errors:
         return jsonify(error=_("Bad request"), messages=selection.errors), 400
-    result = figures(selection.period, selection.filters)
-    total = result.total
-    body = {
-        "from": selection.period.first.isoformat(),
-        "to": selection.period.last.isoformat(),
-        "filters": {
-            "channel": selection.filters.channel,
-            "category": selection.filters.category_id,
-            "groups": list(selection.filters.group_ids)
-            if selection.filters.group_ids is not None
-            else None,
-        },
-        "target": _target(),
-        "received": total.received,
-        "resolved": total.resolved,
-        "withdrawn": total.withdrawn,
-        "answered": total.answered,
-        "sla_breached": total.sla_breached,
-        "reopened": total.reopened,
-        "median_answer_working_minutes": result.median_minutes,
-        "p90_answer_working_minutes": result.p90_minutes,
-    }
-    body.update({name: share.as_dict() for name, share in result.shares.items()})
-    body["weekly_first_contact"] = [
-        {"week": week, **first_contact_share(c).as_dict()} for week, c in result.weekly
-    ]
-    self_served = queries.self_service(selection.period, selection.filters)
-    body["self_service"] = {
-        "total": sum(self_served.values()),
-        "by_category": {str(key): count for key, count in self_served.items()},
-    }
-    queue = backlog(selection.filters)
-    body["backlog"] = {
-        "total": queue.total,
-        "overdue": sum(queue.overdue.values()),
-        "by_group": {str(g): buckets for g, buckets in queue.by_group.items()},
-    }
-    return jsonify(body)
+    return jsonify(document(selection))

@@ -1,0 +1,82 @@
+"""Schemas every resource uses: problems, text rules, references to groups and
+subject areas."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ...core.text import has_direction_control, has_line_break
+
+STRICT = {"unknown": ma.RAISE}
+
+
+class Strict(ma.Schema):
+    """Unknown fields are refused, by name (``Unknown field.``)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def _no_nul(value: str) -> None:
+    if "\x00" in value:
+        raise ma.ValidationError("NUL characters are not allowed.")
+
+
+def _one_line(value: str) -> None:
+    _no_nul(value)
+    if has_line_break(value) or has_direction_control(value):
+        raise ma.ValidationError("Must be one line, without line breaks or direction controls.")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ma.ValidationError("Must not be blank.")
+
+
+def line(maximum: int, *, required: bool = False, validate_also=None, **kwargs) -> fields.String:
+    checks = [validate.Length(max=maximum), _one_line, *([validate_also] if validate_also else [])]
+    if required:
+        checks.append(_not_blank)
+    return fields.String(required=required, validate=checks, **kwargs)
+
+
+def text(maximum: int, *, required: bool = False, **kwargs) -> fields.String:
+    checks = [validate.Length(max=maximum), _no_nul]
+    if required:
+        checks.append(_not_blank)
+    return fields.String(required=required, validate=checks, **kwargs)
+
+
+class FieldErrorSchema(Strict):
+    field = fields.String(
+        required=True, metadata={"description": "Dotted path, e.g. citizen.email"}
+    )
+    message = fields.String(required=True)
+
+
+class ProblemSchema(Strict):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = fields.String(required=True)
+    errors = fields.List(fields.Nested(FieldErrorSchema))
+
+
+class GroupRefSchema(Strict):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class CategoryRefSchema(Strict):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class UserRefSchema(Strict):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
