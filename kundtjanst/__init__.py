@@ -152,6 +152,7 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Each feature's command group (its cli.py); nothing else imports them."""
+    from .api.cli import api_cli
     from .auth.cli import users_cli
     from .demo.cli import demo_cli
     from .inbound.cli import fetch_command
@@ -161,13 +162,23 @@ def register_commands(app: Flask) -> None:
     from .retention.cli import retention_cli
     from .stats.cli import stats_cli
 
-    for group in (users_cli, demo_cli, scheduler_cli, mail_cli, retention_cli, stats_cli, kb_cli):
+    for group in (
+        users_cli,
+        demo_cli,
+        scheduler_cli,
+        mail_cli,
+        retention_cli,
+        stats_cli,
+        kb_cli,
+        api_cli,
+    ):
         app.cli.add_command(group)
     mail_cli.add_command(fetch_command)  # flask mail fetch: incoming mail
 
 
 def register_jobs() -> None:
     """Every scheduled job, in one list: each lives with its feature (its jobs.py)."""
+    from .api.jobs import tidy_idempotency
     from .attachments.jobs import sweep as sweep_attachments
     from .exports.jobs import produce as produce_exports
     from .inbound.jobs import fetch_mail
@@ -192,6 +203,7 @@ def register_jobs() -> None:
         sweep_attachments,
         heartbeat,
         review_reminder,
+        tidy_idempotency,
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -356,3 +358,38 @@ class OptionalWholeNumberField(WholeNumberField):
 def name_field(label, message) -> StringField:
     """A required name of up to 120 characters (a department, a group, a user …)."""
     return line_field(label, message, max_length=120)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class OptionalDateField(DateField):
+    """An optional date written as 2027-03-31 (what a date input sends), with a clear
+    message for anything else."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            if not _ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError as error:
+            raise ValueError(_l("Enter a date like 2027-03-31.")) from error
+
+
+class TextCheckboxListField(SelectMultipleField):
+    """Texts (not ids) as a list of checkboxes; only the offered ones are accepted."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, coerce=str, validate_choice=False, **kwargs)
+
+    def pre_validate(self, form) -> None:
+        allowed = {c.value for c in self.iter_choices()}
+        if any(value not in allowed for value in self.data or ()):
+            raise StopValidation(_l("Choose one of the options."))

@@ -14,6 +14,7 @@ from ..mail.queries import counts as mail_counts
 from ..org.queries import counts
 from ..routing.queries import active_count
 from . import (  # noqa: F401
+    api_views,
     audit_views,
     category_views,
     claim_views,

@@ -6,13 +6,10 @@ placeholder is left in the text (`panel.blocking`)."""
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
-
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import BooleanField, DateField, HiddenField, SelectField
-from wtforms.validators import Optional, StopValidation, ValidationError
+from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.validators import StopValidation, ValidationError
 
 from ..core.placeholders import PLACEHOLDERS, fill, known_only
 from ..forms import (
@@ -21,6 +18,7 @@ from ..forms import (
     CheckboxListField,
     EnumRadioField,
     IdSelectField,
+    OptionalDateField,
     choice,
     line_field,
     text_field,
@@ -44,27 +42,10 @@ STATE = {
 BODY_MAX = 50_000
 SUMMARY_MAX = 2_000
 TEMPLATE_MAX = 5_000
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-class ReviewDateField(DateField):
-    """An optional date written as 2027-03-31 (what a date input sends), with a clear
-    message for anything else."""
-
-    def __init__(self, label=None, **kwargs):
-        super().__init__(label, validators=[Optional()], format="%Y-%m-%d", **kwargs)
-
-    def process_formdata(self, valuelist) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            return
-        try:
-            if not _ISO_DATE.fullmatch(text):
-                raise ValueError(text)
-            self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise ValueError(_l("Enter a date like 2027-03-31.")) from error
+# An optional date written as 2027-03-31, with a clear message for anything else.
+ReviewDateField = OptionalDateField
 
 
 def placeholder_list() -> str:

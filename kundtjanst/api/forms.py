@@ -1,0 +1,55 @@
+"""The administrator's form for a new API token."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..core import apitokens
+from ..extensions import db
+from ..forms import (
+    BaseForm,
+    IdSelectField,
+    OptionalDateField,
+    TextCheckboxListField,
+    choice,
+    line_field,
+)
+from ..lazytext import lazy_gettext as _l
+from ..org.models import Group
+
+SCOPE_LABELS = {
+    "tickets:read": _l("Read tickets, subject areas and groups"),
+    "tickets:internal": _l("Read tickets' internal timeline (notes, hand-offs)"),
+    "tickets:write": _l("Create and work on tickets"),
+    "stats:read": _l("Read the statistics"),
+    "kb:read": _l("Read public knowledge articles"),
+    "calls:write": _l("Send call events from the phone system"),
+    "webhooks:manage": _l("Manage webhook subscriptions"),
+}
+
+
+class TokenForm(BaseForm):
+    name = line_field(_l("Name"), _l("Give the token a name."), max_length=120)
+    user = IdSelectField(_l("Acts as user"))
+    scopes = TextCheckboxListField(_l("Scopes"))
+    expires = OptionalDateField(_l("Valid until"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = db.session.scalars(select(User).where(User.active).order_by(User.name))
+        self.user.choices = [choice("", _l("No user: a named integration"))] + [
+            choice(u.id, f"{u.name} ({u.email})") for u in users
+        ]
+        secret = db.session.scalars(select(Group).where(Group.confidential).order_by(Group.name))
+        self.scopes.choices = [choice(s, f"{s}: {SCOPE_LABELS[s]}") for s in apitokens.SCOPES] + [
+            choice(
+                apitokens.confidential_scope(g.slug),
+                _l(
+                    "%(scope)s: the confidential group %(group)s (the user must be a member)",
+                    scope=apitokens.confidential_scope(g.slug),
+                    group=g.name,
+                ),
+            )
+            for g in secret
+        ]
