@@ -83,7 +83,7 @@ class StatisticsSchema(Strict):
     """The same document as /statistik.json; the README's "Statistics" section defines
     each figure."""
 
-    from_ = fields.String(data_key="from", required=True)
+    from_ = fields.String(data_key="from", attribute="from", required=True)
     to = fields.String(required=True)
     filters = fields.Nested(StatisticsFiltersSchema, required=True)
     target = fields.Float(required=True, metadata={"description": "First-contact target, 0–1."})

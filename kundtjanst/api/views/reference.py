@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask.views import MethodView
+from marshmallow import RAISE
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -80,7 +81,7 @@ class _Everyone:
 
 @bp.route("/statistics")
 class Statistics(MethodView):
-    @bp.arguments(StatisticsArgsSchema, location="query")
+    @bp.arguments(StatisticsArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, StatisticsSchema)
     @bp.doc(
         security=_SECURITY,
@@ -119,7 +120,7 @@ def _public():
 
 @bp.route("/articles")
 class Articles(MethodView):
-    @bp.arguments(ArticleListArgsSchema, location="query")
+    @bp.arguments(ArticleListArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, ArticleSchema(many=True))
     @bp.doc(
         security=_SECURITY,

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
+from marshmallow import RAISE
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -47,7 +48,7 @@ def _next_link(args: dict, cursor: Cursor) -> str:
 
 @bp.route("/tickets")
 class Tickets(MethodView):
-    @bp.arguments(TicketListArgsSchema, location="query")
+    @bp.arguments(TicketListArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, TicketPageSchema)
     @bp.doc(
         security=[{"bearer": []}],
