@@ -134,25 +134,30 @@ def test_messages_notes_escalate_resolve(app, client, org, token):
     made = client.post("/api/v1/tickets", json=ticket_body(), headers=bearer(token)).json
     ref = made["reference"]
     note = client.post(
-        f"/api/v1/tickets/{ref}/messages", json={"kind": "note", "body": "Intern"},
+        f"/api/v1/tickets/{ref}/messages",
+        json={"kind": "note", "body": "Intern"},
         headers=bearer(token),
     )
     assert note.status_code == 201 and note.json["public"] is False
     citizen = client.post(
-        f"/api/v1/tickets/{ref}/messages", json={"kind": "citizen", "body": "Tillägg"},
+        f"/api/v1/tickets/{ref}/messages",
+        json={"kind": "citizen", "body": "Tillägg"},
         headers=bearer(token),
     )
     assert citizen.status_code == 201 and citizen.json["public"] is True
     up = client.post(
-        f"/api/v1/tickets/{ref}/escalate", json={"group": "bygglov", "note": "Till bygg"},
+        f"/api/v1/tickets/{ref}/escalate",
+        json={"group": "bygglov", "note": "Till bygg"},
         headers=bearer(token),
     )
     assert up.status_code == 200 and up.json["group"]["slug"] == "bygglov"
-    again = client.post(f"/api/v1/tickets/{ref}/escalate", json={"group": "miljo"},
-                        headers=bearer(token))
+    again = client.post(
+        f"/api/v1/tickets/{ref}/escalate", json={"group": "miljo"}, headers=bearer(token)
+    )
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
-    forwarded = client.post(f"/api/v1/tickets/{ref}/resolve", json={"outcome": "forwarded"},
-                            headers=bearer(token))
+    forwarded = client.post(
+        f"/api/v1/tickets/{ref}/resolve", json={"outcome": "forwarded"}, headers=bearer(token)
+    )
     assert forwarded.status_code == 422
     assert [e["field"] for e in forwarded.json["errors"]] == ["diarienummer"]
     done = client.post(
@@ -162,8 +167,9 @@ def test_messages_notes_escalate_resolve(app, client, org, token):
     )
     assert done.status_code == 200 and done.json["status"] == "resolved"
     assert done.json["first_contact"] is False
-    closed = client.post(f"/api/v1/tickets/{ref}/resolve", json={"outcome": "answered"},
-                         headers=bearer(token))
+    closed = client.post(
+        f"/api/v1/tickets/{ref}/resolve", json={"outcome": "answered"}, headers=bearer(token)
+    )
     assert closed.status_code == 409
     public_only = make_token_in(app, ("tickets:read",))
     seen = client.get(f"/api/v1/tickets/{ref}", headers=bearer(public_only)).json["timeline"]
@@ -187,11 +193,13 @@ def test_a_users_token_acts_with_the_users_rights(app, client, org):
     member = make_token_in(app, ("tickets:read", "tickets:write"), user_id=org.users.member)
     agent = make_token_in(app, ("tickets:read", "tickets:write"), user_id=org.users.agent)
     # A svarsgrupp member may not read kundtjänst's tickets at all.
-    answer = client.post(f"/api/v1/tickets/{reference}/resolve", json={"outcome": "answered"},
-                         headers=bearer(member))
+    answer = client.post(
+        f"/api/v1/tickets/{reference}/resolve", json={"outcome": "answered"}, headers=bearer(member)
+    )
     assert answer.status_code == 404
-    done = client.post(f"/api/v1/tickets/{reference}/resolve", json={"outcome": "answered"},
-                       headers=bearer(agent))
+    done = client.post(
+        f"/api/v1/tickets/{reference}/resolve", json={"outcome": "answered"}, headers=bearer(agent)
+    )
     assert done.status_code == 200
     with app.app_context():
         assert db.session.scalar(select(Ticket)).resolved_by_id == org.users.agent
@@ -256,9 +264,14 @@ def test_request_bodies_are_capped(app, client, token):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/tickets/KT-2026-000001", "/api/v1/tickets/nonsense", "/api/v1/tickets/%00",
-     "/api/v1/tickets/KT-2026-000001/messages", "/api/v1/nothing",
-     "/api/v1/articles/99999999999999"],
+    [
+        "/api/v1/tickets/KT-2026-000001",
+        "/api/v1/tickets/nonsense",
+        "/api/v1/tickets/%00",
+        "/api/v1/tickets/KT-2026-000001/messages",
+        "/api/v1/nothing",
+        "/api/v1/articles/99999999999999",
+    ],
 )
 def test_unknown_addresses_are_problems(app, client, token, path):
     method = client.post if path.endswith("messages") else client.get
@@ -269,8 +282,18 @@ def test_unknown_addresses_are_problems(app, client, token, path):
 
 
 @pytest.mark.parametrize(
-    "query", ["limit=0", "limit=201", "limit=x", "cursor=%%%", "cursor=eyJhZnRlciI6LTF9",
-              "status=lost", "updated_since=yesterday", "total=maybe", "unknown=1"],
+    "query",
+    [
+        "limit=0",
+        "limit=201",
+        "limit=x",
+        "cursor=%%%",
+        "cursor=eyJhZnRlciI6LTF9",
+        "status=lost",
+        "updated_since=yesterday",
+        "total=maybe",
+        "unknown=1",
+    ],
 )
 def test_list_refuses_bad_parameters(app, client, token, query):
     answer = client.get(f"/api/v1/tickets?{query}", headers=bearer(token))
@@ -304,8 +327,12 @@ def test_statistics_equal_the_dashboards(app, client, org, login_as):
         token = make_token(("stats:read",), user_id=org.users.manager)
         integration = make_token(("stats:read",), name="intranet")
     manager = login_as("manager")
-    for query in ("", "?period=year", f"?period=year&group={org.groups.kundtjanst}",
-                  "?period=today&channel=web"):
+    for query in (
+        "",
+        "?period=year",
+        f"?period=year&group={org.groups.kundtjanst}",
+        "?period=today&channel=web",
+    ):
         page = manager.get(f"/statistik.json{query}").json
         assert client.get(f"/api/v1/statistics{query}", headers=bearer(token)).json == page
         assert client.get(f"/api/v1/statistics{query}", headers=bearer(integration)).json == page
@@ -316,7 +343,10 @@ def test_statistics_equal_the_dashboards(app, client, org, login_as):
 def test_events_count(app, client, token):
     """A note through the API is one timeline entry, no more."""
     ref = client.post("/api/v1/tickets", json=ticket_body(), headers=bearer(token)).json
-    client.post(f"/api/v1/tickets/{ref['reference']}/messages", json={"kind": "note", "body": "x"},
-                headers=bearer(token))
+    client.post(
+        f"/api/v1/tickets/{ref['reference']}/messages",
+        json={"kind": "note", "body": "x"},
+        headers=bearer(token),
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count(Event.id))) == 2
