@@ -48,7 +48,7 @@ def test_only_a_hash_is_stored(app, org):
         (("tickets:read", "tickets:everything"), None, "scopes"),
         (("confidential:socialtjanst",), None, "scopes"),  # no user
         (("confidential:socialtjanst",), "agent", "scopes"),  # not a member
-        (("confidential:bygglov",), "member", "scopes"),  # not a confidential group
+        (("confidential:nosuchgroup",), "social", "scopes"),  # no such group
     ],
 )
 def test_refused_scopes(app, org, scopes, user, field):

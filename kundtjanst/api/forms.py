@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..auth.models import User
 from ..core import apitokens
@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..lazytext import lazy_gettext as _l
 from ..org.models import Group
+from ..tickets.models import Ticket
 
 SCOPE_LABELS = {
     "tickets:read": _l("Read tickets, subject areas and groups"),
@@ -41,7 +42,12 @@ class TokenForm(BaseForm):
         self.user.choices = [choice("", _l("No user: a named integration"))] + [
             choice(u.id, f"{u.name} ({u.email})") for u in users
         ]
-        secret = db.session.scalars(select(Group).where(Group.confidential).order_by(Group.name))
+        holders = select(Ticket.secrecy_group_id).where(Ticket.secrecy_group_id.is_not(None))
+        secret = db.session.scalars(
+            select(Group)
+            .where(or_(Group.confidential, Group.id.in_(holders.distinct())))
+            .order_by(Group.name)
+        )
         self.scopes.choices = [choice(s, f"{s}: {SCOPE_LABELS[s]}") for s in apitokens.SCOPES] + [
             choice(
                 apitokens.confidential_scope(g.slug),

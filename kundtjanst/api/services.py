@@ -37,19 +37,21 @@ def _scopes(scopes: Iterable[str], user: User | None) -> list[str]:
     chosen = sorted({s.strip() for s in scopes if s and s.strip()})
     if not chosen:
         raise ApiError(_l("Choose at least one scope."), field="scopes")
-    confidential = {g.slug: g for g in db.session.scalars(select(Group).where(Group.confidential))}
-    unknown = apitokens.unknown_scopes(chosen, confidential)
+    # Any group may hold secrets: a confidential group's, kept after its flag was
+    # unticked, or a confidential subject area's (`tickets.secrecy`).
+    groups = {g.slug: g for g in db.session.scalars(select(Group))}
+    unknown = apitokens.unknown_scopes(chosen, groups)
     if unknown:
         raise ApiError(
             _l("Unknown scope: %(scope)s.", scope=", ".join(unknown)[:200]), field="scopes"
         )
     for slug in apitokens.confidential_slugs(chosen):
-        if user is None or confidential[slug].id not in user.group_ids:
+        if user is None or groups[slug].id not in user.group_ids:
             raise ApiError(
                 _l(
                     "A confidential group's scope needs a token of a user who is a member "
                     "of %(group)s.",
-                    group=confidential[slug].name,
+                    group=groups[slug].name,
                 ),
                 field="scopes",
             )

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask.views import MethodView
-from marshmallow import RAISE
 from flask_babel import gettext as _
+from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from webargs.flaskparser import abort as abort_with

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from flask import current_app, jsonify, request
 from flask.views import MethodView
-from marshmallow import RAISE
 from flask_babel import gettext as _
+from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from webargs.flaskparser import abort as abort_with
