@@ -52,7 +52,7 @@ class TokenForm(BaseForm):
             choice(
                 apitokens.confidential_scope(g.slug),
                 _l(
-                    "%(scope)s: the confidential group %(group)s (the user must be a member)",
+                    "%(scope)s: confidential tickets of %(group)s (the user must be a member)",
                     scope=apitokens.confidential_scope(g.slug),
                     group=g.name,
                 ),
