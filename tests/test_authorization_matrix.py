@@ -338,6 +338,39 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/kunskap/mallar/<int:template_id>/ta-bort", "POST"): Case(
         "/kunskap/mallar/{template_id}/ta-bort", staff("login", 302, 404, 404, 404, 302), {}
     ),
+    # API tokens (administrators)
+    ("/admin/api", "GET"): Case("/admin/api", ADMIN_ONLY),
+    ("/admin/api", "POST"): Case("/admin/api", ADMIN_FORM_POST, {}),
+    ("/admin/api/<int:token_id>/aterkalla", "POST"): Case(
+        "/admin/api/999/aterkalla", staff("login", 403, 403, 403, 403, 404), {}
+    ),
+    # The API: a session cookie never authenticates it (tests/test_api_*.py use tokens);
+    # its contract and reference page are public.
+    **{
+        (rule, method): Case(
+            rule.replace("<reference>", "{ref}").replace("<int:article_id>", "1"),
+            every(401),
+            {} if method == "POST" else None,
+        )
+        for rule, method in [
+            ("/api/v1/tickets", "GET"),
+            ("/api/v1/tickets", "POST"),
+            ("/api/v1/tickets/<reference>", "GET"),
+            ("/api/v1/tickets/<reference>/messages", "POST"),
+            ("/api/v1/tickets/<reference>/escalate", "POST"),
+            ("/api/v1/tickets/<reference>/resolve", "POST"),
+            ("/api/v1/categories", "GET"),
+            ("/api/v1/groups", "GET"),
+            ("/api/v1/statistics", "GET"),
+            ("/api/v1/articles", "GET"),
+            ("/api/v1/articles/<int:article_id>", "GET"),
+        ]
+    },
+    ("/api/v1/openapi.json", "GET"): Case("/api/v1/openapi.json", every(200)),
+    ("/api/v1/docs", "GET"): Case("/api/v1/docs", every(200)),
+    ("/api", "GET"): Case("/api", every(302)),
+    ("/api/v1", "GET"): Case("/api/v1", every(302)),
+    ("/api/v1/", "GET"): Case("/api/v1/", every(302)),
 }
 
 # Served by Flask itself, the same for everyone.

@@ -119,6 +119,7 @@ def generate_tickets(
             row.update(_statistics_columns(sim, row, planner.calendar, org, rng))
             timeline, row["version"] = _numbered(timeline)
             row["last_activity_at"] = to_utc(_last_activity(timeline))
+            row["updated_at"] = to_utc(max(entry[1] for entry in timeline))  # its last change
             tickets.append(row)
             for kind, at, actor, group, body, data in timeline:
                 events.append(
