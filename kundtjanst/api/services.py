@@ -127,8 +127,10 @@ def find(text: str) -> ApiToken | None:
 
 
 def used(token: ApiToken, *, method: str, path: str, status: int, now: datetime) -> None:
-    """A call made with the token: its last use, and an entry in the audit log."""
-    token.last_used_at = now
+    """A call made with the token: its last use (to the minute: not one more write per
+    call), and an entry in the audit log."""
+    if token.last_used_at is None or now - token.last_used_at >= timedelta(minutes=1):
+        token.last_used_at = now
     audit.record(
         "api.call",
         target=f"api-token:{token.id}",

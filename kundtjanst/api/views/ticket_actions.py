@@ -54,7 +54,7 @@ class Messages(MethodView):
             made = ticket_services.add_note(ticket, token.user, data["body"])
         body = present.event(made)
         db.session.commit()
-        return body
+        return present.answer(body, 201)
 
 
 @bp.route("/tickets/<reference>/escalate")
@@ -86,7 +86,7 @@ class Escalate(MethodView):
             _refused(error)
         body = present.ticket(ticket)
         db.session.commit()
-        return body
+        return present.answer(body)
 
 
 @bp.route("/tickets/<reference>/resolve")
@@ -115,4 +115,4 @@ class Resolve(MethodView):
             _refused(error)
         body = present.ticket(ticket)
         db.session.commit()
-        return body
+        return present.answer(body)

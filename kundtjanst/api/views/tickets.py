@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from marshmallow import RAISE
@@ -74,12 +74,12 @@ class Tickets(MethodView):
         body = {
             "items": [present.ticket(t) for t in rows],
             "next": _next_link(args, Cursor(rows[-1].id)) if more else None,
-            "sync_from": sync_from,
+            "sync_from": sync_from.isoformat(),
         }
         if args.get("total"):
             body["total"] = queries.count(token, filters)
         headers = {"Link": f'<{body["next"]}>; rel="next"'} if body["next"] else {}
-        return body, 200, headers
+        return present.answer(body, 200, headers)
 
     @bp.arguments(IdempotencyHeaderSchema, location="headers")
     @bp.arguments(TicketCreateSchema)
@@ -102,7 +102,7 @@ class Tickets(MethodView):
             claimed = idempotency.claim(token, key, fingerprint) if key else None
             body = _create(token, data)
             if claimed is not None:
-                idempotency.answered(claimed, 201, CreatedTicketSchema().dump(body))
+                idempotency.answered(claimed, 201, body)
             db.session.commit()
         except IntegrityError:  # the same key, at the same moment: answer as the first did
             db.session.rollback()
@@ -110,7 +110,7 @@ class Tickets(MethodView):
             if earlier is None:
                 raise
             return _replay(earlier, fingerprint)
-        return body, 201, {"Location": body["url"]}
+        return present.answer(body, 201, {"Location": body["url"]})
 
 
 def _replay(earlier, fingerprint: str):
@@ -120,12 +120,8 @@ def _replay(earlier, fingerprint: str):
             message=_("This Idempotency-Key was used with a different request."),
             errors=[{"field": "Idempotency-Key", "message": _("Already used with another body.")}],
         )
-    # Already dumped when it was first answered: sent as it was, not dumped again.
-    response = jsonify(earlier.response)
-    response.status_code = earlier.status or 201
-    response.headers["Location"] = earlier.response.get("url", "")
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+    headers = {"Location": earlier.response.get("url", ""), "Idempotent-Replayed": "true"}
+    return present.answer(earlier.response, earlier.status or 201, headers)
 
 
 def _create(token, data: dict) -> dict:
@@ -173,7 +169,7 @@ class TicketResource(MethodView):
         body = present.ticket(ticket)
         internal = "tickets:internal" in token.scopes
         body["timeline"] = [present.event(e) for e in queries.timeline(ticket, internal=internal)]
-        return body
+        return present.answer(body)
 
 
 from . import ticket_actions  # noqa: E402, F401  (messages, escalate, resolve)
