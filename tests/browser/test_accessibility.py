@@ -174,6 +174,9 @@ CASES = [
     Case("admin-stuck-claims", "admin", visit("/admin/fastnade-arenden")),
     Case("admin-quarantine", "admin", visit("/admin/karantan")),
     Case("admin-quarantined-mail", "admin", visit("/admin/karantan/{s.quarantined}")),
+    Case("admin-api-token-errors", "admin", submit("/admin/api", "Skapa nyckel"), 400),
+    # Integrators: the API's reference page.
+    Case("api-reference", None, visit("/api/v1/docs")),
 ]
 
 
