@@ -38,7 +38,8 @@ def select_locale() -> str:
     """Swedish unless the user chose English; outside a request (CLI, jobs), Swedish."""
     if not has_request_context():
         return "sv"
-    if request.path.startswith("/api/"):  # the API: no session; Accept-Language, else sv
+    if request.path.startswith("/api/") and request.path != "/api/v1/docs":
+        # The API's answers: no session, so Accept-Language, else Swedish.
         return request.accept_languages.best_match(("sv", "en")) or "sv"
     chosen = session.get("lang")
     if chosen in ("sv", "en"):

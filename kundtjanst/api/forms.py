@@ -38,6 +38,7 @@ class TokenForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scopes.flags.required = True  # the service refuses a token without one
         users = db.session.scalars(select(User).where(User.active).order_by(User.name))
         self.user.choices = [choice("", _l("No user: a named integration"))] + [
             choice(u.id, f"{u.name} ({u.email})") for u in users

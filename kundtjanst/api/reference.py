@@ -73,6 +73,11 @@ def _content_schema(item: dict[str, Any]) -> str | None:
     return None
 
 
+def heading(tag: str) -> str:
+    """A tag (a blueprint's name, ``api-tickets``) as a heading: ``Tickets``."""
+    return tag.removeprefix("api-").replace("-", " ").capitalize()
+
+
 def operations(spec: dict[str, Any]) -> dict[str, list[Operation]]:
     """Operations grouped by tag, in the document's order."""
     responses = spec.get("components", {}).get("responses", {})

@@ -27,4 +27,5 @@ def page():
         groups=reference.operations(spec),
         schemas=reference.schemas(spec),
         base_url=current_app.config["BASE_URL"].rstrip("/"),
+        heading=reference.heading,
     )
