@@ -60,8 +60,10 @@ class WebhookSubscription(db.Model):
 
     def secrets_in_use(self, now: datetime) -> list[str]:
         """The current secret, and the previous one while its overlap lasts."""
-        kept = self.previous_secret and self.previous_secret_until and self.previous_secret_until > now
-        return [self.secret, self.previous_secret] if kept else [self.secret]
+        until = self.previous_secret_until
+        if self.previous_secret and until is not None and until > now:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class WebhookDelivery(db.Model):
