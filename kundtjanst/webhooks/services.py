@@ -187,7 +187,7 @@ def resume(sub: WebhookSubscription) -> int:
             WebhookDelivery.subscription_id == sub.id,
             WebhookDelivery.status.in_((PENDING, FAILED)),
         )
-        .values(status=PENDING, cycle_started_at=now, next_attempt_at=now)
+        .values(status=PENDING, cycle_started_at=now, next_attempt_at=now, claimed_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.flush()
