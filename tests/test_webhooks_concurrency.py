@@ -13,7 +13,7 @@ from kundtjanst.webhooks.models import DELIVERED
 from kundtjanst.webhooks.sending import deliver
 
 from .factories import new_ticket
-from .webhook_helpers import deliveries, loopback, receiver, subscribe  # noqa: F401
+from .webhook_helpers import deliveries, subscribe
 
 TICKETS = 25
 

@@ -9,7 +9,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from standardwebhooks.webhooks import Webhook
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from kundtjanst.core import netguard, webhooksign
 
@@ -137,12 +137,16 @@ def test_secrets_have_the_standard_shape():
 
 def test_signatures_verify_with_the_standard_library():
     secret = webhooksign.new_secret()
-    body = '{"type":"ticket.created","data":{"reference":"KT-2026-000001"}}'.encode()
+    body = b'{"type":"ticket.created","data":{"reference":"KT-2026-000001"}}'
     msg_id, timestamp = webhooksign.new_webhook_id(), int(time.time())
     header = webhooksign.signature_header([secret], msg_id, timestamp, body)
-    headers = {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "webhook-signature": header}
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": header,
+    }
     assert Webhook(secret).verify(body, headers)["type"] == "ticket.created"
-    with pytest.raises(Exception):
+    with pytest.raises(WebhookVerificationError):
         Webhook(webhooksign.new_secret()).verify(body, headers)
 
 
@@ -151,7 +155,11 @@ def test_two_secrets_both_verify():
     body, msg_id, timestamp = b'{"a":1}', "msg_x", int(time.time())
     header = webhooksign.signature_header([new, old], msg_id, timestamp, body)
     assert header.count("v1,") == 2 and " " in header
-    headers = {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "webhook-signature": header}
+    headers = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": header,
+    }
     for secret in (old, new):
         assert Webhook(secret).verify(body, headers) == {"a": 1}
 

@@ -19,7 +19,7 @@ from kundtjanst.webhooks.models import DELIVERED, PENDING, WebhookAttempt
 from kundtjanst.webhooks.sending import deliver
 
 from .factories import new_ticket
-from .webhook_helpers import Receiver, deliveries, loopback, receiver, subscribe  # noqa: F401
+from .webhook_helpers import Receiver, deliveries, subscribe
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_local_receivers_are_refused_at_subscribe_time(app, org, url):
         with pytest.raises(WebhookError) as refused:
             services.subscribe(url, ["ticket.created"])
         assert refused.value.field == "url"
-        assert "may not send" in str(refused.value) or "får inte" in str(refused.value)
+        assert "privat nät" in str(refused.value)
         db.session.rollback()
 
 
@@ -45,7 +45,7 @@ def test_loopback_allowed_only_while_allow_listed_and_checked_again_at_send_time
     app, org, receiver
 ):
     with app.app_context():
-        sub, _ = subscribe(receiver.url, ["ticket.created"])
+        _sub, _ = subscribe(receiver.url, ["ticket.created"])
         new_ticket()
         app.config["WEBHOOK_ALLOW_NETWORKS"] = ""
         counts = deliver()
@@ -80,7 +80,9 @@ def test_bad_input_is_refused_with_its_field(app, org, loopback):
         (dict(url="http://127.0.0.1/", events=["ticket.created"], group_ids=["x"]), "groups"),
         (dict(url="http://127.0.0.1/", events=["ticket.created"], scopes=["admin"]), "scopes"),
         (
-            dict(url="http://127.0.0.1/", events=["ticket.created"], scopes=["confidential:bygglov"]),
+            dict(
+                url="http://127.0.0.1/", events=["ticket.created"], scopes=["confidential:bygglov"]
+            ),
             "scopes",
         ),
     ]
@@ -119,11 +121,14 @@ def test_confidential_content_needs_the_scope(app, org, receiver):
 
 def test_the_group_filter_follows_where_the_ticket_went(app, org, receiver):
     with app.app_context():
-        sub, _ = subscribe(
+        _sub, _ = subscribe(
             receiver.url, ["ticket.created", "ticket.escalated"], group_ids=[org.groups.bygg]
         )
         agent = db.session.get(User, org.users.agent)
-        bygg, miljo = db.session.get(Group, org.groups.bygg), db.session.get(Group, org.groups.miljo)
+        bygg, miljo = (
+            db.session.get(Group, org.groups.bygg),
+            db.session.get(Group, org.groups.miljo),
+        )
         first, _ = new_ticket()
         second, _ = new_ticket()
         assert deliveries() == []  # in kundtjänst
