@@ -156,10 +156,12 @@ Resolver = Callable[..., list]
 
 
 def resolve(
-    target: Target, allow: Sequence[Network] = (), getaddrinfo: Resolver = socket.getaddrinfo
+    target: Target, allow: Sequence[Network] = (), getaddrinfo: Resolver | None = None
 ) -> list[str]:
     """Every address ``target``'s host stands for, each checked; Refused when the name
-    does not resolve or any address may not be used. The first is the one to use."""
+    does not resolve or any address may not be used. The first is the one to use.
+    ``getaddrinfo``: the resolver (default `socket.getaddrinfo`, looked up now)."""
+    getaddrinfo = getaddrinfo or socket.getaddrinfo
     try:
         literal = ipaddress.ip_address(target.host)
     except ValueError:
