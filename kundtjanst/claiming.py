@@ -60,6 +60,47 @@ def claim_next(model: Any, due: list, now: datetime, *, pending: str, sending: s
     return _claim_first(model, conditions, now, pending, sending)
 
 
+def claim_many(model: Any, due: list, now: datetime, *, pending: str, sending: str, limit: int):
+    """Like `claim_next`, up to ``limit`` rows in one transaction (one commit for all):
+    their ids, in order. For a sender that goes through them one by one."""
+    not_this_pass = or_(model.claimed_at.is_(None), model.claimed_at < now)
+    conditions = [*due, not_this_pass]
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(
+            db.session.scalars(
+                select(model.id)
+                .where(*conditions)
+                .order_by(model.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if ids:
+            db.session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(status=sending, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        db.session.commit()
+        return ids
+    candidates = db.session.scalars(
+        select(model.id).where(*conditions).order_by(model.id).limit(limit)
+    ).all()
+    ids = []
+    for row_id in candidates:
+        claimed = db.session.execute(
+            update(model)
+            .where(model.id == row_id, model.status == pending)
+            .values(status=sending, claimed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed == 1:
+            ids.append(row_id)
+    db.session.commit()
+    return ids
+
+
 def release_stuck(model: Any, before: datetime, *, pending: str, sending: str) -> None:
     """Rows claimed before ``before`` were left by a sender that stopped: pending again."""
     db.session.execute(

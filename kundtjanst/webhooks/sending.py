@@ -1,7 +1,7 @@
 """Sending due deliveries: one POST each, signed, retried with backoff.
 
-`deliver` claims rows one at a time (`claiming`: of two schedulers, one sends each
-row), posts the body kept in the row with the headers of Standard Webhooks, records
+`deliver` claims due rows a few at a time (`claiming`: of two schedulers, one sends
+each row), posts the body kept in the row with the headers of Standard Webhooks, records
 the attempt and commits its outcome before the next. A delivery waits while an
 earlier one of the same subscription and ticket is not delivered, and while its
 subscription is paused; so a ticket's events arrive in order, and a paused
@@ -40,6 +40,8 @@ from .services import allow_networks
 log = logging.getLogger("kundtjanst.webhooks")
 
 STUCK = timedelta(minutes=10)
+# Deliveries claimed at once (one commit), then sent one by one, each outcome committed.
+BATCH = 10
 USER_AGENT = "EnVagIn-Webhooks/1"
 
 
@@ -161,11 +163,14 @@ def deliver(now: datetime | None = None, ids: Iterable[int] | None = None) -> di
     db.session.commit()
     counts = {DELIVERED: 0, PENDING: 0, FAILED: 0}
     ids = list(ids) if ids is not None else None
-    while (
-        row := claiming.claim_next(
-            WebhookDelivery, _due(now, ids), now, pending=PENDING, sending=SENDING
-        )
-    ) is not None:
-        counts[_attempt(row, now)] += 1
-        db.session.commit()
+    while claimed := claiming.claim_many(
+        WebhookDelivery, _due(now, ids), now, pending=PENDING, sending=SENDING, limit=BATCH
+    ):
+        for row_id in claimed:
+            row = db.session.get(WebhookDelivery, row_id)
+            if row.subscription.paused_at is not None or not row.subscription.active:
+                row.status = PENDING  # paused since it was claimed (its receiver failed)
+            else:
+                counts[_attempt(row, now)] += 1
+            db.session.commit()
     return counts
