@@ -162,6 +162,7 @@ def register_commands(app: Flask) -> None:
     from .mail.cli import mail_cli
     from .retention.cli import retention_cli
     from .stats.cli import stats_cli
+    from .webhooks.cli import webhooks_cli
 
     for group in (
         users_cli,
@@ -172,6 +173,7 @@ def register_commands(app: Flask) -> None:
         stats_cli,
         kb_cli,
         api_cli,
+        webhooks_cli,
     ):
         app.cli.add_command(group)
     mail_cli.add_command(fetch_command)  # flask mail fetch: incoming mail
@@ -191,6 +193,7 @@ def register_jobs() -> None:
     from .retention.jobs import nightly_retention
     from .stats.jobs import snapshot
     from .tickets.jobs import sla_watch, unclaimed_alert
+    from .webhooks.jobs import send_webhooks
 
     register(
         sla_watch,
@@ -205,6 +208,7 @@ def register_jobs() -> None:
         heartbeat,
         review_reminder,
         tidy_idempotency,
+        send_webhooks,
     )
 
 
@@ -212,6 +216,8 @@ def register_signals() -> None:
     """Features that follow another's changes subscribe here (blinker signals)."""
     from .citizenmail.services import subscribe as tell_citizens
     from .stats.services import subscribe as keep_figures
+    from .webhooks.events import subscribe as write_webhooks
 
     keep_figures()
     tell_citizens()
+    write_webhooks()

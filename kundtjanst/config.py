@@ -141,6 +141,15 @@ class Defaults:
     SCHEDULER_EXPORTS_SECONDS = 5
     EXPORT_KEEP_HOURS = 24
     EXPORT_STALE_MINUTES = 10
+    # Webhooks (kundtjanst/webhooks/): the job webhooks.send looks for due deliveries this
+    # often (0: never); a delivery the receiver does not take is tried again for
+    # WEBHOOK_RETRY_HOURS; each POST waits WEBHOOK_TIMEOUT seconds at most. Receivers
+    # on loopback, private, link-local and similar addresses are refused unless their
+    # network is in WEBHOOK_ALLOW_NETWORKS (comma-separated CIDRs, e.g. "10.1.2.0/24").
+    SCHEDULER_WEBHOOK_SECONDS = 30
+    WEBHOOK_RETRY_HOURS = 24
+    WEBHOOK_TIMEOUT = 10
+    WEBHOOK_ALLOW_NETWORKS = ""
     # The dashboard caches what it reads from the daily rows per process until they
     # change; False (KUNDTJANST_STATS_CACHE=0) reads them on every request.
     STATS_CACHE = True
@@ -247,6 +256,13 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
             "ATTACHMENT_REQUEST_BYTES must be above ATTACHMENT_MAX_TOTAL_BYTES: a form with "
             "files over the limits must reach the form to be told so."
         )
+
+    from .core.netguard import parse_networks
+
+    try:
+        parse_networks(app.config["WEBHOOK_ALLOW_NETWORKS"])
+    except ValueError as error:
+        raise RuntimeError(f"WEBHOOK_ALLOW_NETWORKS: {error}") from None
 
     secure = secure_cookies(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure

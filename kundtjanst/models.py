@@ -23,6 +23,7 @@ from .routing.models import RoutingRule
 from .settings.models import Setting
 from .stats.models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
 from .tickets.models import Event, Ticket, TicketSequence
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .worktime.models import OfficeHours, SpecialDay
 
 __all__ = [
@@ -62,5 +63,8 @@ __all__ = [
     "TicketRead",
     "TicketSequence",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "membership",
 ]

@@ -181,3 +181,4 @@ def login_as(app, org):
 
 
 from .imapserver import dovecot_server, mailbox  # noqa: E402, F401  (fixtures)
+from .webhook_helpers import loopback, receiver  # noqa: E402, F401  (fixtures)

@@ -23,6 +23,7 @@ from kundtjanst.auth.models import User
 from kundtjanst.core.statistics import Period
 from kundtjanst.core.timeutil import utcnow
 from kundtjanst.core.vocabulary import Channel
+from kundtjanst.core.webhooksign import new_secret, new_webhook_id
 from kundtjanst.exports import services as export_services
 from kundtjanst.exports.jobs import produce
 from kundtjanst.exports.models import ExportKind
@@ -34,6 +35,7 @@ from kundtjanst.mail.models import OutgoingMail
 from kundtjanst.org.models import Category, CouldReason, Group
 from kundtjanst.routing.models import RoutingRule
 from kundtjanst.tickets import services
+from kundtjanst.webhooks.models import WebhookDelivery, WebhookSubscription
 
 from .factories import new_ticket
 
@@ -286,6 +288,40 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/admin/utkorg/<int:outbox_id>/forsok-igen", "POST"): Case(
         "/admin/utkorg/{outbox_id}/forsok-igen", ADMIN_ACTION_POST, {}
     ),
+    ("/admin/api/webhooks", "GET"): Case("/admin/api/webhooks", ADMIN_ONLY),
+    ("/admin/api/webhooks", "POST"): Case("/admin/api/webhooks", ADMIN_FORM_POST, {}),
+    ("/admin/api/webhooks/<int:subscription_id>", "GET"): Case(
+        "/admin/api/webhooks/{webhook_sub}", ADMIN_ONLY
+    ),
+    ("/admin/api/webhooks/<int:subscription_id>", "POST"): Case(
+        "/admin/api/webhooks/{webhook_sub}", ADMIN_EDIT_POST, {}
+    ),
+    ("/admin/api/webhooks/<int:subscription_id>/pausa", "POST"): Case(
+        "/admin/api/webhooks/{webhook_sub}/pausa", ADMIN_ACTION_POST, {}
+    ),
+    ("/admin/api/webhooks/<int:subscription_id>/ateruppta", "POST"): Case(
+        "/admin/api/webhooks/{webhook_sub}/ateruppta", ADMIN_ACTION_POST, {}
+    ),
+    # The new secret is shown on the answer itself (once), not after a redirect.
+    ("/admin/api/webhooks/<int:subscription_id>/nytt-hemligt", "POST"): Case(
+        "/admin/api/webhooks/{webhook_sub}/nytt-hemligt", ADMIN_ONLY, {}
+    ),
+    ("/admin/api/webhooks/<int:subscription_id>/ta-bort", "GET"): Case(
+        "/admin/api/webhooks/{webhook_sub}/ta-bort", ADMIN_ONLY
+    ),
+    ("/admin/api/webhooks/<int:subscription_id>/ta-bort", "POST"): Case(
+        "/admin/api/webhooks/{webhook_sub}/ta-bort", ADMIN_ACTION_POST, {}
+    ),
+    (
+        "/admin/api/webhooks/<int:subscription_id>/leveranser/<int:delivery_id>/skicka-igen",
+        "POST",
+    ): (
+        Case(
+            "/admin/api/webhooks/{webhook_sub}/leveranser/{webhook_delivery}/skicka-igen",
+            ADMIN_ACTION_POST,
+            {},
+        )
+    ),
     ("/admin/karantan", "GET"): Case("/admin/karantan", ADMIN_ONLY),
     ("/admin/karantan/<int:mail_id>", "GET"): Case("/admin/karantan/{mail_id}", ADMIN_ONLY),
     ("/admin/karantan/<int:mail_id>/kor-igen", "POST"): Case(
@@ -434,12 +470,40 @@ def scenario(app, org) -> dict:
             "reason_id": reason.id,
             "export_id": export_id,
             "outbox_id": outbox_id,
+            **webhook(ticket),
             "attachment_id": db.session.scalar(select(Attachment.id)),
             "mail_id": quarantined_mail(),
             **knowledge(org),
             "today": date.today().isoformat(),
             "tomorrow": (date.today() + timedelta(days=1)).isoformat(),
         }
+
+
+def webhook(ticket) -> dict:
+    """A subscription (to a public address, stored as the service would) with a
+    delivery about ``ticket``."""
+    sub = WebhookSubscription(
+        url="https://hooks.example.org/in",
+        events=["ticket.created"],
+        scopes=[],
+        secret=new_secret(),
+        created_at=utcnow(),
+        active=True,
+    )
+    db.session.add(sub)
+    db.session.flush()
+    delivery = WebhookDelivery(
+        subscription_id=sub.id,
+        webhook_id=new_webhook_id(),
+        type="ticket.created",
+        ticket_id=ticket.id,
+        payload="{}",
+        status="delivered",
+        attempts=1,
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    return {"webhook_sub": sub.id, "webhook_delivery": delivery.id}
 
 
 def knowledge(org) -> dict:

@@ -1130,6 +1130,8 @@ def post_urls(app, values: dict) -> list[str]:
         **{key: values[key] for key in ("department_id", "reason_id")},
         "outbox_id": "1",
         **{key: "1" for key in ("article_id", "number", "template_id", "token_id")},
+        **{key: "1" for key in ("article_id", "number", "template_id")},
+        **{key: "1" for key in ("subscription_id", "delivery_id")},
         # A quarantined mail: never reached here (refused before any view reads it).
         "mail_id": str(values.get("mail_id", 1)),
     }

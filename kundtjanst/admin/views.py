@@ -13,6 +13,7 @@ from ..inbound.queries import quarantine_count
 from ..mail.queries import counts as mail_counts
 from ..org.queries import counts
 from ..routing.queries import active_count
+from ..webhooks.queries import paused_count
 from . import (  # noqa: F401
     api_views,
     audit_views,
@@ -26,6 +27,7 @@ from . import (  # noqa: F401
     rule_views,
     setting_views,
     user_views,
+    webhook_views,
     worktime_views,
 )
 from .blueprint import bp
@@ -39,5 +41,6 @@ def index():
         "rules": active_count(),
         "mail": sum(mail_counts().values()),
         "quarantine": quarantine_count(),
+        "webhooks_paused": paused_count(),
     }
     return render_template("admin/index.html", counts=numbers)

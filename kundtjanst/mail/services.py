@@ -1,7 +1,7 @@
 """Queueing mail with the change that causes it, and delivering the queue.
 
 `queue` adds a row and flushes; the caller's commit makes the message and its cause
-durable together. `deliver` claims rows one at a time (on PostgreSQL with
+durable together. `deliver` claims rows one at a time (`claiming`: on PostgreSQL with
 ``SELECT … FOR UPDATE SKIP LOCKED``, elsewhere with a conditional UPDATE pending →
 sending; either way, of two senders one gets each row), sends, and commits each
 row's outcome at once: a message the server accepted is marked sent before the next
@@ -19,9 +19,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from .. import claiming
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import smtp
@@ -90,41 +91,6 @@ def _waiting_for_earlier():
     )
 
 
-def _claim_locked(due: list, now: datetime) -> OutgoingMail | None:
-    """PostgreSQL: lock the first due row no other sender holds, mark it ours."""
-    row = db.session.scalars(
-        select(OutgoingMail)
-        .where(*due)
-        .order_by(OutgoingMail.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    ).first()
-    if row is not None:
-        row.status, row.claimed_at = SENDING, now
-    db.session.commit()
-    return row
-
-
-def _claim_first(due: list, now: datetime) -> OutgoingMail | None:
-    """Elsewhere: pending → sending for the first due row that is still pending when
-    we change it; of two senders, one changes each row."""
-    candidates = db.session.scalars(
-        select(OutgoingMail.id).where(*due).order_by(OutgoingMail.id).limit(20)
-    ).all()
-    for row_id in candidates:
-        claimed = db.session.execute(
-            update(OutgoingMail)
-            .where(OutgoingMail.id == row_id, OutgoingMail.status == PENDING)
-            .values(status=SENDING, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if claimed == 1:
-            return db.session.get(OutgoingMail, row_id)
-    db.session.commit()
-    return None
-
-
 def _due(now: datetime, ids: Iterable[int] | None) -> list:
     due = [OutgoingMail.status == PENDING, ~_waiting_for_earlier()]
     due.append(
@@ -135,12 +101,8 @@ def _due(now: datetime, ids: Iterable[int] | None) -> list:
 
 def claim_next(now: datetime, ids: Iterable[int] | None = None) -> OutgoingMail | None:
     """Claim the first due row (of ``ids``, if given) for this sender: it is
-    ``sending`` and no other sender takes it. A row is claimed at most once a pass
-    (the pass's ``now``): one that failed is pending again, for a later pass. Commits."""
-    postgres = db.session.get_bind().dialect.name == "postgresql"
-    claim = _claim_locked if postgres else _claim_first
-    not_this_pass = or_(OutgoingMail.claimed_at.is_(None), OutgoingMail.claimed_at < now)
-    return claim([*_due(now, ids), not_this_pass], now)
+    ``sending`` and no other sender takes it (`claiming.claim_next`). Commits."""
+    return claiming.claim_next(OutgoingMail, _due(now, ids), now, pending=PENDING, sending=SENDING)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -182,12 +144,7 @@ def deliver(ids: Iterable[int] | None = None, *, now: datetime | None = None) ->
     """Send the rows due now (or just ``ids``, due or not); commits each outcome.
     Returns how many ended in each state."""
     now = now or utcnow()
-    db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.status == SENDING, OutgoingMail.claimed_at < now - STUCK)
-        .values(status=PENDING)
-        .execution_options(synchronize_session=False)
-    )
+    claiming.release_stuck(OutgoingMail, now - STUCK, pending=PENDING, sending=SENDING)
     counts = {SENT: 0, PENDING: 0, FAILED: 0, UNSENT: 0}
     connection = smtp.Connection()
     try:

@@ -8,6 +8,11 @@ rows in the same transaction, so tickets never import statistics.
 ``question_received`` and ``answered`` are what the citizen is told by e-mail
 (`citizenmail`): a new question with its status link, a public reply or the closing.
 Subscribers write to the same session, so the mail is committed with its cause.
+
+``event_recorded`` is sent for every entry added to a timeline (`timeline.record`),
+as it is added: the ticket's other columns may still change before the commit (a
+resolution records first, then sets the status). Webhooks (`webhooks.events`) note
+the entry in the session and build their deliveries just before the commit.
 """
 
 from __future__ import annotations
@@ -26,3 +31,7 @@ question_received = _signals.signal("question-received")
 # sender: the ticket; keywords ``body`` (the text the citizen is sent, may be None
 # on a closing without a reply) and ``closing`` (True when the ticket was resolved).
 answered = _signals.signal("answered")
+
+# sender: the ticket; keyword ``event``: the timeline entry just added (an `Event`,
+# in the session, not yet flushed).
+event_recorded = _signals.signal("event-recorded")

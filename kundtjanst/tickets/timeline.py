@@ -17,6 +17,7 @@ from ..core.timeutil import utcnow
 from ..core.vocabulary import ARRIVAL_KINDS, BOOKKEEPING, EventKind
 from ..extensions import db
 from .models import Event, Ticket
+from .signals import event_recorded
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -56,6 +57,7 @@ def record(
     db.session.add(entry)
     if kind not in BOOKKEEPING:  # the system's own notes are no activity on the question
         ticket.last_activity_at = entry.created_at
+    event_recorded.send(ticket, event=entry)
     return entry
 
 
