@@ -71,7 +71,7 @@ BODIES_BEYOND_FORMS: dict[str, frozenset[str]] = {}
 _METHODS_WITH_BODIES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _sends_a_body() -> bool:
+def sends_a_body() -> bool:
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     return bool(request.content_length) or chunked or bool(request.content_type)
 
@@ -84,7 +84,7 @@ def refuse_other_bodies():
     if request.method not in _METHODS_WITH_BODIES or request.routing_exception is not None:
         return None
     accepted = FORM_TYPES | BODIES_BEYOND_FORMS.get(request.blueprint or "", frozenset())
-    if _sends_a_body() and request.mimetype not in accepted:
+    if sends_a_body() and request.mimetype not in accepted:
         return render_error(415)
     return None
 

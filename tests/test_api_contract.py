@@ -42,7 +42,14 @@ def reference(app, org) -> str:
 def token(app, org) -> str:
     with app.app_context():
         text = make_token(
-            ("tickets:read", "tickets:internal", "tickets:write", "stats:read", "kb:read"),
+            (
+                "tickets:read",
+                "tickets:internal",
+                "tickets:write",
+                "stats:read",
+                "kb:read",
+                "webhooks:manage",
+            ),
             user_id=org.users.agent,
         )
         db.session.remove()

@@ -14,6 +14,7 @@ from kundtjanst.tickets.models import Event, Ticket
 
 from .api_helpers import bearer, make_token
 from .factories import new_ticket
+from .webhook_helpers import subscribe
 from .test_fuzz import FORM_SHAPED, JSON_BODIES, NOT_FORMS
 
 MORE_JSON = (
@@ -33,6 +34,11 @@ MORE_JSON = (
 )
 
 
+def _nothing(url: str, body) -> bool:
+    """An action that takes no body (rotating a secret) does its work when sent none."""
+    return url.endswith("/rotate") and not body
+
+
 def _counts(app) -> tuple[int, int]:
     with app.app_context():
         return (
@@ -42,12 +48,13 @@ def _counts(app) -> tuple[int, int]:
 
 
 @pytest.fixture
-def urls(app, org) -> list[str]:
+def urls(app, org, loopback) -> list[str]:
     with app.app_context():
         ticket, _ = new_ticket()
-        reference = ticket.reference
+        sub, _secret = subscribe("http://127.0.0.1:9/hook", ["ticket.created"])
+        fill = {"reference": ticket.reference, "webhook_id": str(sub.id)}
     return sorted(
-        re.sub(r"<(?:\w+:)?(\w+)>", reference, rule.rule)
+        re.sub(r"<(?:\w+:)?(\w+)>", lambda m: fill[m.group(1)], rule.rule)
         for rule in app.url_map.iter_rules()
         if "POST" in rule.methods and rule.rule.startswith("/api/")
     )
@@ -65,6 +72,8 @@ def test_every_api_post_refuses_what_it_cannot_read(app, org, client, urls):
                 headers["Content-Type"] = content_type
             answer = client.post(url, data=body, headers=headers)
             assert answer.status_code != 500, (url, content_type, body)
+            if _nothing(url, body):
+                continue
             assert answer.mimetype == "application/problem+json", (url, content_type)
             if content_type == "application/json":
                 assert answer.status_code == 422, (url, body, answer.status_code)
@@ -75,6 +84,9 @@ def test_every_api_post_refuses_what_it_cannot_read(app, org, client, urls):
             answer = client.post(
                 url, data=body, headers=bearer(token, **{"Content-Type": "application/json"})
             )
+            if _nothing(url, body):
+                assert answer.status_code == 200, (url, body)
+                continue
             assert answer.status_code in (409, 422), (url, body, answer.status_code)
             assert answer.json["title"] and answer.json["status"] == answer.status_code
     assert _counts(app) == before

@@ -242,7 +242,7 @@ def test_create_refuses_bad_input_by_field(app, client, token, changes, fields):
         (b'"text"', "application/json", 422),
         (b"channel=web", "application/x-www-form-urlencoded", 415),
         (b"<ticket/>", "application/xml", 415),
-        (b"", None, 415),
+        (b"", None, 422),  # no body at all: the required fields are missing
     ],
 )
 def test_bodies_that_are_no_json_object(app, client, token, body, content_type, status):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from webargs.flaskparser import abort as abort_with
 
 from ..core.timeutil import utcnow
+from ..errors import sends_a_body
 from . import limits, services
 from .models import ApiToken
 
@@ -55,7 +56,7 @@ def authenticate() -> None:
         request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
         if request.content_length and request.content_length > request.max_content_length:
             abort(413)
-        if request.mimetype != "application/json":
+        if sends_a_body() and request.mimetype != "application/json":
             abort(415)
 
 

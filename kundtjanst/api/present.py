@@ -20,7 +20,7 @@ def _group(group) -> dict | None:
     return {"id": group.id, "slug": group.slug, "name": group.name} if group else None
 
 
-def _when(value) -> str | None:
+def when(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -32,6 +32,8 @@ def answer(body: Any, status: int = 200, headers: dict[str, str] | None = None) 
     response = Response(
         json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json"
     )
+    if status == 204:
+        del response.headers["Content-Type"]
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -56,10 +58,10 @@ def ticket(t: Ticket) -> dict[str, Any]:
         "citizen": {"name": t.citizen_name, "email": t.citizen_email, "phone": t.citizen_phone},
         "confidential": t.confidential,
         "version": t.version,
-        "created_at": _when(t.created_at),
-        "updated_at": _when(t.updated_at),
-        "due_at": _when(t.due_at),
-        "resolved_at": _when(t.resolved_at),
+        "created_at": when(t.created_at),
+        "updated_at": when(t.updated_at),
+        "due_at": when(t.due_at),
+        "resolved_at": when(t.resolved_at),
         "outcome": _value(t.outcome),
         "first_contact": t.first_contact,
         "diarienummer": t.diarienummer,
@@ -71,7 +73,7 @@ def event(e: Event) -> dict[str, Any]:
     return {
         "id": e.id,
         "kind": str(e.kind),
-        "at": _when(e.created_at),
+        "at": when(e.created_at),
         "public": e.public,
         "body": e.body,
         "actor": _user(e.actor),

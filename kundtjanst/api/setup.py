@@ -53,9 +53,9 @@ class Api(flask_smorest.Api):
 
 
 def blueprints() -> list:
-    from .views import reference, tickets
+    from .views import reference, tickets, webhooks
 
-    return [tickets.bp, reference.bp]
+    return [tickets.bp, reference.bp, webhooks.bp]
 
 
 def init_app(app: Flask) -> None:
