@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import setup as api
     from .attachments.views import bp as attachments_bp
     from .auth.views import bp as auth_bp
+    from .calls.views import bp as calls_bp
     from .exports.views import bp as exports_bp
     from .intake.views import bp as intake_bp
     from .kb.public_views import bp as faq_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(calls_bp)
     app.register_blueprint(faq_bp)
     app.register_blueprint(tickets_bp)
     app.register_blueprint(attachments_bp)

@@ -4,6 +4,7 @@ from .api.models import ApiToken, IdempotentRequest
 from .attachments.models import Attachment
 from .audit.models import AuditEntry, TicketRead
 from .auth.models import Role, User
+from .calls.models import Call
 from .core.vocabulary import GroupKind
 from .exports.models import Export, ExportChunk
 from .inbound.models import InboundMail
@@ -33,6 +34,7 @@ __all__ = [
     "ArticleVersion",
     "Attachment",
     "AuditEntry",
+    "Call",
     "Category",
     "CouldReason",
     "Department",

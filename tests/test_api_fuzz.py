@@ -14,8 +14,8 @@ from kundtjanst.tickets.models import Event, Ticket
 
 from .api_helpers import bearer, make_token
 from .factories import new_ticket
-from .webhook_helpers import subscribe
 from .test_fuzz import FORM_SHAPED, JSON_BODIES, NOT_FORMS
+from .webhook_helpers import subscribe
 
 MORE_JSON = (
     '{"channel": "web", "subject": "x", "text": "y", "citizen": "eva@example.org"}',

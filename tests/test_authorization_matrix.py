@@ -20,6 +20,7 @@ from sqlalchemy import select
 from kundtjanst.attachments import services as attachments
 from kundtjanst.attachments.models import Attachment
 from kundtjanst.auth.models import User
+from kundtjanst.calls import services as calls
 from kundtjanst.core.statistics import Period
 from kundtjanst.core.timeutil import utcnow
 from kundtjanst.core.vocabulary import Channel
@@ -96,6 +97,13 @@ MATRIX: dict[tuple[str, str], Case] = {
     # kundtjänst
     ("/ny-kontakt", "GET"): Case("/ny-kontakt", staff("login", 200, 403, 403, 403, 403)),
     ("/ny-kontakt", "POST"): Case("/ny-kontakt", staff("login", 400, 403, 403, 403, 403), {}),
+    # calls: one's own caller log (managers may choose an agent's); the call in
+    # progress and its panel for kundtjänst's Ny kontakt (the call is the agent's)
+    ("/samtal", "GET"): Case("/samtal", LOGGED_IN),
+    ("/samtal/pagaende", "GET"): Case("/samtal/pagaende", staff("login", 200, 403, 403, 403, 403)),
+    ("/samtal/<int:call_id>/panel", "GET"): Case(
+        "/samtal/{call_id}/panel", staff("login", 200, 403, 403, 403, 403)
+    ),
     ("/inkorg", "GET"): Case("/inkorg", staff("login", 200, 403, 403, 403, 403)),
     # svarsgrupper
     ("/ko", "GET"): Case("/ko", staff("login", 403, 302, 302, 403, 403)),
@@ -458,6 +466,10 @@ def scenario(app, org) -> dict:
         group = db.session.get(Group, org.groups.miljo)
         export_id = finished_export(db.session.get(User, org.users.manager))
         outbox_id = db.session.scalar(select(OutgoingMail.id).order_by(OutgoingMail.id))
+        call = calls.receive(
+            "answered", call_id="m-1", number="070-123 45 67", agent_email=agent.email
+        )
+        db.session.commit()
         return {
             "ref": ticket.reference,
             "secret_ref": secret.reference,
@@ -471,6 +483,7 @@ def scenario(app, org) -> dict:
             "export_id": export_id,
             "outbox_id": outbox_id,
             **webhook(ticket),
+            "call_id": call.id,
             "attachment_id": db.session.scalar(select(Attachment.id)),
             "mail_id": quarantined_mail(),
             **knowledge(org),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..core import phone as phones
 from ..core.routing import TicketFacts
 from ..core.vocabulary import Channel
 from ..tickets.tokens import hash_token
@@ -92,6 +93,7 @@ class Contact:
             "citizen_name": name,
             "citizen_email": email,
             "citizen_phone": phone,
+            "citizen_phone_e164": phones.normalise(phone),
             "status_token_hash": self.status_token_hash,
             "created_by_id": self.created_by,
         }

@@ -125,6 +125,8 @@ class NewContactForm(UsedKnowledge, BaseForm):
     referred_to = line_field(_l("Referred to"), max_length=REFERRAL_MAX)
     group = IdSelectField(_l("Answer group"))
     handoff_note = text_field(_l("Note to the answer group"))
+    # The phone call this contact is logged for (`calls`), set when one is in progress.
+    call = HiddenField(_l("Call"))
 
     def category_id(self) -> int | None:
         """The chosen subject area, when it is one of the options."""

@@ -21,6 +21,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import choices
 from ..attachments import services as attachments
 from ..attachments.rules import human_size
+from ..audit import services as audit
+from ..calls import queries as calls_queries
+from ..calls import services as calls
+from ..core import phone
 from ..core.vocabulary import PUBLIC_KINDS, Channel, GroupKind, Outcome
 from ..errors import render_error
 from ..extensions import db
@@ -216,6 +220,8 @@ def new_contact():
     form.placeholder_values = kb_panel.values(
         current_user, name=form.name.data, reference=REFERENCE_LATER
     )
+    if not form.is_submitted():
+        _prefill_call(form, calls_queries.current(current_user))
     asked = kb_panel.asked(request.form) if request.method == "POST" else None
     if asked is not None:
         return _knowledge(form, asked)
@@ -230,10 +236,28 @@ def new_contact():
     return _new_contact_page(form, status)
 
 
+def _prefill_call(form: NewContactForm, call) -> None:
+    """A call in progress: a phone contact from its number, logged for the call."""
+    if call is None:
+        return
+    form.channel.data = Channel.PHONE.value
+    if call.number_e164:
+        form.phone.data = phone.display(call.number_e164)
+    if call.ticket_id is None:
+        form.call.data = str(call.id)
+
+
 def _new_contact_page(form: NewContactForm, status: int, knowledge=None):
     if knowledge is None:
         knowledge = _knowledge_panel(form)
-    return render_template("intake/new_contact.html", form=form, knowledge=knowledge), status
+    call_panel = calls_queries.panel(current_user, calls_queries.current(current_user))
+    if call_panel is not None:
+        audit.confidential_listed(call_panel.tickets, request.path)
+    page = render_template(
+        "intake/new_contact.html", form=form, knowledge=knowledge, call_panel=call_panel
+    )
+    db.session.commit()  # the panel's listing in the audit log; nothing else is pending
+    return page, status
 
 
 def _knowledge_panel(form: NewContactForm, asked: kb_panel.Request | None = None):
@@ -273,6 +297,9 @@ def _finish(form: NewContactForm):
     ticket, _token = tickets.create_ticket(
         contact, actor=current_user, apply_routing=(action == "open")
     )
+    call = calls_queries.loggable(current_user, form.call.data)
+    if call is not None:
+        calls.link(call, ticket)
     form.placeholder_values = kb_panel.ticket_values(current_user, ticket)
     answer = form.filled(form.answer.data) or None
     if action == "answered":

@@ -38,4 +38,5 @@ def run_command(dry_run: bool, now: datetime | None) -> None:
         )
     click.echo(f"Attached files {'to delete' if dry_run else 'deleted'}: {result.attachments:,}.")
     click.echo(f"E-mails {'to empty' if dry_run else 'emptied'}: {result.mails:,}.")
+    click.echo(f"Phone calls {'to anonymise' if dry_run else 'anonymised'}: {result.calls:,}.")
     click.echo(f"{verb} {result.tickets:,} tickets and {result.events:,} timeline texts.")

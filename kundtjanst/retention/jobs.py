@@ -17,4 +17,9 @@ from .services import anonymise_expired
 )
 def nightly_retention(trigger_time: datetime) -> dict[str, int]:
     result = anonymise_expired(utcnow())
-    return {"tickets": result.tickets, "events": result.events, "attachments": result.attachments}
+    return {
+        "tickets": result.tickets,
+        "events": result.events,
+        "attachments": result.attachments,
+        "calls": result.calls,
+    }

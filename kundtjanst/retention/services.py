@@ -12,7 +12,9 @@ diarienummer a resolution copied into its entry's data — is replaced by the ma
 its e-mail: our mails' addresses and texts in the outbox, and the citizen's mails as
 they came (`inbound_mail.raw`), keeping only what tells a mail again from a new one
 (Message-ID and content hash). Mail that never belonged to a ticket (a quarantined or
-discarded mail, a group's notice) goes the same way after the default time. Everything
+discarded mail, a group's notice) goes the same way after the default time. Phone
+calls (`calls`) lose the caller's number with the ticket logged for them, or, when
+none was, after the default time. Everything
 the statistics read stays: channel, subject
 area, groups, times, outcome, first contact, SLA clocks. Open tickets untouched for
 a while are listed for staff to close long before (`tickets.queries.stale`).
@@ -34,6 +36,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from ..attachments import services as attachments
 from ..audit import services as audit
+from ..calls import services as calls
 from ..core.timeutil import months_before
 from ..core.vocabulary import OPEN_STATUSES, EventKind, Status
 from ..extensions import db
@@ -61,6 +64,7 @@ class RetentionResult:
     dry_run: bool
     categories: list[CategoryCount] = field(default_factory=list)
     mails: int = 0  # outgoing and incoming mails emptied
+    calls: int = 0  # phone calls whose number was removed
 
     @property
     def tickets(self) -> int:
@@ -130,6 +134,7 @@ def anonymise_expired(
         result.mails += _mail_of(
             OutgoingMail.ticket_id.in_(ticket_ids), InboundMail.ticket_id.in_(ticket_ids), dry_run
         )
+        result.calls += calls.anonymise_for_tickets(ticket_ids, now, dry_run=dry_run)
         result.categories.append(CategoryCount(name, months, cutoff, tickets, events, files))
         if dry_run:
             continue
@@ -151,6 +156,7 @@ def anonymise_expired(
                 citizen_name=None,
                 citizen_email=None,
                 citizen_phone=None,
+                citizen_phone_e164=None,
                 status_token_hash=None,
                 subject=MARKER,
                 description=_marked(Ticket.description),
@@ -168,6 +174,7 @@ def anonymise_expired(
         and_(InboundMail.ticket_id.is_(None), InboundMail.received_at < cutoff),
         dry_run,
     )
+    result.calls += calls.anonymise_unlinked(cutoff, now, dry_run=dry_run)
     if not dry_run:
         audit.record(
             "retention.run",
@@ -176,6 +183,7 @@ def anonymise_expired(
             events=result.events,
             attachments=result.attachments,
             mails=result.mails,
+            calls=result.calls,
             categories={c.name or "-": c.tickets for c in result.categories},
         )
     db.session.flush()

@@ -71,6 +71,8 @@ class Ticket(db.Model):
     citizen_name: Mapped[str | None] = mapped_column(String(120))
     citizen_email: Mapped[str | None] = mapped_column(String(254))
     citizen_phone: Mapped[str | None] = mapped_column(String(40))
+    # The phone number as E.164 (`core.phone.normalise`): a caller's earlier questions.
+    citizen_phone_e164: Mapped[str | None] = mapped_column(String(16), index=True)
     status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -124,6 +126,10 @@ class Ticket(db.Model):
     # so our answers continue their own thread (In-Reply-To, References).
     mail_root_id: Mapped[str | None] = mapped_column(String(998))
     mail_last_id: Mapped[str | None] = mapped_column(String(998))
+    # The phone call this question was logged during (`calls`): when it was answered
+    # and when it ended (filled in when the phone system says so, perhaps later).
+    call_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    call_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     category: Mapped[Category | None] = relationship()
     could_reason: Mapped[CouldReason | None] = relationship()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import update
 
 from ..audit import services as audit
-from ..core import lifecycle
+from ..core import lifecycle, phone
 from ..core.firstcontact import is_first_contact
 from ..core.routing import TicketFacts
 from ..core.statistics import WORKING_DAY_MINUTES
@@ -107,6 +107,7 @@ def create_ticket(
         citizen_name=contact.citizen_name or None,
         citizen_email=(contact.citizen_email or "").strip().lower() or None,
         citizen_phone=contact.citizen_phone or None,
+        citizen_phone_e164=phone.normalise(contact.citizen_phone),
         created_at=now,
         group_entered_at=now,
         last_activity_at=now,
