@@ -408,7 +408,16 @@ MATRIX: dict[tuple[str, str], Case] = {
             ("/api/v1/statistics", "GET"),
             ("/api/v1/articles", "GET"),
             ("/api/v1/articles/<int:article_id>", "GET"),
+            ("/api/v1/webhooks", "GET"),
+            ("/api/v1/webhooks", "POST"),
+            ("/api/v1/calls", "POST"),
         ]
+    },
+    **{
+        ("/api/v1/webhooks/<int:webhook_id>" + tail, method): Case(
+            "/api/v1/webhooks/1" + tail, every(401), {} if method == "POST" else None
+        )
+        for tail, method in [("", "GET"), ("", "DELETE"), ("/rotate", "POST")]
     },
     ("/api/v1/openapi.json", "GET"): Case("/api/v1/openapi.json", every(200)),
     ("/api/v1/docs", "GET"): Case("/api/v1/docs", every(200)),
@@ -587,7 +596,7 @@ def test_route_outcome(login_as, scenario, key, role):
     method = key[1]
     # Every real form carries at least its CSRF token, so never post an empty body.
     data = {"_": "1", **(case.data or {})}
-    response = client.post(url, data=data) if method == "POST" else client.get(url)
+    response = client.open(url, method=method, data=data if method == "POST" else None)
     if expected == "login":
         assert response.status_code == 302, response.status_code
         assert "/logga-in" in response.headers["Location"]

@@ -53,9 +53,9 @@ class Api(flask_smorest.Api):
 
 
 def blueprints() -> list:
-    from .views import reference, tickets, webhooks
+    from .views import calls, reference, tickets, webhooks
 
-    return [tickets.bp, reference.bp, webhooks.bp]
+    return [tickets.bp, reference.bp, webhooks.bp, calls.bp]
 
 
 def init_app(app: Flask) -> None:

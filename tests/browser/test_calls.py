@@ -6,19 +6,21 @@ load. Both pages pass axe, and the Content-Security-Policy refuses nothing."""
 
 from __future__ import annotations
 
+import json
 import time
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from kundtjanst.auth.models import User
-from kundtjanst.calls import services as calls
 from kundtjanst.calls.models import Call
 from kundtjanst.core.vocabulary import Channel
 from kundtjanst.extensions import db
 from kundtjanst.tickets import services as tickets
 
+from ..api_helpers import make_token
 from .helpers import check_accessibility, flash_text, log_in
 
 pytestmark = pytest.mark.browser
@@ -35,16 +37,26 @@ def earlier_question(org, subject: str, phone: str) -> str:
     return ticket.reference
 
 
-def answer_call(app, org, call_id: str, number: str) -> None:
-    """What the phone system will post to /api/v1/calls: ringing, then answered."""
+def answer_call(app, org, server: str, call_id: str, number: str) -> None:
+    """The phone system posts to /api/v1/calls, over HTTP: ringing, then answered."""
     with app.app_context():
-        calls.receive("ringing", call_id=call_id, number=number)
-        calls.receive("answered", call_id=call_id, agent_email=org.emails.agent)
-        db.session.commit()
+        token = make_token(("calls:write",), name=f"växeln-{call_id}")
+    for event in (
+        {"event": "ringing", "call_id": call_id, "number": number},
+        {"event": "answered", "call_id": call_id, "agent_email": org.emails.agent},
+    ):
+        request = urllib.request.Request(
+            f"{server}/api/v1/calls",
+            data=json.dumps(event).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
 
 
 def test_an_answered_call_shows_the_callers_history_by_itself(
-    app, new_page, org, axe_source, screenshot
+    app, new_page, org, axe_source, screenshot, live_server
 ):
     with app.app_context():
         reference = earlier_question(org, "Soptunnan har inte tömts", "+46701234567")
@@ -54,7 +66,7 @@ def test_an_answered_call_shows_the_callers_history_by_itself(
     page.get_by_label("Ärendemening").fill("Tunnan igen")
     expect(page.get_by_role("region", name="Samtal pågår")).to_have_count(0)
 
-    answer_call(app, org, "b-1", "0046 70 123 45 67")
+    answer_call(app, org, live_server, "b-1", "0046 70 123 45 67")
     started = time.monotonic()
     panel = page.get_by_role("region", name="Samtal pågår")
     expect(panel).to_contain_text(reference, timeout=2000)
@@ -79,10 +91,12 @@ def test_an_answered_call_shows_the_callers_history_by_itself(
         assert call.ticket.citizen_phone_e164 == "+46701234567"
 
 
-def test_without_javascript_the_page_shows_the_call_on_load(app, new_page, org, axe_source):
+def test_without_javascript_the_page_shows_the_call_on_load(
+    app, new_page, org, axe_source, live_server
+):
     with app.app_context():
         reference = earlier_question(org, "Parkeringstillstånd", NUMBER)
-    answer_call(app, org, "b-2", "+46 70 123 45 67")
+    answer_call(app, org, live_server, "b-2", "+46 70 123 45 67")
     page = new_page(javascript=False)
     log_in(page, org.emails.agent)
     page.goto("/ny-kontakt")
@@ -98,8 +112,8 @@ def test_without_javascript_the_page_shows_the_call_on_load(app, new_page, org, 
     check_accessibility(checked, axe_source, "Ny kontakt loaded with a call in progress")
 
 
-def test_the_caller_log_passes_axe(app, new_page, org, axe_source):
-    answer_call(app, org, "b-3", "anonymous")
+def test_the_caller_log_passes_axe(app, new_page, org, axe_source, live_server):
+    answer_call(app, org, live_server, "b-3", "anonymous")
     page = new_page()
     log_in(page, org.emails.agent)
     page.get_by_role("link", name="Samtal").click()
