@@ -11,7 +11,7 @@ body as a whole).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Response, json, request
 from flask_babel import gettext as _
@@ -116,6 +116,19 @@ def from_http_exception(error: HTTPException) -> Response:
         error.description if getattr(error, "show_detail", False) else None
     )
     return problem(code, detail, errors=data.get("errors"), headers=headers)
+
+
+def invalid(*fields: tuple[str, str]) -> NoReturn:
+    """Refuse the request (422) naming each wrong field and what is wrong with it: for
+    what only the application can know (a subject area that does not exist), beyond
+    what the schemas check."""
+    from webargs.flaskparser import abort as abort_with
+
+    abort_with(
+        422,
+        message=_("The request has invalid fields; see errors."),
+        errors=[{"field": field, "message": str(message)} for field, message in fields],
+    )
 
 
 def is_api_request() -> bool:

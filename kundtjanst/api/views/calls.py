@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_babel import gettext as _
-from webargs.flaskparser import abort as abort_with
 
 from ...calls import services
 from ...calls.errors import CallError
@@ -12,6 +10,7 @@ from ...extensions import db
 from .. import present
 from ..auth import require
 from ..blueprints import blueprint
+from ..problems import invalid
 from ..schemas.calls import CallEventSchema, CallSchema
 
 bp = blueprint("api-calls", "Call events from the phone system.")
@@ -43,16 +42,7 @@ class Calls(MethodView):
             )
         except CallError as error:
             db.session.rollback()
-            abort_with(
-                422,
-                message=_("The request has invalid fields; see errors."),
-                errors=[
-                    {
-                        "field": _FIELDS.get(error.field or "", error.field or "json"),
-                        "message": str(error.message),
-                    }
-                ],
-            )
+            invalid((_FIELDS.get(error.field or "", error.field or "json"), error.message))
         body = {
             "call_id": call.call_id,
             "state": call.state.value,

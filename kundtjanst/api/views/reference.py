@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 from flask import abort
 from flask.views import MethodView
-from flask_babel import gettext as _
 from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from webargs.flaskparser import abort as abort_with
 
 from ...extensions import db
 from ...forms import MAX_ID
@@ -23,6 +21,7 @@ from ...stats.scope import select_from_request
 from ...web import public_url
 from ..auth import current_token, require
 from ..blueprints import blueprint
+from ..problems import invalid
 from ..schemas.reference import (
     ArticleListArgsSchema,
     ArticleSchema,
@@ -93,11 +92,7 @@ class Statistics(MethodView):
         token = require("stats:read")
         selection = select_from_request(token.user or _Everyone())
         if selection.errors:
-            abort_with(
-                422,
-                message=_("The request has invalid fields; see errors."),
-                errors=[{"field": "query", "message": e} for e in selection.errors],
-            )
+            invalid(*(("query", e) for e in selection.errors))
         return document(selection)
 
 

@@ -16,6 +16,7 @@ from ...tickets.citizen import citizen_message
 from ...tickets.errors import TicketError
 from .. import present
 from ..auth import require
+from ..problems import invalid
 from ..schemas.tickets import (
     EscalateSchema,
     EventSchema,
@@ -75,11 +76,7 @@ class Escalate(MethodView):
             )
         )
         if group is None:
-            abort_with(
-                422,
-                message=_("The request has invalid fields; see errors."),
-                errors=[{"field": "group", "message": _("No such active answer group.")}],
-            )
+            invalid(("group", _("No such active answer group.")))
         try:
             ticket_services.escalate(ticket, token.user, group, note=data.get("note"))
         except TicketError as error:

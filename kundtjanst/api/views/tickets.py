@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from marshmallow import RAISE
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from webargs.flaskparser import abort as abort_with
 
 from ...core.timeutil import utcnow
 from ...extensions import db
@@ -22,6 +21,7 @@ from .. import idempotency, present, queries
 from ..auth import require
 from ..blueprints import blueprint
 from ..paging import Cursor
+from ..problems import invalid
 from ..schemas.tickets import (
     CreatedTicketSchema,
     IdempotencyHeaderSchema,
@@ -62,11 +62,7 @@ class Tickets(MethodView):
         if args.get("cursor"):
             cursor = Cursor.decode(args["cursor"])
             if cursor is None:
-                abort_with(
-                    422,
-                    message=_("The cursor is not valid."),
-                    errors=[{"field": "cursor", "message": _("The cursor is not valid.")}],
-                )
+                invalid(("cursor", _("The cursor is not valid.")))
         size = args.get("limit") or current_app.config["API_PAGE_SIZE"]
         sync_from = utcnow() - SYNC_MARGIN
         filters = {k: args.get(k) for k in _FILTERS}
@@ -115,11 +111,7 @@ class Tickets(MethodView):
 
 def _replay(earlier, fingerprint: str):
     if earlier.request_hash != fingerprint:
-        abort_with(
-            422,
-            message=_("This Idempotency-Key was used with a different request."),
-            errors=[{"field": "Idempotency-Key", "message": _("Already used with another body.")}],
-        )
+        invalid(("Idempotency-Key", _("This Idempotency-Key was used with a different request.")))
     headers = {"Location": earlier.response.get("url", ""), "Idempotent-Replayed": "true"}
     return present.answer(earlier.response, earlier.status or 201, headers)
 
@@ -131,11 +123,7 @@ def _create(token, data: dict) -> dict:
             select(Category).where(Category.id == data["category"], Category.active)
         )
         if category is None:
-            abort_with(
-                422,
-                message=_("The request has invalid fields; see errors."),
-                errors=[{"field": "category", "message": _("No such active subject area.")}],
-            )
+            invalid(("category", _("No such active subject area.")))
     citizen = data.get("citizen") or {}
     contact = ticket_services.Contact(
         channel=data["channel"],

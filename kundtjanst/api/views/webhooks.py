@@ -7,7 +7,6 @@ from flask import abort
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
-from webargs.flaskparser import abort as abort_with
 
 from ...extensions import db
 from ...forms import MAX_ID
@@ -19,6 +18,7 @@ from ...webhooks.queries import subscriptions
 from .. import present
 from ..auth import require
 from ..blueprints import blueprint
+from ..problems import invalid
 from ..queries import confidential_group_ids
 from ..schemas.webhooks import (
     NoBodySchema,
@@ -53,12 +53,7 @@ def _body(sub: WebhookSubscription, slugs: dict[int, str]) -> dict:
 
 def _refused(error: WebhookError):
     db.session.rollback()
-    field = error.field or "json"
-    abort_with(
-        422,
-        message=_("The request has invalid fields; see errors."),
-        errors=[{"field": field, "message": str(error)}],
-    )
+    invalid((error.field or "json", str(error)))
 
 
 def _found(webhook_id: int) -> WebhookSubscription:
