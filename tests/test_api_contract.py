@@ -49,6 +49,7 @@ def token(app, org) -> str:
                 "stats:read",
                 "kb:read",
                 "webhooks:manage",
+                "calls:write",
             ),
             user_id=org.users.agent,
         )

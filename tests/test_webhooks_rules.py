@@ -81,7 +81,7 @@ def test_bad_input_is_refused_with_its_field(app, org, loopback):
         (dict(url="http://127.0.0.1/", events=["ticket.created"], scopes=["admin"]), "scopes"),
         (
             dict(
-                url="http://127.0.0.1/", events=["ticket.created"], scopes=["confidential:bygglov"]
+                url="http://127.0.0.1/", events=["ticket.created"], scopes=["confidential:nosuch"]
             ),
             "scopes",
         ),

@@ -93,15 +93,12 @@ def _groups(group_ids: Iterable[int] | None) -> list[int] | None:
 
 def _scopes(scopes: Iterable[str] | None) -> list[str]:
     chosen = list(dict.fromkeys(scopes or ()))
-    slugs = {
-        f"{SCOPE_PREFIX}{slug}"
-        for slug in db.session.scalars(select(Group.slug).where(Group.confidential.is_(True)))
-    }
+    # Any group may hold secrets: a confidential group's (kept after its flag was
+    # unticked), or a confidential subject area's usual group (`tickets.secrecy`).
+    slugs = {f"{SCOPE_PREFIX}{slug}" for slug in db.session.scalars(select(Group.slug))}
     for scope in chosen:
         if not isinstance(scope, str) or scope not in slugs:
-            raise WebhookError(
-                _l("A scope is confidential:<slug> of a confidential group."), field="scopes"
-            )
+            raise WebhookError(_l("A scope is confidential:<slug> of a group."), field="scopes")
     return sorted(chosen)
 
 
