@@ -83,6 +83,7 @@ def test_a_call_answered_shows_on_the_agents_new_contact(app, client, org, token
         ({"event": "ringing", "call_id": "x" * 101}, "call_id"),
         ({"event": "ringing", "call_id": "x", "number": "070\r\n123"}, "number"),
         ({"event": "ringing", "call_id": "x", "at": "igår"}, "at"),
+        ({"event": "ringing", "call_id": "x", "at": "0001-01-01T00:00:00+01:00"}, "at"),
         ({"event": "ringing", "call_id": "x", "caller": "Eva"}, "caller"),
         ({"event": "ringing"}, "call_id"),
     ],

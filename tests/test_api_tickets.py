@@ -293,6 +293,8 @@ def test_unknown_addresses_are_problems(app, client, token, path):
         "updated_since=yesterday",
         "total=maybe",
         "unknown=1",
+        "updated_since=0001-01-01T00:00:00%2B01:00",
+        "updated_since=9999-12-31T23:59:59-14:00",
     ],
 )
 def test_list_refuses_bad_parameters(app, client, token, query):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from marshmallow import fields, validate
 
-from .common import Strict, line
+from .common import Instant, Strict, line
 
 
 class CallEventSchema(Strict):
@@ -25,9 +23,7 @@ class CallEventSchema(Strict):
         },
     )
     agent_email = line(254, allow_none=True, metadata={"description": "Required when answered."})
-    at = fields.AwareDateTime(
-        format="iso",
-        default_timezone=UTC,
+    at = Instant(
         allow_none=True,
         metadata={"description": "When it happened (default: when it arrived)."},
     )

@@ -3,6 +3,8 @@ subject areas."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -46,6 +48,21 @@ def text(maximum: int, *, required: bool = False, **kwargs) -> fields.String:
     if required:
         checks.append(_not_blank)
     return fields.String(required=required, validate=checks, **kwargs)
+
+
+class Instant(fields.AwareDateTime):
+    """A moment in ISO 8601, in UTC once read (without an offset: UTC). One that has no
+    UTC equivalent (year 1 at +01:00) is refused, not a 500 deep in the database layer."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", default_timezone=UTC, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError) as error:
+            raise ma.ValidationError("Out of range.") from error
 
 
 class FieldErrorSchema(Strict):

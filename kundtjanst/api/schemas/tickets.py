@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -12,6 +10,7 @@ from ...forms import MAX_ID
 from .common import (
     CategoryRefSchema,
     GroupRefSchema,
+    Instant,
     Strict,
     UserRefSchema,
     line,
@@ -30,8 +29,8 @@ def _id(**kwargs) -> fields.Integer:
     return fields.Integer(strict=True, validate=validate.Range(1, MAX_ID), **kwargs)
 
 
-def _when(**kwargs) -> fields.AwareDateTime:
-    return fields.AwareDateTime(format="iso", default_timezone=UTC, **kwargs)
+def _when(**kwargs) -> Instant:
+    return Instant(**kwargs)
 
 
 class TicketListArgsSchema(Strict):
