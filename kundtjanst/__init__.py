@@ -111,10 +111,12 @@ def register_blueprints(app: Flask) -> None:
     from .kb.public_views import bp as faq_bp
     from .kb.views import bp as kb_bp
     from .main import bp as main_bp
+    from .ops.views import bp as ops_bp
     from .stats.views import bp as stats_bp
     from .tickets.views import bp as tickets_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(calls_bp)

@@ -1,0 +1,1 @@
+"""Operators' endpoints: is the process alive (/healthz), may it take traffic (/readyz)."""

@@ -1,0 +1,78 @@
+"""/healthz and /readyz: what a load balancer asks, and what each answer means."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from kundtjanst.core.timeutil import utcnow
+from kundtjanst.extensions import db
+from kundtjanst.jobs import lease
+
+from .conftest import make_app
+
+
+def _checks(answer) -> dict:
+    return {name: c["ok"] for name, c in answer.json["checks"].items()}
+
+
+def test_healthz_answers_without_the_database(client):
+    answer = client.get("/healthz")
+    assert answer.status_code == 200 and answer.json == {"status": "ok"}
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_ready_once_a_scheduler_holds_the_lease(app, client):
+    waiting = client.get("/readyz")
+    assert waiting.status_code == 503
+    assert _checks(waiting) == {"database": True, "migrations": True, "scheduler": False}
+    with app.app_context():
+        lease.acquire("host:1:abc", 60)
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.json
+    assert ready.json["status"] == "ready"
+    assert "host" not in str(ready.json)  # nothing about the machines behind it
+
+
+def test_a_lease_long_expired_is_not_ready(app, client):
+    with app.app_context():
+        lease.acquire("host:1:abc", 60, now=utcnow() - timedelta(minutes=10))
+    answer = client.get("/readyz")
+    assert answer.status_code == 503 and _checks(answer)["scheduler"] is False
+
+
+def test_a_schema_behind_the_code_is_not_ready(app, client):
+    with app.app_context():
+        lease.acquire("host:1:abc", 60)
+        (head,) = db.session.scalars(text("SELECT version_num FROM alembic_version")).all()
+        db.session.execute(text("UPDATE alembic_version SET version_num = '4b8d0f2c6e31'"))
+        db.session.commit()
+    try:
+        answer = client.get("/readyz")
+        assert answer.status_code == 503
+        assert _checks(answer)["migrations"] is False
+        assert "4b8d0f2c6e31" in answer.json["checks"]["migrations"]["detail"]
+    finally:
+        with app.app_context():
+            db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+            db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/readyz", "/healthz"])
+def test_a_database_that_is_gone_is_a_503_not_a_500(path):
+    gone = make_app("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    try:
+        answer = gone.test_client().get(path)
+        if path == "/healthz":
+            assert answer.status_code == 200
+        else:
+            assert answer.status_code == 503
+            assert answer.json["checks"] == {
+                "database": {"ok": False, "detail": answer.json["checks"]["database"]["detail"]}
+            }
+            assert answer.json["checks"]["database"]["detail"].startswith("unreachable")
+    finally:
+        with gone.app_context():
+            db.engine.dispose()
