@@ -133,7 +133,7 @@ def register_blueprints(app: Flask) -> None:
 def register_security(app: Flask) -> None:
     """Security headers, the reverse-proxy settings, login throttling, and the status
     tokens masked in the logs."""
-    from . import logmask, security
+    from . import logmask, requestlog, security
     from .auth import throttle
     from .intake import throttle as public_limits
 
@@ -141,6 +141,7 @@ def register_security(app: Flask) -> None:
     throttle.init_app(app)
     public_limits.init_app(app)
     logmask.install(app)
+    requestlog.install(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,6 +38,8 @@ class Defaults:
     # A form's token lasts 24 hours: WCAG 2.1 (2.2.1 Timing Adjustable) accepts a time
     # limit without a warning only when it is longer than 20 hours.
     WTF_CSRF_TIME_LIMIT = 24 * 3600
+    # Log lines: "text", or "json" (one object a line, with the request id); requestlog.py.
+    LOG_FORMAT = "text"
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")

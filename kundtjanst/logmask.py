@@ -16,6 +16,7 @@ masking function. `MaskStatusTokens` applies it to every record of a logger:
 from __future__ import annotations
 
 import logging
+import os
 import re
 
 from flask import Flask
@@ -60,3 +61,8 @@ class GunicornLogger(glogging.Logger):
         super().setup(cfg)
         self.access_log.addFilter(MASK)
         self.error_log.addFilter(MASK)
+        if os.environ.get("KUNDTJANST_LOG_FORMAT") == "json":
+            from .requestlog import use_json
+
+            for handler in (*self.access_log.handlers, *self.error_log.handlers):
+                use_json(handler)
