@@ -8,9 +8,12 @@ page takes files (`LARGER_BODIES`).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from contextlib import suppress
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -31,6 +34,13 @@ def _messages() -> dict[int, tuple[str, str]]:
         ),
         429: (_("Too many attempts"), _("Too many attempts. Please wait a while and try again.")),
         500: (_("Something went wrong"), _("An error occurred on our side. Please try again.")),
+        503: (
+            _("Temporarily unavailable"),
+            _(
+                "The service cannot be reached just now. Nothing you sent was saved; "
+                "please try again in a minute."
+            ),
+        ),
     }
 
 
@@ -138,6 +148,19 @@ def register(app: Flask) -> None:
         was saved. The ticket pages answer this themselves, with what changed."""
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(OperationalError)
+    def database_gone(error: OperationalError):
+        """The database cannot be reached (restarting, failing over) or is busy: a 503
+        with a clear page, and a retry time, never a 500 with a trace. Nothing of the
+        request was committed. The pool pings connections before use, so the next
+        request after the database is back gets a fresh one."""
+        current_app.logger.warning("Database unavailable: %s", type(error.orig or error).__name__)
+        with suppress(Exception):  # the connection is gone: nothing to roll back on it
+            db.session.rollback()
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

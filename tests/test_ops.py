@@ -76,3 +76,34 @@ def test_a_database_that_is_gone_is_a_503_not_a_500(path):
     finally:
         with gone.app_context():
             db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "method, path, mimetype",
+    [
+        ("GET", "/fraga", "text/html"),
+        ("GET", "/fragor-och-svar", "text/html"),
+        ("POST", "/logga-in", "text/html"),
+        ("GET", "/api/v1/groups", "application/problem+json"),
+    ],
+)
+def test_pages_answer_503_while_the_database_is_gone(method, path, mimetype):
+    """Not a 500 with a trace: a clear page (or problem), and when to try again."""
+    from kundtjanst.core.apitokens import new_token
+
+    gone = make_app("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    try:
+        headers = {"Authorization": f"Bearer {new_token()}"}
+        answer = gone.test_client().open(
+            path, method=method, headers=headers, data={"email": "a@b.se", "password": "x"}
+        )
+        assert answer.status_code == 503, answer.get_data(as_text=True)[:300]
+        assert answer.mimetype == mimetype
+        assert answer.headers["Retry-After"] == "30"
+        if mimetype == "text/html":
+            assert "Inget av det du skickade sparades" in answer.get_data(as_text=True)
+        else:
+            assert answer.json["status"] == 503
+    finally:
+        with gone.app_context():
+            db.engine.dispose()
