@@ -15,4 +15,6 @@ logger_class = "kundtjanst.logmask.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
 # The access log line ends with the request's id (X-Request-Id, kundtjanst/requestlog.py).
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
