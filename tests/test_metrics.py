@@ -40,6 +40,7 @@ def test_the_text_format_parses_and_is_not_cached(client):
     answer = client.get("/metrics")
     found = samples(answer)
     assert answer.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in answer.headers  # no session for a scraper
     assert value(found, "kundtjanst_database_up") == 1
     assert value(found, "kundtjanst_scheduler_lease_held") == 0
 
