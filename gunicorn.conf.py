@@ -18,3 +18,24 @@ errorlog = "-"
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
 )
+
+# Prometheus metrics (/metrics, kundtjanst/ops/metrics.py): with several workers, set
+# PROMETHEUS_MULTIPROC_DIR to a directory for this server alone, so that every
+# worker's request figures are added up whichever worker is scraped. Its files from a
+# previous run are removed at start; a dead worker's live figures when it exits.
+METRICS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def on_starting(server):
+    if METRICS_DIR:
+        os.makedirs(METRICS_DIR, exist_ok=True)
+        for name in os.listdir(METRICS_DIR):
+            if name.endswith(".db"):
+                os.remove(os.path.join(METRICS_DIR, name))
+
+
+def child_exit(server, worker):
+    if METRICS_DIR:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

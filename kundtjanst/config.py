@@ -152,6 +152,12 @@ class Defaults:
     WEBHOOK_RETRY_HOURS = 24
     WEBHOOK_TIMEOUT = 10
     WEBHOOK_ALLOW_NETWORKS = ""
+    # Prometheus metrics at /metrics (kundtjanst/ops/metrics.py): answered to clients in
+    # METRICS_ALLOW_NETWORKS (comma-separated CIDRs; behind a reverse proxy the client's
+    # address counts only with PROXY_FIX_X_FOR set) or with "Authorization: Bearer
+    # <METRICS_TOKEN>" (empty: no token access); a 404 to anyone else.
+    METRICS_ALLOW_NETWORKS = "127.0.0.0/8,::1/128"
+    METRICS_TOKEN = ""
     # The dashboard caches what it reads from the daily rows per process until they
     # change; False (KUNDTJANST_STATS_CACHE=0) reads them on every request.
     STATS_CACHE = True
@@ -261,10 +267,11 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
 
     from .core.netguard import parse_networks
 
-    try:
-        parse_networks(app.config["WEBHOOK_ALLOW_NETWORKS"])
-    except ValueError as error:
-        raise RuntimeError(f"WEBHOOK_ALLOW_NETWORKS: {error}") from None
+    for key in ("WEBHOOK_ALLOW_NETWORKS", "METRICS_ALLOW_NETWORKS"):
+        try:
+            parse_networks(app.config[key])
+        except ValueError as error:
+            raise RuntimeError(f"{key}: {error}") from None
 
     secure = secure_cookies(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure

@@ -422,6 +422,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     # Operators: no login; not ready here (no scheduler holds the lease in the tests).
     ("/healthz", "GET"): Case("/healthz", every(200)),
     ("/readyz", "GET"): Case("/readyz", every(503)),
+    # The test client comes from 127.0.0.1, in the default METRICS_ALLOW_NETWORKS.
+    ("/metrics", "GET"): Case("/metrics", every(200)),
     ("/api/v1/openapi.json", "GET"): Case("/api/v1/openapi.json", every(200)),
     ("/api/v1/docs", "GET"): Case("/api/v1/docs", every(200)),
     ("/api", "GET"): Case("/api", every(302)),

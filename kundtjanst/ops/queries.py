@@ -1,6 +1,6 @@
 """What /readyz checks: the database answers, its schema is at the migrations' head,
 and a scheduler has held the job lease recently. Each check reads only; a failure is
-a reason, never an exception."""
+a reason, never an exception. Also the figures /metrics reads at scrape time."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ from functools import cache
 
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..jobs.lease import current
+from ..jobs.models import JobRun, SchedulerLease
+from ..mail.models import PENDING as MAIL_PENDING
+from ..mail.models import OutgoingMail
+from ..webhooks.models import PENDING as WEBHOOK_PENDING
+from ..webhooks.models import WebhookDelivery
 
 # The lease is renewed well within its time; expired longer ago than this, no
 # scheduler is running (the jobs, mail and webhooks wait).
@@ -76,3 +81,44 @@ def readiness(now: datetime) -> dict[str, Check]:
         found["migrations"] = migrations()
         found["scheduler"] = scheduler(now)
     return found
+
+
+# --- what /metrics reads at scrape time ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest: datetime | None  # the oldest pending row's creation time
+
+
+@dataclass(frozen=True)
+class Figures:
+    outbox: Backlog
+    webhooks: Backlog
+    job_runs: dict[tuple[str, str], int]  # (job, outcome) -> runs kept
+    last_runs: dict[str, datetime]  # job -> when its last run started
+    lease: SchedulerLease | None
+
+
+def _backlog(model, pending: str) -> Backlog:
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(model.created_at)).where(model.status == pending)
+    ).one()
+    return Backlog(count, oldest)
+
+
+def figures() -> Figures:
+    """The operators' figures from the database; SQLAlchemyError when it does not answer
+    (the caller leaves them out)."""
+    runs = db.session.execute(
+        select(JobRun.job, JobRun.outcome, func.count()).group_by(JobRun.job, JobRun.outcome)
+    )
+    last = db.session.execute(select(JobRun.job, func.max(JobRun.started_at)).group_by(JobRun.job))
+    return Figures(
+        outbox=_backlog(OutgoingMail, MAIL_PENDING),
+        webhooks=_backlog(WebhookDelivery, WEBHOOK_PENDING),
+        job_runs={(job, outcome): n for job, outcome, n in runs},
+        last_runs={job: started for job, started in last if started is not None},
+        lease=current(),
+    )
