@@ -16,7 +16,7 @@ def ticket_url(reference: str) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/api/v1/tickets/{reference}"
 
 
-def _group(group) -> dict | None:
+def group(group) -> dict | None:
     return {"id": group.id, "slug": group.slug, "name": group.name} if group else None
 
 
@@ -53,7 +53,7 @@ def ticket(t: Ticket) -> dict[str, Any]:
         "subject": t.subject,
         "description": t.description or "",
         "category": {"id": t.category.id, "name": t.category.name} if t.category else None,
-        "group": _group(t.group),
+        "group": group(t.group),
         "claimed_by": _user(t.claimed_by),
         "citizen": {"name": t.citizen_name, "email": t.citizen_email, "phone": t.citizen_phone},
         "confidential": t.confidential,
@@ -77,5 +77,5 @@ def event(e: Event) -> dict[str, Any]:
         "public": e.public,
         "body": e.body,
         "actor": _user(e.actor),
-        "group": _group(e.group),
+        "group": group(e.group),
     }

@@ -60,7 +60,8 @@ def blueprints() -> list:
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": DESCRIPTION}})
-    api = Api(app)
+    # Every operation needs a token: said once, for the whole document.
+    api = Api(app, spec_kwargs={"security": [{"bearer": []}]})
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "An API token (evin_…)."}
     )

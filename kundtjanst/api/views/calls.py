@@ -22,7 +22,6 @@ class Calls(MethodView):
     @bp.arguments(CallEventSchema)
     @bp.response(200, CallSchema)
     @bp.doc(
-        security=[{"bearer": []}],
         description="Scope calls:write. One event of a call: ringing, answered (with the "
         "agent's e-mail: their Ny kontakt shows the caller and the caller's tickets at "
         "once), ended. The same event twice changes nothing; events may come out of order. "

@@ -19,6 +19,7 @@ from ...org.models import Category, Group
 from ...stats.document import document
 from ...stats.scope import select_from_request
 from ...web import public_url
+from .. import present
 from ..auth import current_token, require
 from ..blueprints import blueprint
 from ..problems import invalid
@@ -32,17 +33,12 @@ from ..schemas.reference import (
 )
 
 bp = blueprint("api-reference", "Subject areas, groups, statistics and public articles.")
-_SECURITY = [{"bearer": []}]
-
-
-def _group(g: Group | None) -> dict | None:
-    return {"id": g.id, "slug": g.slug, "name": g.name} if g else None
 
 
 @bp.route("/categories")
 class Categories(MethodView):
     @bp.response(200, CategorySchema(many=True))
-    @bp.doc(security=_SECURITY, description="Any valid token. Every subject area.")
+    @bp.doc(description="Any valid token. Every subject area.")
     def get(self):
         current_token()
         rows = db.session.scalars(
@@ -55,7 +51,7 @@ class Categories(MethodView):
                 "description": c.description,
                 "active": c.active,
                 "confidential": c.confidential,
-                "default_group": _group(c.default_group),
+                "default_group": present.group(c.default_group),
             }
             for c in rows
         ]
@@ -64,7 +60,7 @@ class Categories(MethodView):
 @bp.route("/groups")
 class Groups(MethodView):
     @bp.response(200, GroupSchema(many=True))
-    @bp.doc(security=_SECURITY, description="Any valid token. Kundtjänst and every answer group.")
+    @bp.doc(description="Any valid token. Kundtjänst and every answer group.")
     def get(self):
         current_token()
         return list(db.session.scalars(select(Group).order_by(Group.name)))
@@ -83,7 +79,6 @@ class Statistics(MethodView):
     @bp.arguments(StatisticsArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, StatisticsSchema)
     @bp.doc(
-        security=_SECURITY,
         description="Scope stats:read. The figures of "
         "/statistik.json, under the same names and definitions. A user's token sees "
         "what the user sees on the dashboard; an integration's, every group.",
@@ -118,7 +113,6 @@ class Articles(MethodView):
     @bp.arguments(ArticleListArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, ArticleSchema(many=True))
     @bp.doc(
-        security=_SECURITY,
         description="Scope kb:read. The published public articles "
         "(those on /fragor-och-svar), optionally of one subject area.",
     )
@@ -131,7 +125,7 @@ class Articles(MethodView):
 @bp.route("/articles/<int:article_id>")
 class ArticleResource(MethodView):
     @bp.response(200, ArticleSchema)
-    @bp.doc(security=_SECURITY, description="Scope kb:read. One public article.")
+    @bp.doc(description="Scope kb:read. One public article.")
     def get(self, article_id):
         require("kb:read")
         if article_id > MAX_ID:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask.views import MethodView
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,12 +29,18 @@ from ..schemas.tickets import (
 from .acting import act
 from .tickets import bp
 
-_SECURITY = [{"bearer": []}]
 
-
-def _refused(error: TicketError):
-    db.session.rollback()
-    abort_with(409, message=str(error))
+def _changed(ticket, change: Callable[[], object]):
+    """Apply ``change`` (a ticket service), then answer with the ticket as it is now; a
+    change the ticket's state does not allow is a 409 and nothing is saved."""
+    try:
+        change()
+    except TicketError as error:
+        db.session.rollback()
+        abort_with(409, message=str(error))
+    body = present.ticket(ticket)
+    db.session.commit()
+    return present.answer(body)
 
 
 @bp.route("/tickets/<reference>/messages")
@@ -40,7 +48,6 @@ class Messages(MethodView):
     @bp.arguments(MessageCreateSchema)
     @bp.response(201, EventSchema)
     @bp.doc(
-        security=_SECURITY,
         description="Scope tickets:write. kind citizen: a message "
         "from the citizen (it brings a waiting or closed ticket back into play); kind "
         "note: an internal note, never shown to the citizen.",
@@ -63,7 +70,6 @@ class Escalate(MethodView):
     @bp.arguments(EscalateSchema)
     @bp.response(200, TicketSchema)
     @bp.doc(
-        security=_SECURITY,
         description="Scope tickets:write. Hands a kundtjänst "
         "ticket to an answer group (by its slug), with a note for its members.",
     )
@@ -77,13 +83,10 @@ class Escalate(MethodView):
         )
         if group is None:
             invalid(("group", _("No such active answer group.")))
-        try:
-            ticket_services.escalate(ticket, token.user, group, note=data.get("note"))
-        except TicketError as error:
-            _refused(error)
-        body = present.ticket(ticket)
-        db.session.commit()
-        return present.answer(body)
+        return _changed(
+            ticket,
+            lambda: ticket_services.escalate(ticket, token.user, group, note=data.get("note")),
+        )
 
 
 @bp.route("/tickets/<reference>/resolve")
@@ -91,15 +94,15 @@ class Resolve(MethodView):
     @bp.arguments(ResolveSchema)
     @bp.response(200, TicketSchema)
     @bp.doc(
-        security=_SECURITY,
         description="Scope tickets:write. Closes the ticket with "
         "its outcome; a reply is sent to the citizen as the closing answer.",
     )
     def post(self, data, reference):
         token = require("tickets:write")
         ticket = act(token, reference, Action.RESOLVE)
-        try:
-            ticket_services.resolve(
+        return _changed(
+            ticket,
+            lambda: ticket_services.resolve(
                 ticket,
                 token.user,
                 data["outcome"],
@@ -107,9 +110,5 @@ class Resolve(MethodView):
                 note=data.get("note") or None,
                 diarienummer=(data.get("diarienummer") or "").strip() or None,
                 referred_to=(data.get("referred_to") or "").strip() or None,
-            )
-        except TicketError as error:
-            _refused(error)
-        body = present.ticket(ticket)
-        db.session.commit()
-        return present.answer(body)
+            ),
+        )

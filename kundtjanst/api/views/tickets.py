@@ -51,7 +51,6 @@ class Tickets(MethodView):
     @bp.arguments(TicketListArgsSchema, location="query", unknown=RAISE)
     @bp.response(200, TicketPageSchema)
     @bp.doc(
-        security=[{"bearer": []}],
         description="Scope tickets:read. Ordered by id; "
         "a ticket changed while you page keeps its place, so none comes twice or is "
         "skipped. The next page is in `next` and in the Link header.",
@@ -81,7 +80,6 @@ class Tickets(MethodView):
     @bp.arguments(TicketCreateSchema)
     @bp.response(201, CreatedTicketSchema, headers={"Location": {"schema": {"type": "string"}}})
     @bp.doc(
-        security=[{"bearer": []}],
         description="Scope tickets:write. For an e-service or "
         "a chat platform. With an Idempotency-Key, a retry never makes a second ticket. "
         "A citizen with an e-mail address gets a receipt with the status link.",
@@ -147,7 +145,6 @@ def _create(token, data: dict) -> dict:
 class TicketResource(MethodView):
     @bp.response(200, TicketDetailSchema)
     @bp.doc(
-        security=[{"bearer": []}],
         description="Scope tickets:read; the internal "
         "timeline needs tickets:internal too. 404 for a ticket the token may not read.",
     )
