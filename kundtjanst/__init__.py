@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request, session
 
-from . import config
+from . import config, i18n
 from .extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    i18n.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -72,13 +73,16 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
+        from sqlalchemy.orm import joinedload
+
         from .auth.models import User
         from .forms import MAX_ID
 
         user_id, _, version = session_id.partition(":")
         if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
             return None
-        user = db.session.get(User, int(user_id))
+        # With the user's groups in the same query: nearly every page asks for them.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.groups)])
         # A deactivated user's sessions end at once; so do all sessions from before
         # a logout or a new password (the version in the cookie is then out of date).
         if user is None or not user.active or str(user.session_version) != version:

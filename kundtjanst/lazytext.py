@@ -9,8 +9,10 @@ fails when a module imports ``lazy_gettext`` from Flask-Babel directly."""
 
 from __future__ import annotations
 
-from flask_babel import LazyString, gettext
+from flask_babel import LazyString
 from markupsafe import escape
+
+from .i18n import gettext
 
 
 class LazyText(LazyString):

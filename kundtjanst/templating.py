@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -22,7 +22,23 @@ def localtime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     """A UTC instant shown in Stockholm time."""
     if value is None:
         return ""
+    numeric = _NUMERIC_PATTERNS.get(fmt)
+    if numeric is not None:
+        # Digits and dashes only, the same in every locale: what Babel gives for these
+        # patterns, without parsing the pattern again for every row of a list.
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return local(value).strftime(numeric)
     return format_datetime(value, fmt)
+
+
+_NUMERIC_PATTERNS = {
+    "yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
+    "yyyy-MM-dd HH:mm:ss": "%Y-%m-%d %H:%M:%S",
+    "yyyy-MM-dd": "%Y-%m-%d",
+    "HH:mm": "%H:%M",
+    "HH:mm:ss": "%H:%M:%S",
+}
 
 
 def iso_local(value: datetime | None) -> str:

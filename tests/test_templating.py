@@ -1,14 +1,17 @@
-"""The number filters take shortcuts for speed; they must say exactly what Babel says."""
+"""The filters and the translations take shortcuts for speed; they must say exactly
+what Babel and Flask-Babel say."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta
 
+import flask_babel
 import pytest
-from flask import session
-from flask_babel import format_decimal, refresh
+from flask import render_template_string, session
+from flask_babel import format_datetime, format_decimal, refresh
 
-from kundtjanst.templating import number, percent
+from kundtjanst.templating import localtime, number, percent
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -26,3 +29,46 @@ def test_number_and_percent_agree_with_babel(app, lang):
             expected = format_decimal(value * 100, format="#,##0.0") + "\u00a0%"
             assert percent(value) == expected, value
         assert number(None) == percent(None) == "–"
+
+
+@pytest.mark.parametrize(
+    "pattern", ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd", "HH:mm"]
+)
+def test_localtime_agrees_with_babel(app, pattern):
+    """Every hour of two years (both daylight-saving changes twice), a naive value
+    taken as UTC, in both languages."""
+    start = datetime(2025, 1, 1, 0, 17, 41, tzinfo=UTC)
+    instants = [start + timedelta(minutes=59 * n) for n in range(2 * 366 * 24 * 60 // 59)]
+    instants += [datetime(2026, 3, 29, 0, 59, 59), datetime(2026, 10, 25, 1, 0, 0)]
+    for lang in ("sv", "en"):
+        with app.test_request_context():
+            session["lang"] = lang
+            refresh()
+            for value in instants:
+                assert localtime(value, pattern) == format_datetime(value, pattern), value
+            assert localtime(None) == ""
+
+
+def test_translations_looked_up_once_agree_with_flask_babel(app):
+    """The templates' and the lazy labels' quick catalogue says what Flask-Babel says,
+    in each language, and follows force_locale."""
+    from kundtjanst import labels
+
+    with app.test_request_context():
+        for lang in ("sv", "en"):
+            session["lang"] = lang
+            refresh()
+            for label in labels.STATUS.values():
+                assert str(label) == flask_babel.gettext(label._args[0])
+            one, many = "%(num)d active group", "%(num)d active groups"
+            page = render_template_string(
+                '{{ _("Inbox") }} {{ ngettext(one, many, 3) }}', one=one, many=many
+            )
+            expected = flask_babel.gettext("Inbox"), flask_babel.ngettext(one, many, 3)
+            assert page == " ".join(expected)
+        session["lang"] = "sv"
+        refresh()
+        assert str(labels.STATUS["open"]) == "Öppen"
+        with flask_babel.force_locale("en"):
+            assert str(labels.STATUS["open"]) == "Open"
+        assert str(labels.STATUS["open"]) == "Öppen"

@@ -183,6 +183,34 @@ def runs(days: Iterable[date]) -> list[tuple[date, date]]:
     return out
 
 
+Stretch = tuple[date, date]
+
+
+def whole_months(first: date, last: date) -> tuple[Stretch | None, list[Stretch]]:
+    """Split the days ``first`` to ``last`` into the calendar months wholly inside
+    them — (first day of the first such month, first day of the last), or None —
+    and the stretches of days before and after those months."""
+    start = first if first.day == 1 else next_month(first)
+    end = next_month(last)
+    if last + timedelta(days=1) != end:  # ``last`` is not a month's last day
+        end = last.replace(day=1)
+    if start >= end:
+        return None, [(first, last)]
+    months = (start, _previous_month(end))
+    edges = [(first, start - timedelta(days=1))] if first < start else []
+    if end <= last:
+        edges.append((end, last))
+    return months, edges
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _previous_month(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
 PRESETS = ("today", "week", "month", "last_month", "year", "last_12_months")
 
 

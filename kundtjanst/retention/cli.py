@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from ..clickutil import now_option
 from ..core.timeutil import local, utcnow
 from ..extensions import db
-from .services import anonymise_expired
+from .services import BATCH, anonymise_expired
 
 retention_cli = AppGroup("retention", help="Retention (gallring) of citizens' personal data.")
 
@@ -22,7 +22,9 @@ def run_command(dry_run: bool, now: datetime | None) -> None:
     """Anonymise citizens' personal data on tickets closed longer ago than their
     subject area's retention time, keeping every figure the statistics use."""
     try:
-        result = anonymise_expired(now or utcnow(), dry_run=dry_run)
+        result = anonymise_expired(
+            now or utcnow(), dry_run=dry_run, batch=BATCH, after_batch=db.session.commit
+        )
         if dry_run:
             db.session.rollback()
         else:

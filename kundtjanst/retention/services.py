@@ -28,6 +28,7 @@ with the counts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -47,6 +48,8 @@ from ..tickets.models import Event, Ticket
 
 MARKER = "[gallrad]"
 DEFAULT_MONTHS = 24
+# Tickets a transaction anonymises in the nightly job and the command.
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -110,10 +113,81 @@ def _marked(column):
     return case((column.is_(None), None), (column == "", ""), else_=MARKER)
 
 
+@dataclass
+class Found:
+    """What one subject area's run found, added up over its batches."""
+
+    tickets: int = 0
+    events: int = 0
+    files: int = 0
+
+
+def _anonymise_tickets(ticket_ids, now: datetime, dry_run: bool, found: Found, result) -> None:
+    """Anonymise (or count) the tickets ``ticket_ids`` (a select of ids, or a list),
+    with their texts, files, mails and calls."""
+    tickets = db.session.scalar(select(func.count(Ticket.id)).where(Ticket.id.in_(ticket_ids)))
+    if not tickets:
+        return
+    texts = Event.body.is_not(None), Event.ticket_id.in_(ticket_ids)
+    found.tickets += tickets
+    found.events += db.session.scalar(select(func.count(Event.id)).where(*texts))
+    if dry_run:
+        found.files += attachments.count_for_tickets(ticket_ids)
+    else:
+        found.files += attachments.delete_for_tickets(ticket_ids)
+    result.mails += _mail_of(
+        OutgoingMail.ticket_id.in_(ticket_ids), InboundMail.ticket_id.in_(ticket_ids), dry_run
+    )
+    result.calls += calls.anonymise_for_tickets(ticket_ids, now, dry_run=dry_run)
+    if dry_run:
+        return
+    # The one place the timeline is rewritten: deliberate, in bulk, logged.
+    db.session.execute(
+        update(Event).where(*texts).values(body=MARKER),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        update(Event)
+        .where(Event.kind == EventKind.RESOLVED, Event.ticket_id.in_(ticket_ids))
+        .values(data=_without_free_text(Event.data)),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        update(Ticket)
+        .where(Ticket.id.in_(ticket_ids))
+        .values(
+            citizen_name=None,
+            citizen_email=None,
+            citizen_phone=None,
+            citizen_phone_e164=None,
+            status_token_hash=None,
+            subject=MARKER,
+            description=_marked(Ticket.description),
+            could_note=_marked(Ticket.could_note),
+            referred_to=_marked(Ticket.referred_to),
+            diarienummer=_marked(Ticket.diarienummer),
+            anonymised_at=now,
+            version=Ticket.version + 1,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def anonymise_expired(
-    now: datetime, *, dry_run: bool = False, user_id: int | None = None
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    user_id: int | None = None,
+    batch: int | None = None,
+    after_batch: Callable[[], None] | None = None,
 ) -> RetentionResult:
-    """Anonymise (or, with ``dry_run``, count) the expired tickets; flushes, does not commit."""
+    """Anonymise (or, with ``dry_run``, count) the expired tickets; flushes, does not commit.
+
+    With ``batch``, the tickets go ``batch`` at a time, oldest id first, and
+    ``after_batch`` (the nightly job's and the command's commit) is called after each,
+    so no transaction holds the rows of more than one batch: on a large database
+    every ticket keeps answering while a run goes on.
+    """
     result = RetentionResult(dry_run=dry_run)
     rows = db.session.execute(
         select(Category.id, Category.name, Category.retention_months).order_by(Category.name)
@@ -121,53 +195,25 @@ def anonymise_expired(
     for category_id, name, months in [*rows, (None, None, DEFAULT_MONTHS)]:
         cutoff = months_before(now, months)
         expired = _expired(category_id, cutoff)
-        ticket_ids = select(Ticket.id).where(expired)
-        tickets = db.session.scalar(select(func.count()).select_from(ticket_ids.subquery()))
-        if not tickets:
-            continue
-        texts = Event.body.is_not(None), Event.ticket_id.in_(ticket_ids)
-        events = db.session.scalar(select(func.count(Event.id)).where(*texts))
-        if dry_run:
-            files = attachments.count_for_tickets(ticket_ids)
+        found = Found()
+        if dry_run or not batch:
+            _anonymise_tickets(select(Ticket.id).where(expired), now, dry_run, found, result)
         else:
-            files = attachments.delete_for_tickets(ticket_ids)
-        result.mails += _mail_of(
-            OutgoingMail.ticket_id.in_(ticket_ids), InboundMail.ticket_id.in_(ticket_ids), dry_run
-        )
-        result.calls += calls.anonymise_for_tickets(ticket_ids, now, dry_run=dry_run)
-        result.categories.append(CategoryCount(name, months, cutoff, tickets, events, files))
-        if dry_run:
-            continue
-        # The one place the timeline is rewritten: deliberate, in bulk, logged.
-        db.session.execute(
-            update(Event).where(*texts).values(body=MARKER),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(Event)
-            .where(Event.kind == EventKind.RESOLVED, Event.ticket_id.in_(ticket_ids))
-            .values(data=_without_free_text(Event.data)),
-            execution_options={"synchronize_session": False},
-        )
-        db.session.execute(
-            update(Ticket)
-            .where(expired)
-            .values(
-                citizen_name=None,
-                citizen_email=None,
-                citizen_phone=None,
-                citizen_phone_e164=None,
-                status_token_hash=None,
-                subject=MARKER,
-                description=_marked(Ticket.description),
-                could_note=_marked(Ticket.could_note),
-                referred_to=_marked(Ticket.referred_to),
-                diarienummer=_marked(Ticket.diarienummer),
-                anonymised_at=now,
-                version=Ticket.version + 1,
-            ),
-            execution_options={"synchronize_session": False},
-        )
+            last_id = 0
+            while ids := db.session.scalars(
+                select(Ticket.id)
+                .where(expired, Ticket.id > last_id)
+                .order_by(Ticket.id)
+                .limit(batch)
+            ).all():
+                _anonymise_tickets(ids, now, dry_run, found, result)
+                last_id = ids[-1]
+                if after_batch:
+                    after_batch()
+        if found.tickets:
+            result.categories.append(
+                CategoryCount(name, months, cutoff, found.tickets, found.events, found.files)
+            )
     cutoff = months_before(now, DEFAULT_MONTHS)
     result.mails += _mail_of(
         and_(OutgoingMail.ticket_id.is_(None), OutgoingMail.created_at < cutoff),

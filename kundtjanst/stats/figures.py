@@ -26,13 +26,22 @@ from ..core.statistics import (
     percentile,
     runs,
     shares,
+    whole_months,
 )
 from ..core.timeutil import local_today, utcnow
 from ..core.vocabulary import OPEN_STATUSES
 from ..extensions import db
 from ..tickets.models import Ticket
 from . import aggregate
-from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
+from .models import (
+    StatsDaily,
+    StatsDailyAnswerTime,
+    StatsDailyCouldReason,
+    StatsDay,
+    StatsMonthly,
+    StatsMonthlyAnswerTime,
+    StatsMonthlyCouldReason,
+)
 
 # What the day-by-day series (the weekly chart) carries.
 WEEKLY_COUNTERS = ("received", "resolved", "first_contact")
@@ -88,54 +97,54 @@ def _daily_filters(filters: aggregate.Filters, model) -> list:
 
 
 def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
+    """The days ``first`` to ``last`` from the stored rows: whole calendar months from
+    the monthly sums, the days before and after them from the daily rows."""
     part = Part()
-    sums = [func.sum(getattr(StatsDaily, name)).label(name) for name in COUNTER_NAMES]
-    in_range = [
-        StatsDaily.day >= first,
-        StatsDaily.day <= last,
-        *_daily_filters(filters, StatsDaily),
-    ]
+    months, edges = whole_months(first, last)
+    stretches = [(DAILY_TABLES, "day", lo, hi) for lo, hi in edges]
+    if months is not None:
+        stretches.append((MONTHLY_TABLES, "month", *months))
+    for (counters, times, reasons), column, lo, hi in stretches:
+        _add_stored(part, counters, times, reasons, column, lo, hi, filters)
+    weekly = WEEKLY_COUNTERS
     for row in db.session.execute(
-        select(StatsDaily.channel, StatsDaily.category_id, StatsDaily.group_id, *sums)
-        .where(*in_range)
-        .group_by(StatsDaily.channel, StatsDaily.category_id, StatsDaily.group_id)
+        select(StatsDaily.day, *[func.sum(getattr(StatsDaily, n)).label(n) for n in weekly])
+        .where(StatsDaily.day >= first, StatsDaily.day <= last)
+        .where(*_daily_filters(filters, StatsDaily))
+        .group_by(StatsDaily.day)
     ):
+        part.by_day[row.day].add(Counters(**{n: int(getattr(row, n) or 0) for n in weekly}))
+    return part
+
+
+DAILY_TABLES = (StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason)
+MONTHLY_TABLES = (StatsMonthly, StatsMonthlyAnswerTime, StatsMonthlyCouldReason)
+
+
+def _add_stored(part: Part, counters, times, reasons, column: str, lo, hi, filters) -> None:
+    """Add the rows of one stretch (days or months ``lo`` to ``hi``) of the stored
+    counters, answer times and reasons to ``part``."""
+
+    def where(model) -> list:
+        period = getattr(model, column)
+        return [period >= lo, period <= hi, *_daily_filters(filters, model)]
+
+    sums = [func.sum(getattr(counters, name)).label(name) for name in COUNTER_NAMES]
+    slice_ = (counters.channel, counters.category_id, counters.group_id)
+    for row in db.session.execute(select(*slice_, *sums).where(*where(counters)).group_by(*slice_)):
         part.add_slice(
             (row.channel, row.category_id, row.group_id),
             Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES}),
         )
-    weekly = WEEKLY_COUNTERS
-    for row in db.session.execute(
-        select(StatsDaily.day, *[func.sum(getattr(StatsDaily, n)).label(n) for n in weekly])
-        .where(*in_range)
-        .group_by(StatsDaily.day)
-    ):
-        part.by_day[row.day].add(Counters(**{n: int(getattr(row, n) or 0) for n in weekly}))
     for minutes, count in db.session.execute(
-        select(StatsDailyAnswerTime.minutes, func.sum(StatsDailyAnswerTime.count))
-        .where(
-            StatsDailyAnswerTime.day >= first,
-            StatsDailyAnswerTime.day <= last,
-            *_daily_filters(filters, StatsDailyAnswerTime),
-        )
-        .group_by(StatsDailyAnswerTime.minutes)
+        select(times.minutes, func.sum(times.count)).where(*where(times)).group_by(times.minutes)
     ):
         part.answer_time[minutes] += int(count)
+    keys = (reasons.category_id, reasons.reason_id)
     for category_id, reason_id, count in db.session.execute(
-        select(
-            StatsDailyCouldReason.category_id,
-            StatsDailyCouldReason.reason_id,
-            func.sum(StatsDailyCouldReason.count),
-        )
-        .where(
-            StatsDailyCouldReason.day >= first,
-            StatsDailyCouldReason.day <= last,
-            *_daily_filters(filters, StatsDailyCouldReason),
-        )
-        .group_by(StatsDailyCouldReason.category_id, StatsDailyCouldReason.reason_id)
+        select(*keys, func.sum(reasons.count)).where(*where(reasons)).group_by(*keys)
     ):
         part.could_reasons[(category_id, reason_id)] += int(count)
-    return part
 
 
 def _live(first: date, last: date, filters: aggregate.Filters) -> Part:

@@ -1,4 +1,7 @@
-"""Daily statistics rows: the dashboard's counters per Stockholm day."""
+"""Statistics rows: the dashboard's counters per Stockholm day, and the same
+summed per calendar month, so that a year is read from twelve months' rows
+rather than 365 days' (the number of rows a day has grows with the volume; a
+month's rows are about as many as a day's once every slice has some tickets)."""
 
 from __future__ import annotations
 
@@ -69,6 +72,76 @@ class StatsDailyCouldReason(db.Model):
     count: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_stats_daily_could_reason_day", "day"),)
+
+
+class StatsMonthly(db.Model):
+    """`StatsDaily` summed over a calendar month (``month`` is its first day);
+    rewritten whenever a day of the month is (`services.build_days`)."""
+
+    __tablename__ = "stats_monthly"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_monthly_month", "month"),)
+
+
+for _name in COUNTER_NAMES:
+    setattr(StatsMonthly, _name, mapped_column(_name, Integer, default=0, nullable=False))
+    StatsMonthly.__annotations__[_name] = Mapped[int]
+
+
+class StatsMonthlyAnswerTime(db.Model):
+    """`StatsDailyAnswerTime` summed over a calendar month."""
+
+    __tablename__ = "stats_monthly_answer_time"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_monthly_answer_time_month", "month"),)
+
+
+class StatsMonthlyCouldReason(db.Model):
+    """`StatsDailyCouldReason` summed over a calendar month."""
+
+    __tablename__ = "stats_monthly_could_reason"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+    reason_id: Mapped[int | None] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_stats_monthly_could_reason_month", "month"),)
+
+
+# Each daily table and its monthly sum, and the columns the sum keeps apart.
+MONTHLY = (
+    (StatsDaily, StatsMonthly, ("channel", "category_id", "group_id"), COUNTER_NAMES),
+    (
+        StatsDailyAnswerTime,
+        StatsMonthlyAnswerTime,
+        ("channel", "category_id", "group_id", "minutes"),
+        ("count",),
+    ),
+    (
+        StatsDailyCouldReason,
+        StatsMonthlyCouldReason,
+        ("channel", "category_id", "group_id", "reason_id"),
+        ("count",),
+    ),
+)
 
 
 class StatsDay(db.Model):

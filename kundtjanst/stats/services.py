@@ -9,15 +9,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Date, delete, func, insert, literal, select
 
 from ..bulk import insert_rows
-from ..core.statistics import COUNTER_NAMES, Period, runs
+from ..core.statistics import COUNTER_NAMES, Period, next_month, runs
 from ..core.timeutil import local, utcnow
 from ..extensions import db
 from ..tickets.signals import first_contact_changed
 from .aggregate import count_days
-from .models import StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason, StatsDay
+from .models import (
+    MONTHLY,
+    StatsDaily,
+    StatsDailyAnswerTime,
+    StatsDailyCouldReason,
+    StatsDay,
+)
 from .queries import first_ticket_day
 
 
@@ -80,6 +86,7 @@ def build_days(first: date, last: date) -> int:
     insert_rows(StatsDaily.__table__, rows)
     insert_rows(StatsDailyAnswerTime.__table__, times)
     insert_rows(StatsDailyCouldReason.__table__, reasons)
+    sum_months(first, last)
     revision = (db.session.scalar(select(func.max(StatsDay.revision))) or 0) + 1
     now = utcnow()
     for day in Period(first, last).each_day():
@@ -90,6 +97,25 @@ def build_days(first: date, last: date) -> int:
             marker.built_at, marker.revision = now, revision
     db.session.flush()
     return len(rows)
+
+
+def sum_months(first: date, last: date) -> None:
+    """Rewrite the monthly sums of every month with a day from ``first`` to ``last``
+    from its daily rows (in the database: a month is a few thousand rows)."""
+    month = first.replace(day=1)
+    while month <= last:
+        following = next_month(month)
+        for daily, monthly, keys, counts in MONTHLY:
+            db.session.execute(delete(monthly).where(monthly.month == month))
+            columns = [getattr(daily, k) for k in keys]
+            sums = [func.sum(getattr(daily, c)) for c in counts]
+            query = (
+                select(literal(month, Date()), *columns, *sums)
+                .where(daily.day >= month, daily.day < following)
+                .group_by(*columns)
+            )
+            db.session.execute(insert(monthly).from_select(["month", *keys, *counts], query))
+        month = following
 
 
 def build_day(day: date) -> int:
