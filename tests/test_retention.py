@@ -302,3 +302,30 @@ def test_retention_empties_a_tickets_mail_both_ways_and_old_unplaced_mail(app, o
         # Never sent (no mail server here), and now with nothing to send: given up.
         assert {m.status for m in db.session.scalars(select(OutgoingMail))} == {"failed"}
         assert anonymise_expired(utcnow_plus(months=26)).mails == 0  # done once
+
+
+def test_batches_anonymise_exactly_what_one_run_would(app, runner):
+    """In batches of 7 with a commit after each, the same tickets and texts go as in
+    one transaction, every batch is committed as it ends, and nothing is done twice."""
+    seed(runner, tickets=300)
+    with app.app_context():
+        expected = anonymise_expired(NOW, dry_run=True)
+        db.session.rollback()
+        commits = []
+
+        def commit() -> None:
+            commits.append(
+                db.session.scalar(select(func.count()).where(Ticket.anonymised_at.is_not(None)))
+            )
+            db.session.commit()
+
+        result = anonymise_expired(NOW, batch=7, after_batch=commit)
+        db.session.commit()
+        assert result.tickets == expected.tickets > 7
+        assert result.events == expected.events
+        assert [(c.name, c.tickets) for c in result.categories] == [
+            (c.name, c.tickets) for c in expected.categories
+        ]
+        assert len(commits) >= result.tickets / 7  # a commit per batch, not one at the end
+        assert commits == sorted(commits) and commits[-1] == result.tickets
+        assert anonymise_expired(NOW, batch=7, after_batch=commit).tickets == 0
