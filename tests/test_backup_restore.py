@@ -160,13 +160,18 @@ def readiness(base: str) -> tuple[int, dict]:
 def test_a_backup_restored_into_a_new_database_serves_the_same_desk(
     tools, app, database_url, source, new_database, tmp_path
 ):
+    older = tmp_path / "backups" / "kundtjanst-20000101T000000Z"
+    older.mkdir(parents=True)
     backed_up = script(
         "backup.sh",
+        "--keep",
+        "1",
         str(tmp_path / "backups"),
         env=clean_env(DATABASE_URL=database_url, KUNDTJANST_INSTANCE_PATH=str(source["folder"])),
     )
     assert backed_up.returncode == 0, backed_up.stderr
-    backup = Path(backed_up.stdout.strip().splitlines()[-1])
+    backup = Path(backed_up.stdout.splitlines()[0])
+    assert backed_up.stdout.splitlines()[1:] == [f"deleted {older}"]  # --keep 1
     assert sorted(p.name for p in backup.iterdir()) == [
         "SHA256SUMS", "attachments.tar.gz", "backup.txt", "database.dump", "instance.tar.gz"
     ]  # fmt: skip
