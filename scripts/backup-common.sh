@@ -24,7 +24,8 @@ ask() {
   "$PYTHON" "$ROOT/scripts/backup_app.py" "$@" || die "could not read the settings ($*)"
 }
 
-# The URL with its password hidden, for messages and backup.txt.
-shown_url() {
-  sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#' <<<"$1"
+# The password the application's answer ends with goes to libpq's tools as PGPASSWORD,
+# not on their command lines (which every user of the machine can read).
+use_password() {
+  if [[ -n $1 ]]; then export PGPASSWORD=$1; fi
 }

@@ -53,6 +53,7 @@ need pg_dump psql tar gzip sha256sum
 answers=$(ask paths)
 mapfile -t settings <<<"$answers"
 database=${settings[0]} instance=${settings[1]} attachments=${settings[2]}
+use_password "${settings[3]:-}"
 
 umask 077
 mkdir -p "$dest"
@@ -90,7 +91,7 @@ fi
 
 cat >"$work/backup.txt" <<EOF
 created: $(date -u +%Y-%m-%dT%H:%M:%SZ)
-database: $(shown_url "$database")
+database: $database
 schema revision: $revision
 instance files: ${kept[*]:-none} (from $instance)
 attachments: $(tar --list --gzip --file="$work/attachments.tar.gz" | grep -c '/[0-9a-f]\{40\}$' || true) files (from $attachments)

@@ -3,10 +3,14 @@ every configuration layer counts (the environment, then instance/config.py):
 
     python scripts/backup_app.py paths
         the database URL in libpq's form (postgresql://…, for pg_dump and psql), the
-        instance folder and the attachments' folder, one a line
+        instance folder, the attachments' folder, and the database password, one a line
     python scripts/backup_app.py url URL
         URL (postgres://, postgresql:// or postgresql+psycopg://) in libpq's form, its
-        database's name, and the same server's maintenance database (postgres)
+        database's name, the same server's maintenance database (postgres), and the
+        password
+
+The URLs come without their password, which the scripts hand to libpq's tools as
+PGPASSWORD: a command line is visible to every user of the machine.
     python scripts/backup_app.py restored
         a restored database and folder: upgrades the schema (what `flask db upgrade`
         does: nothing when it is at head), frees the job lease (the backup's belonged
@@ -34,14 +38,15 @@ STAND_IN_KEY = "backup-app-reads-settings-only-" + "x" * 32
 def libpq(url: URL) -> str:
     if url.get_backend_name() != "postgresql":
         raise SystemExit(f"a PostgreSQL database is needed, not {url.drivername}")
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def describe(given: str) -> list[str]:
     url = make_url(given)
     if not url.database:
         raise SystemExit("the URL names no database")
-    return [libpq(url), url.database, libpq(url.set(database="postgres"))]
+    return [libpq(url), url.database, libpq(url.set(database="postgres")), url.password or ""]
 
 
 def application():
@@ -59,7 +64,7 @@ def paths() -> list[str]:
     with app.app_context():
         attachments = store().root
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    return [libpq(url), app.instance_path, str(attachments)]
+    return [libpq(url), app.instance_path, str(attachments), url.password or ""]
 
 
 def _sha256(file_store, key: str) -> str | None:

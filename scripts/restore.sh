@@ -37,7 +37,7 @@ if [[ ${1:-} == -h || ${1:-} == --help ]]; then
   exit 0
 fi
 (($# == 3)) || die "usage: $0 BACKUP DATABASE_URL INSTANCE_DIR (see --help)"
-backup=$1 instance=$3
+backup=$1 given_url=$2 instance=$3
 need pg_restore createdb dropdb tar sha256sum
 
 empty_or_missing() {
@@ -51,9 +51,10 @@ done
   die "the checksums in $backup/SHA256SUMS do not match: the backup is damaged"
 empty_or_missing "$instance" || die "$instance is not empty: restore into a new folder"
 
-answers=$(ask url "$2")
+answers=$(ask url "$given_url")
 mapfile -t target <<<"$answers"
 database=${target[0]} name=${target[1]} maintenance=${target[2]}
+use_password "${target[3]:-}"
 
 createdb --maintenance-db="$maintenance" -- "$name" ||
   die "could not create the database $name (it must not exist yet)"
@@ -73,7 +74,7 @@ pg_restore --no-owner --no-privileges --exit-on-error --single-transaction \
 umask 077
 mkdir -p "$instance"
 tar --extract --gzip --no-same-owner --file="$backup/instance.tar.gz" --directory="$instance"
-export DATABASE_URL=$database KUNDTJANST_INSTANCE_PATH
+export DATABASE_URL=$given_url KUNDTJANST_INSTANCE_PATH
 KUNDTJANST_INSTANCE_PATH=$(cd "$instance" && pwd)
 if [[ -z ${SECRET_KEY:-} && ! -f $instance/secret_key ]]; then
   echo "note: the backup holds no secret_key: run the application with the old SECRET_KEY"
@@ -89,5 +90,5 @@ tar --extract --gzip --no-same-owner --file="$backup/attachments.tar.gz" --direc
 
 restored=yes
 trap - EXIT
-echo "restored $backup into $(shown_url "$database") and $KUNDTJANST_INSTANCE_PATH"
+echo "restored $backup into $database and $KUNDTJANST_INSTANCE_PATH"
 "$PYTHON" "$ROOT/scripts/backup_app.py" restored
