@@ -7,24 +7,28 @@
 #   BACKUP        a folder scripts/backup.sh made (…/kundtjanst-<time>)
 #   DATABASE_URL  the database to create, postgresql://user:password@host/new_name: it
 #                 must not exist (a restore never writes over a database); the user
-#                 needs CREATEDB, and the server's database "postgres" to connect to
+#                 needs CREATEDB, and connects to the server's database "postgres"
+#                 to create it
 #   INSTANCE_DIR  the instance folder to fill: missing or empty
 #
 # It checks the backup's checksums; creates the database; pg_restore --no-owner
-# --no-privileges into it, in one transaction (the restoring user owns everything);
-# unpacks instance/config.py and secret_key into INSTANCE_DIR, and the attachments into
-# the folder the application will use there (INSTANCE_DIR/attachments, or
-# KUNDTJANST_ATTACHMENT_DIR; missing or empty). When one of these steps fails, the
-# database and the instance folder it made are removed again. Last (scripts/backup_app.py restored) it runs
-# the migrations as `flask db upgrade` does (nothing to do when this code is at the
-# backup's revision, else it upgrades the copy), frees the scheduler lease the backup
-# carried (it belonged to a process of the old installation), and checks that the
-# schema is at the migrations' head and that every attachment's bytes are there with
-# the checksum its row keeps (exit 1 if not).
+# --no-privileges into it, in one transaction (so run it as the user the application
+# connects as: it owns everything restored); unpacks instance/config.py and
+# secret_key into INSTANCE_DIR, and the attachments into the folder the application
+# will use there (INSTANCE_DIR/attachments, or KUNDTJANST_ATTACHMENT_DIR; missing or
+# empty). When one of these steps fails, the database and the instance folder it made
+# are removed again. Last, scripts/backup_app.py restored runs the migrations as
+# `flask db upgrade` does (nothing to do when this code is at the backup's revision,
+# else it upgrades the copy), frees the scheduler lease the backup carried (it
+# belonged to a process of the old installation), and checks that the schema is at
+# the migrations' head and that every attachment's bytes are there with the checksum
+# its row keeps (exit 1 if not).
 #
 # Then run the application on it: DATABASE_URL and KUNDTJANST_INSTANCE_PATH=INSTANCE_DIR
 # (or copy the folder's files into the instance folder in use), with the SECRET_KEY of
-# the old installation when the backup holds no secret_key.
+# the old installation when the backup holds no secret_key. A copy for a restore
+# drill: start no scheduler on it with the real mail, IMAP or webhook settings (it
+# would send the copied outbox and webhooks again and read the live mailbox).
 #
 # Needs pg_restore, createdb, dropdb, tar, sha256sum and the application's virtualenv
 # (PYTHON, default .venv/bin/python).
