@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,19 @@ from .extensions import babel, csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def instance_path() -> Path:
+    """The instance folder (instance/config.py, a generated secret_key, attachments by
+    default): KUNDTJANST_INSTANCE_PATH, e.g. /var/lib/kundtjanst when the code is
+    installed read-only; else ``instance/`` beside the code."""
+    configured = os.environ.get("KUNDTJANST_INSTANCE_PATH")
+    return Path(configured).resolve() if configured else ROOT / "instance"
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Application factory. ``overrides`` wins over every other configuration layer."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance_path()),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

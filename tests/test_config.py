@@ -35,6 +35,26 @@ def test_generated_secret_is_kept_in_instance_folder(monkeypatch, tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_instance_folder_from_the_environment(monkeypatch, tmp_path):
+    """KUNDTJANST_INSTANCE_PATH: instance/config.py is read there, the generated secret
+    kept there, and attachments stored there by default."""
+    folder = tmp_path / "state"
+    folder.mkdir()
+    (folder / "config.py").write_text('MUNICIPALITY = "Instansby kommun"\n')
+    monkeypatch.setenv("KUNDTJANST_INSTANCE_PATH", str(folder))
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("KUNDTJANST_ATTACHMENT_DIR", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    app = create_app()
+    assert app.instance_path == str(folder)
+    assert app.config["MUNICIPALITY"] == "Instansby kommun"
+    assert app.config["SECRET_KEY"] == (folder / "secret_key").read_text()
+    with app.app_context():
+        from kundtjanst.attachments.storage import store
+
+        assert store().root == folder / "attachments"
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [
