@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, union_all
 
 from ..core.statistics import (
     AGE_BUCKETS,
@@ -98,14 +98,34 @@ def _daily_filters(filters: aggregate.Filters, model) -> list:
 
 def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Part:
     """The days ``first`` to ``last`` from the stored rows: whole calendar months from
-    the monthly sums, the days before and after them from the daily rows."""
+    the monthly sums, the days before and after them from the daily rows; each
+    figure in one query over both."""
     part = Part()
-    months, edges = whole_months(first, last)
-    stretches = [(DAILY_TABLES, "day", lo, hi) for lo, hi in edges]
-    if months is not None:
-        stretches.append((MONTHLY_TABLES, "month", *months))
-    for (counters, times, reasons), column, lo, hi in stretches:
-        _add_stored(part, counters, times, reasons, column, lo, hi, filters)
+    stretch = first, last, filters
+    rows = _stored(StatsDaily, StatsMonthly, (*SLICE, *COUNTER_NAMES), *stretch)
+    slice_ = [rows.c[name] for name in SLICE]
+    sums = [func.sum(rows.c[name]).label(name) for name in COUNTER_NAMES]
+    for row in db.session.execute(select(*slice_, *sums).group_by(*slice_)):
+        part.add_slice(
+            (row.channel, row.category_id, row.group_id),
+            Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES}),
+        )
+    times = _stored(StatsDailyAnswerTime, StatsMonthlyAnswerTime, ("minutes", "count"), *stretch)
+    for minutes, count in db.session.execute(
+        select(times.c.minutes, func.sum(times.c.count)).group_by(times.c.minutes)
+    ):
+        part.answer_time[minutes] += int(count)
+    reasons = _stored(
+        StatsDailyCouldReason,
+        StatsMonthlyCouldReason,
+        ("category_id", "reason_id", "count"),
+        *stretch,
+    )
+    keys = (reasons.c.category_id, reasons.c.reason_id)
+    for category_id, reason_id, count in db.session.execute(
+        select(*keys, func.sum(reasons.c.count)).group_by(*keys)
+    ):
+        part.could_reasons[(category_id, reason_id)] += int(count)
     weekly = WEEKLY_COUNTERS
     for row in db.session.execute(
         select(StatsDaily.day, *[func.sum(getattr(StatsDaily, n)).label(n) for n in weekly])
@@ -117,34 +137,28 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
     return part
 
 
-DAILY_TABLES = (StatsDaily, StatsDailyAnswerTime, StatsDailyCouldReason)
-MONTHLY_TABLES = (StatsMonthly, StatsMonthlyAnswerTime, StatsMonthlyCouldReason)
+SLICE = ("channel", "category_id", "group_id")
 
 
-def _add_stored(part: Part, counters, times, reasons, column: str, lo, hi, filters) -> None:
-    """Add the rows of one stretch (days or months ``lo`` to ``hi``) of the stored
-    counters, answer times and reasons to ``part``."""
-
-    def where(model) -> list:
-        period = getattr(model, column)
-        return [period >= lo, period <= hi, *_daily_filters(filters, model)]
-
-    sums = [func.sum(getattr(counters, name)).label(name) for name in COUNTER_NAMES]
-    slice_ = (counters.channel, counters.category_id, counters.group_id)
-    for row in db.session.execute(select(*slice_, *sums).where(*where(counters)).group_by(*slice_)):
-        part.add_slice(
-            (row.channel, row.category_id, row.group_id),
-            Counters(**{name: int(getattr(row, name) or 0) for name in COUNTER_NAMES}),
+def _stored(daily, monthly, columns: tuple[str, ...], first: date, last: date, filters):
+    """The stored rows (``columns``) of the days ``first`` to ``last`` that match the
+    filters: the monthly sums of the whole months, the daily rows of the other days."""
+    months, edges = whole_months(first, last)
+    parts = [
+        select(*[getattr(daily, c) for c in columns]).where(
+            daily.day >= lo, daily.day <= hi, *_daily_filters(filters, daily)
         )
-    for minutes, count in db.session.execute(
-        select(times.minutes, func.sum(times.count)).where(*where(times)).group_by(times.minutes)
-    ):
-        part.answer_time[minutes] += int(count)
-    keys = (reasons.category_id, reasons.reason_id)
-    for category_id, reason_id, count in db.session.execute(
-        select(*keys, func.sum(reasons.count)).where(*where(reasons)).group_by(*keys)
-    ):
-        part.could_reasons[(category_id, reason_id)] += int(count)
+        for lo, hi in edges
+    ]
+    if months is not None:
+        parts.append(
+            select(*[getattr(monthly, c) for c in columns]).where(
+                monthly.month >= months[0],
+                monthly.month <= months[1],
+                *_daily_filters(filters, monthly),
+            )
+        )
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
 def _live(first: date, last: date, filters: aggregate.Filters) -> Part:
