@@ -175,8 +175,9 @@ class Conductor:
         fault.recovered = self.now()
 
         self.at(0.55 * duration)
-        holder, _live = lease_holder(self.url)
-        victim = next(s for s in self.schedulers if holder and s.pid == holder_pid(holder))
+        self.until(lambda: lease_holder(self.url)[1], 60, "a lease holder")
+        holder = lease_holder(self.url)[0]
+        victim = next(s for s in self.schedulers if s.pid == holder_pid(holder))
         victim.kill()
         self.killed.append((holder, datetime.now(UTC)))
         fault = self.fault("scheduler", None, f"SIGKILL the lease holder {holder}")
