@@ -285,6 +285,19 @@ def drain(url: str, killed: list[tuple[str, datetime]], seconds: float) -> None:
             time.sleep(0.5)
 
 
+def logged_errors(logs: Path) -> list[str]:
+    """Tracebacks and errors the processes logged; but for gunicorn's own line about a
+    worker the soak killed."""
+    found = []
+    for log in sorted(logs.glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if ("Traceback" in line or "ERROR" in line or "CRITICAL" in line) and (
+                "was sent SIGKILL" not in line
+            ):
+                found.append(f"{log.name}: {line.strip()[:200]}")
+    return found
+
+
 def check(world, people, conductor, prepared, url, sink, receiver, keys, end, logs, load):
     found = checks.Findings()
     for person in people:
@@ -301,6 +314,7 @@ def check(world, people, conductor, prepared, url, sink, receiver, keys, end, lo
         found.add(deliveries.check_exports(conn, len(manager.exports)))
     found.add(report.check_answers(world.recorder.attempts, conductor.faults))
     found.problem("faults not over", [f.detail for f in conductor.faults if f.recovered is None])
+    found.problem("errors in the servers' and schedulers' logs", logged_errors(logs))
     found.facts["rate-limit keys in Redis"] = keys
     if not keys:
         found.problems.append("the servers counted nothing in Redis")
