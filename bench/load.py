@@ -42,6 +42,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.soak.client import keep_cookies  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 PASSWORD = "demo-1234!"
 USERS = {
@@ -82,13 +86,7 @@ class Client:
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
         data = response.read()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            value = rest.split(";", 1)[0]
-            if value and "max-age=0" not in header.lower():
-                self.cookies[name.strip()] = value
-            else:
-                self.cookies.pop(name.strip(), None)
+        keep_cookies(self.cookies, response.headers.get_all("Set-Cookie") or [])
         return response.status, data
 
     def get(self, path: str) -> tuple[int, bytes]:

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
-
-import psycopg
-from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.soak.cluster import fresh_database as fresh_postgres  # noqa: E402
+from tests.soak.sinks import MailSink  # noqa: E402
 
 BODY = (
     "Hej!\n\nHär är vårt svar på din fråga KT-2026-000123:\n\n"
@@ -35,34 +33,6 @@ BODY = (
     + "\n\nVänliga hälsningar\nKundtjänst, Sjöstads kommun\n"
 )
 HTML = "<!doctype html><html lang=sv><body><p>" + BODY.replace("\n", "<br>") + "</p></body></html>"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.ids: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        for line in envelope.content.split(b"\r\n"):
-            if line.lower().startswith(b"message-id:"):
-                with self.lock:
-                    self.ids[line.split(b":", 1)[1].strip().decode()] += 1
-                break
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fresh_postgres(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
-    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
@@ -86,10 +56,8 @@ def main() -> None:
     from kundtjanst.mail import services
     from kundtjanst.mail.models import REPLY
 
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
+    sink = MailSink().start()
+    port = sink.port
     app = create_app(
         {
             "MAIL_SERVER": "127.0.0.1",
@@ -141,7 +109,7 @@ def main() -> None:
             f"{senders} sender(s): {sent} messages in {seconds:.1f} s = "
             f"{results[senders]:,.0f} a minute"
         )
-    controller.stop()
+    sink.stop()
     twice = [message_id for message_id, count in sink.ids.items() if count > 1]
     print(f"received {len(sink.ids)} distinct Message-IDs, {len(twice)} more than once")
     print(f"load average after: {os.getloadavg()}")

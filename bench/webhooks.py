@@ -21,14 +21,13 @@ import os
 import sys
 import threading
 import time
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.mail_send import fresh_postgres  # noqa: E402
+from tests.soak.cluster import fresh_database as fresh_postgres  # noqa: E402
+from tests.soak.sinks import HookReceiver  # noqa: E402
 
 PAYLOAD = {
     "type": "ticket.resolved",
@@ -50,34 +49,6 @@ PAYLOAD = {
         "event": {"id": 991, "kind": "resolved", "at": "2026-12-04T10:00:00Z"},
     },
 }
-
-
-class Receiver:
-    def __init__(self) -> None:
-        self.ids: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with receiver.lock:
-                    receiver.ids[self.headers["webhook-id"]] += 1
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
 
 
 def main() -> None:
@@ -104,7 +75,7 @@ def main() -> None:
     from kundtjanst.webhooks.models import PENDING, WebhookDelivery
     from kundtjanst.webhooks.sending import deliver
 
-    receiver = Receiver()
+    receiver = HookReceiver().start()
     app = create_app({"TESTING": True, "WEBHOOK_ALLOW_NETWORKS": "127.0.0.0/8"})
     with app.app_context():
         upgrade(directory=str(ROOT / "kundtjanst" / "migrations"))
@@ -155,7 +126,7 @@ def main() -> None:
         sent = sum(receiver.ids.values()) - before
         rate = sent / seconds
         print(f"{senders} sender(s): {sent} deliveries in {seconds:.1f} s = {rate:,.0f}/s")
-    receiver.server.shutdown()
+    receiver.stop()
     twice = [webhook_id for webhook_id, count in receiver.ids.items() if count > 1]
     print(f"received {len(receiver.ids)} distinct webhook-ids, {len(twice)} more than once")
     print(f"load average after: {os.getloadavg()}")

@@ -2,6 +2,7 @@
 
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -95,3 +96,47 @@ def test_a_failed_creation_leaves_a_gap_not_a_reused_number(app, org):
         db.session.rollback()
     assert first == "KT-2031-000001"
     assert second == "KT-2031-000002"
+
+
+def test_a_form_waiting_on_an_escalation_sees_where_the_ticket_went(app, org, monkeypatch):
+    """One agent escalates while another replies on the same version: the reply waits
+    on the row lock, then is told of the escalation (409) with the ticket where it is
+    now. (Loaded with its group in one locking query, PostgreSQL re-checked only the
+    ticket row after the wait and joined no group at all: a 500, found by the soak.)"""
+    with app.app_context():
+        ticket, _ = new_ticket()
+        reference, seen = ticket.reference, str(ticket.version)
+    real_escalate = services.escalate
+    locked = threading.Event()
+
+    def slow_escalate(*args, **kwargs):
+        real_escalate(*args, **kwargs)
+        locked.set()
+        time.sleep(0.5)  # hold the lock: the reply must wait on it
+
+    monkeypatch.setattr(services, "escalate", slow_escalate)
+
+    def post(who: str, path: str, data: dict) -> int:
+        client = app.test_client()
+        login(client, getattr(org.users, who))
+        if who == "agent2":
+            assert locked.wait(timeout=30)  # the escalation holds the row now
+        return client.post(f"/arenden/{reference}/{path}", data=data).status_code
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        escalated = pool.submit(
+            post,
+            "agent",
+            "eskalera",
+            {"escalate-group": str(org.groups.bygg), "escalate-version": seen},
+        )
+        replied = pool.submit(
+            post, "agent2", "svara", {"reply-body": "Svar", "reply-version": seen}
+        )
+        assert escalated.result() == 302
+        assert replied.result() == 409
+    with app.app_context():
+        ticket = db.session.scalar(select(Ticket).where(Ticket.reference == reference))
+        assert ticket.group_id == org.groups.bygg
+        kinds = db.session.scalars(select(Event.kind).where(Event.ticket_id == ticket.id)).all()
+        assert EventKind.REPLY not in kinds

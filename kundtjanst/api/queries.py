@@ -17,7 +17,7 @@ from ..extensions import db
 from ..org.models import Group
 from ..permissions import ticket_scope
 from ..tickets.models import Event, Ticket
-from ..tickets.queries import CANONICAL_REFERENCE
+from ..tickets.queries import CANONICAL_REFERENCE, lock_and_load, with_list_columns
 from .models import ApiToken
 from .paging import Cursor
 
@@ -39,12 +39,6 @@ def ticket_condition(token: ApiToken) -> ColumnElement[bool]:
     allowed = confidential_group_ids(token)
     secret = Ticket.secrecy_group_id.in_(allowed) if allowed else false()
     return and_(ticket_scope(token.user), or_(not_secret, secret))
-
-
-def _listed(stmt):
-    return stmt.options(
-        joinedload(Ticket.category), joinedload(Ticket.group), joinedload(Ticket.claimed_by)
-    )
 
 
 def tickets(token: ApiToken, filters: dict):
@@ -72,7 +66,9 @@ def page(token: ApiToken, filters: dict, cursor: Cursor | None, size: int) -> tu
     stmt = tickets(token, filters)
     if cursor is not None:
         stmt = stmt.where(Ticket.id > cursor.after)
-    rows = list(db.session.scalars(_listed(stmt.order_by(Ticket.id).limit(size + 1))).unique())
+    rows = list(
+        db.session.scalars(with_list_columns(stmt.order_by(Ticket.id).limit(size + 1))).unique()
+    )
     return rows[:size], len(rows) > size
 
 
@@ -84,10 +80,10 @@ def count(token: ApiToken, filters: dict) -> int:
 def ticket(token: ApiToken, reference: str, *, for_update: bool = False) -> Ticket | None:
     if not CANONICAL_REFERENCE.match(reference):
         return None
-    stmt = _listed(select(Ticket).where(ticket_condition(token), Ticket.reference == reference))
+    stmt = select(Ticket).where(ticket_condition(token), Ticket.reference == reference)
     if for_update:
-        stmt = stmt.with_for_update(of=Ticket).execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+        return lock_and_load(stmt)
+    return db.session.scalar(with_list_columns(stmt))
 
 
 def timeline(ticket: Ticket, *, internal: bool) -> list[Event]:

@@ -154,12 +154,23 @@ def find_visible(user: User, reference: str, *, for_update: bool = False) -> Tic
     """The ticket, with what its page shows of it, if ``user`` may read it; else None."""
     if not CANONICAL_REFERENCE.match(reference):
         return None
-    stmt = with_list_columns(visible(user).where(Ticket.reference == reference))
+    stmt = visible(user).where(Ticket.reference == reference)
     if for_update:
-        # Locked until the request commits, and read afresh even if already loaded:
-        # the version check compares with the row as it is now.
-        stmt = stmt.with_for_update(of=Ticket).execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+        return lock_and_load(stmt)
+    return db.session.scalar(with_list_columns(stmt))
+
+
+def lock_and_load(stmt: Select) -> Ticket | None:
+    """The one ticket ``stmt`` selects, locked until the request commits, then read
+    afresh with its group, category and claimant (even if already loaded: a version
+    check compares with the row as it is now). Locked alone first: a locking query that
+    waited for another change re-checks only the locked row on PostgreSQL, and rows it
+    joined (the group, the claimant) would still be the old ones, or none at all."""
+    ticket_id = db.session.scalar(stmt.with_only_columns(Ticket.id).with_for_update(of=Ticket))
+    if ticket_id is None:
+        return None
+    fresh = select(Ticket).where(Ticket.id == ticket_id).execution_options(populate_existing=True)
+    return db.session.scalar(with_list_columns(fresh))
 
 
 class ChangedMeanwhile(Exception):
