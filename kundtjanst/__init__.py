@@ -52,6 +52,9 @@ def register_extensions(app: Flask) -> None:
     from .kb.search import include_name as search_index_tables_excluded
 
     db.init_app(app)
+    from .errors import close_session
+
+    app.teardown_appcontext(close_session)  # runs before Flask-SQLAlchemy's
     migrate.init_app(
         app,
         db,
