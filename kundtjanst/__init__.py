@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request, session
 
-from . import config
+from . import config, replica
 from .extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     from .errors import close_session
 
     app.teardown_appcontext(close_session)  # runs before Flask-SQLAlchemy's
+    replica.init_app(app)  # heavy reads from DATABASE_REPLICA_URL, when set
     migrate.init_app(
         app,
         db,

@@ -129,10 +129,10 @@ class Cluster:
             host="127.0.0.1", port=self.port, user="postgres", dbname=database, autocommit=True
         )
 
-    def execute(self, sql: str, database: str = "postgres"):
+    def execute(self, sql: str, params=None, database: str = "postgres"):
         """One statement, autocommitted; its first row (None without one)."""
         with self.connect(database) as conn:
-            cursor = conn.execute(sql)
+            cursor = conn.execute(sql, params)
             return cursor.fetchone() if cursor.description else None
 
     def create_database(self, name: str) -> str:
@@ -202,3 +202,13 @@ def wait_until(check, seconds: float, what: str) -> float:
             return time.monotonic() - start
         time.sleep(0.1)
     pytest.fail(f"{what}: not within {seconds} s")
+
+
+def wait_for_replay(primary: Cluster, standby: Cluster, seconds: float = 30) -> None:
+    """Until the standby has replayed everything the primary has written so far."""
+    (lsn,) = primary.execute("SELECT pg_current_wal_lsn()::text")
+    wait_until(
+        lambda: standby.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,))[0],
+        seconds,
+        "the standby replays what the primary wrote",
+    )
