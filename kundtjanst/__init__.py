@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, has_request_context, request, session
 
-from . import config, i18n
+from . import config, i18n, replica
 from .extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +61,10 @@ def register_extensions(app: Flask) -> None:
     from .kb.search import include_name as search_index_tables_excluded
 
     db.init_app(app)
+    from .errors import close_session
+
+    app.teardown_appcontext(close_session)  # runs before Flask-SQLAlchemy's
+    replica.init_app(app)  # heavy reads from DATABASE_REPLICA_URL, when set
     migrate.init_app(
         app,
         db,

@@ -6,6 +6,11 @@ Environment variables win over everything but explicit test overrides:
   generated once and kept in ``instance/secret_key``.
 * ``DATABASE_URL`` — SQLAlchemy URL. Default: SQLite in ``instance/kundtjanst.db``.
   ``postgres://`` and ``postgresql://`` URLs are given the psycopg 3 driver.
+* ``DATABASE_REPLICA_URL`` (or ``KUNDTJANST_DATABASE_REPLICA_URL``) — optional: a
+  PostgreSQL streaming replica of that database for the heavy reads (the dashboard,
+  its JSON, the API's ticket list and statistics, the export job); see
+  ``kundtjanst/replica.py`` and the REPLICA_* settings below. Default: none, every
+  read from the primary.
 * ``KUNDTJANST_<NAME>`` — any other setting below, e.g. ``KUNDTJANST_MUNICIPALITY``.
 """
 
@@ -158,6 +163,15 @@ class Defaults:
     # <METRICS_TOKEN>" (empty: no token access); a 404 to anyone else.
     METRICS_ALLOW_NETWORKS = "127.0.0.0/8,::1/128"
     METRICS_TOKEN = ""
+    # A streaming replica for the heavy reads (kundtjanst/replica.py); empty: none. Its
+    # connections wait REPLICA_CONNECT_TIMEOUT seconds at most; past REPLICA_MAX_LAG_SECONDS
+    # of replay lag the primary is read instead (under two minutes: the API's ticket sync
+    # starts that much early, sync_from), and so it is for a signed-in user's reads within
+    # REPLICA_AFTER_WRITE_SECONDS of a change of theirs.
+    DATABASE_REPLICA_URL = ""
+    REPLICA_CONNECT_TIMEOUT = 2
+    REPLICA_MAX_LAG_SECONDS = 30
+    REPLICA_AFTER_WRITE_SECONDS = 10
     # The dashboard caches what it reads from the daily rows per process until they
     # change; False (KUNDTJANST_STATS_CACHE=0) reads them on every request.
     STATS_CACHE = True
@@ -241,6 +255,8 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        app.config["DATABASE_REPLICA_URL"] = os.environ["DATABASE_REPLICA_URL"]
 
     app.config.update(overrides or {})
 
@@ -258,6 +274,16 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
         "json_serializer": json_text,
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
+    if app.config["DATABASE_REPLICA_URL"]:
+        replica = normalise_database_url(app.config["DATABASE_REPLICA_URL"])
+        if not replica.startswith("postgresql"):
+            raise RuntimeError("DATABASE_REPLICA_URL must be a PostgreSQL streaming replica.")
+        app.config["DATABASE_REPLICA_URL"] = replica
+        if not 0 < app.config["REPLICA_MAX_LAG_SECONDS"] < 120:
+            raise RuntimeError(
+                "REPLICA_MAX_LAG_SECONDS must be from 1 to 119: the API's ticket sync "
+                "reads two minutes back, so a replica further behind could miss changes."
+            )
 
     if app.config["ATTACHMENT_REQUEST_BYTES"] <= app.config["ATTACHMENT_MAX_TOTAL_BYTES"]:
         raise RuntimeError(

@@ -13,11 +13,11 @@ from contextlib import suppress
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .extensions import db
+from .extensions import db, login_manager
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -150,14 +150,18 @@ def register(app: Flask) -> None:
         return render_error(409)
 
     @app.errorhandler(OperationalError)
-    def database_gone(error: OperationalError):
+    @app.errorhandler(InterfaceError)
+    def database_gone(error: DBAPIError):
         """The database cannot be reached (restarting, failing over) or is busy: a 503
-        with a clear page, and a retry time, never a 500 with a trace. Nothing of the
-        request was committed. The pool pings connections before use, so the next
-        request after the database is back gets a fresh one."""
+        with a clear page, and a retry time, never a 500 with a trace — wherever it
+        showed: connecting, loading the user, a query, the commit. Nothing of the
+        request was committed. The page is drawn for nobody in particular (the menu of
+        the signed-in user would ask the database again). The pool pings connections
+        before use, so the next request after the database is back gets a fresh one."""
         current_app.logger.warning("Database unavailable: %s", type(error.orig or error).__name__)
         with suppress(Exception):  # the connection is gone: nothing to roll back on it
             db.session.rollback()
+        login_manager._update_request_context_with_user()  # anonymous, from here on
         response = make_response(render_error(503))
         response.headers["Retry-After"] = "30"
         return response
@@ -166,3 +170,20 @@ def register(app: Flask) -> None:
     def internal_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def close_session(_error: BaseException | None = None) -> None:
+    """The request's session ends here, before Flask-SQLAlchemy's own teardown
+    (registered after it: teardowns run last-registered first). When the database cut
+    the connection (a restart) the rollback on closing raises, after the answer was
+    made: the connections are then dropped without a rollback, and the answer is sent
+    rather than turned into a 500."""
+    try:
+        db.session.remove()
+    except DBAPIError as error:
+        current_app.logger.warning(
+            "Database connection lost at the end of a request: %s",
+            type(error.orig or error).__name__,
+        )
+        db.session().invalidate()
+        db.session.remove()

@@ -1,6 +1,7 @@
 """Configuration layers and start-up safety."""
 
 import pytest
+from sqlalchemy import event
 
 from kundtjanst import create_app
 from kundtjanst.config import normalise_database_url
@@ -105,3 +106,45 @@ def test_json_columns_keep_swedish_letters_whatever_the_engine_options(monkeypat
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_size"] == 3
     assert options["json_serializer"]({"namn": "Förvaltning"}) == '{"namn": "Förvaltning"}'
+
+
+@pytest.mark.parametrize("name", ["DATABASE_REPLICA_URL", "KUNDTJANST_DATABASE_REPLICA_URL"])
+def test_a_read_replica_from_the_environment(monkeypatch, tmp_path, name):
+    from kundtjanst.replica import EXTENSION
+
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.db")
+    monkeypatch.setenv(name, "postgresql://reader@replica.kommun.se/kundtjanst")
+    app = create_app()
+    assert app.config["DATABASE_REPLICA_URL"] == (
+        "postgresql+psycopg://reader@replica.kommun.se/kundtjanst"
+    )
+    engine = app.extensions[EXTENSION].engine
+    assert engine.pool._pre_ping is True
+    asked = {}
+
+    @event.listens_for(engine, "do_connect")
+    def record(dialect, connection_record, cargs, cparams):
+        asked.update(cparams)
+        raise RuntimeError("no connection in this test")
+
+    with pytest.raises(RuntimeError, match="no connection"):
+        engine.connect()
+    assert asked["connect_timeout"] == 2 and asked["host"] == "replica.kommun.se"
+    assert "kundtjanst.replica" not in create_app({"DATABASE_REPLICA_URL": ""}).extensions
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"DATABASE_REPLICA_URL": "sqlite:///replica.db"}, "must be a PostgreSQL"),
+        ({"REPLICA_MAX_LAG_SECONDS": 0}, "REPLICA_MAX_LAG_SECONDS must be from 1 to 119"),
+        ({"REPLICA_MAX_LAG_SECONDS": 300}, "REPLICA_MAX_LAG_SECONDS must be from 1 to 119"),
+    ],
+)
+def test_a_read_replica_that_cannot_be_used_stops_the_start(monkeypatch, overrides, message):
+    monkeypatch.delenv("DATABASE_REPLICA_URL", raising=False)
+    monkeypatch.delenv("KUNDTJANST_DATABASE_REPLICA_URL", raising=False)
+    config = {"DATABASE_REPLICA_URL": "postgresql://reader@replica/kundtjanst", **overrides}
+    with pytest.raises(RuntimeError, match=message):
+        create_app({"SECRET_KEY": "s" * 40, **config})

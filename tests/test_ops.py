@@ -60,22 +60,26 @@ def test_a_schema_behind_the_code_is_not_ready(app, client):
             db.session.commit()
 
 
+@pytest.fixture
+def gone():
+    """An app whose database cannot be reached."""
+    app = make_app("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.mark.parametrize("path", ["/readyz", "/healthz"])
-def test_a_database_that_is_gone_is_a_503_not_a_500(path):
-    gone = make_app("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
-    try:
-        answer = gone.test_client().get(path)
-        if path == "/healthz":
-            assert answer.status_code == 200
-        else:
-            assert answer.status_code == 503
-            assert answer.json["checks"] == {
-                "database": {"ok": False, "detail": answer.json["checks"]["database"]["detail"]}
-            }
-            assert answer.json["checks"]["database"]["detail"].startswith("unreachable")
-    finally:
-        with gone.app_context():
-            db.engine.dispose()
+def test_a_database_that_is_gone_is_a_503_not_a_500(gone, path):
+    answer = gone.test_client().get(path)
+    if path == "/healthz":
+        assert answer.status_code == 200
+    else:
+        assert answer.status_code == 503
+        assert answer.json["checks"] == {
+            "database": {"ok": False, "detail": answer.json["checks"]["database"]["detail"]}
+        }
+        assert answer.json["checks"]["database"]["detail"].startswith("unreachable")
 
 
 @pytest.mark.parametrize(
@@ -87,23 +91,41 @@ def test_a_database_that_is_gone_is_a_503_not_a_500(path):
         ("GET", "/api/v1/groups", "application/problem+json"),
     ],
 )
-def test_pages_answer_503_while_the_database_is_gone(method, path, mimetype):
+def test_pages_answer_503_while_the_database_is_gone(gone, method, path, mimetype):
     """Not a 500 with a trace: a clear page (or problem), and when to try again."""
     from kundtjanst.core.apitokens import new_token
 
-    gone = make_app("postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
-    try:
-        headers = {"Authorization": f"Bearer {new_token()}"}
-        answer = gone.test_client().open(
-            path, method=method, headers=headers, data={"email": "a@b.se", "password": "x"}
-        )
-        assert answer.status_code == 503, answer.get_data(as_text=True)[:300]
-        assert answer.mimetype == mimetype
-        assert answer.headers["Retry-After"] == "30"
-        if mimetype == "text/html":
-            assert "Inget av det du skickade sparades" in answer.get_data(as_text=True)
-        else:
-            assert answer.json["status"] == 503
-    finally:
-        with gone.app_context():
-            db.engine.dispose()
+    headers = {"Authorization": f"Bearer {new_token()}"}
+    answer = gone.test_client().open(
+        path, method=method, headers=headers, data={"email": "a@b.se", "password": "x"}
+    )
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:300]
+    assert answer.mimetype == mimetype
+    assert answer.headers["Retry-After"] == "30"
+    if mimetype == "text/html":
+        assert "Inget av det du skickade sparades" in answer.get_data(as_text=True)
+    else:
+        assert answer.json["status"] == 503
+
+
+def test_a_signed_in_page_answers_503_while_the_database_is_gone(gone):
+    """Loading the signed-in user fails too; the page is then drawn for nobody in
+    particular (drawing the user's menu would ask the database again: a 500)."""
+    client = gone.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:0"
+    answer = client.get("/inkorg")
+    assert answer.status_code == 503
+    page = answer.get_data(as_text=True)
+    assert "Inget av det du skickade sparades" in page and "Logga ut" not in page
+
+
+def test_a_receipt_outlives_a_503(gone):
+    """The receipt page answered 503 (the database restarting): a reload shows the
+    receipt, since the cookie still holds it."""
+    client = gone.test_client()
+    with client.session_transaction() as session:
+        session["receipt"] = "r" * 43
+    assert client.get("/fraga/skickad").status_code == 503
+    with client.session_transaction() as session:
+        assert session.get("receipt") == "r" * 43

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
+from .. import replica
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..jobs.registry import Every, job
@@ -50,13 +51,14 @@ def produce_one(claim: Claim, keep: timedelta) -> str:
     """Write one claimed export as its requester; "done", "failed" or "superseded"."""
     try:
         user, period, filters = services.scope(claim)
-        total = content.count(user, period, filters)
+        with replica.reads():  # the tickets from the replica, when there is one
+            total = content.count(user, period, filters)
         files.fits(claim.kind, total)
         services.start(claim, total, utcnow())
         db.session.commit()
         with files.scratch() as file:
             with (
-                db.engine.connect() as connection,
+                replica.read_engine().connect() as connection,
                 closing(content.rows(connection, user, period, filters)) as rows,
             ):
                 written = files.write(claim.kind, rows, _Progress(claim), file)

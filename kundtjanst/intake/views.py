@@ -130,8 +130,10 @@ def answered():
 @bp.get("/fraga/skickad")
 def submitted():
     """The receipt shows the status link once (a shared computer's next user must not
-    find it by going back), within minutes of sending; the reference every time."""
-    receipt = intake.receipt(session.pop("receipt", None) or "")
+    find it by going back), within minutes of sending; the reference every time. The
+    cookie lets go of the receipt only once the page is made: after a 503 (the
+    database restarting) a reload still shows it."""
+    receipt = intake.receipt(session.get("receipt") or "")
     token = intake.show_token_once(receipt) if receipt else None
     db.session.commit()
     page = render_template(
@@ -140,6 +142,7 @@ def submitted():
         ticket_id=receipt.ticket_id if receipt else None,
         link=public_url("intake.status", token=token) if token else None,
     )
+    session.pop("receipt", None)
     return _private(make_response(page))
 
 

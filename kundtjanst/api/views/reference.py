@@ -16,6 +16,7 @@ from ...kb import queries as kb_queries
 from ...kb.models import Article
 from ...kb.render import to_html
 from ...org.models import Category, Group
+from ...replica import replica_reads
 from ...stats.document import document
 from ...stats.scope import select_from_request
 from ...web import public_url
@@ -83,6 +84,7 @@ class Statistics(MethodView):
         "/statistik.json, under the same names and definitions. A user's token sees "
         "what the user sees on the dashboard; an integration's, every group.",
     )
+    @replica_reads
     def get(self, args):
         token = require("stats:read")
         selection = select_from_request(token.user or _Everyone())

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ...core.timeutil import utcnow
 from ...extensions import db
 from ...org.models import Category
+from ...replica import replica_reads
 from ...tickets import services as ticket_services
 from ...web import public_url
 from .. import idempotency, present, queries
@@ -55,6 +56,7 @@ class Tickets(MethodView):
         "a ticket changed while you page keeps its place, so none comes twice or is "
         "skipped. The next page is in `next` and in the Link header.",
     )
+    @replica_reads
     def get(self, args):
         token = require("tickets:read")
         cursor = None

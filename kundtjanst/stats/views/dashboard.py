@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ...core.statistics import AGE_BUCKETS, first_contact_share
 from ...extensions import db
 from ...org.models import Category, CouldReason
+from ...replica import replica_reads
 from ...settings import services as settings
 from .. import charts, queries
 from ..document import document, target_share
@@ -32,6 +33,7 @@ def _selection() -> Selection:
 
 @bp.get("/statistik")
 @login_required
+@replica_reads
 def dashboard():
     selection = _selection()
     result = figures(selection.period, selection.filters)
@@ -146,6 +148,7 @@ def _could_reasons(result: Figures, categories: dict[int, Category]) -> ReasonTa
 
 @bp.get("/statistik.json")
 @login_required
+@replica_reads
 def dashboard_json():
     selection = _selection()
     if selection.errors:
