@@ -17,6 +17,7 @@ from .test_stats import build_past_days, world  # noqa: F401  (the fixture)
 TABLES = [
     ("stats_daily", "stats_monthly", "received + resolved + first_contact"),
     ("stats_daily_answer_time", "stats_monthly_answer_time", "count * (minutes + 1)"),
+    ("stats_daily_answer_time", "stats_monthly_answer_total", "count * (minutes + 1)"),
     ("stats_daily_could_reason", "stats_monthly_could_reason", "count"),
 ]
 

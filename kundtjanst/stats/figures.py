@@ -40,6 +40,7 @@ from .models import (
     StatsDay,
     StatsMonthly,
     StatsMonthlyAnswerTime,
+    StatsMonthlyAnswerTotal,
     StatsMonthlyCouldReason,
 )
 
@@ -113,7 +114,10 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
     ):
         for key, *counts in db.session.execute(select(column, *sums).group_by(column)):
             rolled[key].add(Counters(**{n: int(c or 0) for n, c in zip(COUNTER_NAMES, counts)}))
-    times = _stored(StatsDailyAnswerTime, StatsMonthlyAnswerTime, ("minutes", "count"), *stretch)
+    # Without filters, the months' histograms summed over every slice.
+    unfiltered = filters.key() == (None, None, None)
+    monthly_times = StatsMonthlyAnswerTotal if unfiltered else StatsMonthlyAnswerTime
+    times = _stored(StatsDailyAnswerTime, monthly_times, ("minutes", "count"), *stretch)
     for minutes, count in db.session.execute(
         select(times.c.minutes, func.sum(times.c.count)).group_by(times.c.minutes)
     ):
@@ -158,7 +162,7 @@ def _stored(daily, monthly, columns: tuple[str, ...], first: date, last: date, f
             select(*[getattr(monthly, c) for c in columns]).where(
                 monthly.month >= months[0],
                 monthly.month <= months[1],
-                *_daily_filters(filters, monthly),
+                *(_daily_filters(filters, monthly) if hasattr(monthly, "channel") else ()),
             )
         )
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()

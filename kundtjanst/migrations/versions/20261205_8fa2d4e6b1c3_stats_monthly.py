@@ -69,6 +69,16 @@ def upgrade():
         sa.Column('minutes', sa.Integer(), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
     )
+    op.create_table(
+        'stats_monthly_answer_total',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('minutes', sa.Integer(), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_stats_monthly_answer_total')),
+    )
+    with op.batch_alter_table('stats_monthly_answer_total', schema=None) as batch_op:
+        batch_op.create_index('ix_stats_monthly_answer_total_month', ['month'], unique=False)
     _create(
         'stats_monthly_could_reason',
         sa.Column('reason_id', sa.Integer(), nullable=True),
@@ -76,11 +86,17 @@ def upgrade():
     )
     _fill('stats_monthly', 'stats_daily', SLICE, counters)
     _fill('stats_monthly_answer_time', 'stats_daily_answer_time', (*SLICE, 'minutes'), ('count',))
+    _fill('stats_monthly_answer_total', 'stats_daily_answer_time', ('minutes',), ('count',))
     _fill('stats_monthly_could_reason', 'stats_daily_could_reason', (*SLICE, 'reason_id'), ('count',))
 
 
 def downgrade():
-    for name in ('stats_monthly_could_reason', 'stats_monthly_answer_time', 'stats_monthly'):
+    for name in (
+        'stats_monthly_could_reason',
+        'stats_monthly_answer_total',
+        'stats_monthly_answer_time',
+        'stats_monthly',
+    ):
         with op.batch_alter_table(name, schema=None) as batch_op:
             batch_op.drop_index(f'ix_{name}_month')
         op.drop_table(name)
