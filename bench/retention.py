@@ -40,6 +40,10 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p * len(ordered)) - 1)] if ordered else 0.0
 
 
+class Stopped(Exception):
+    """--max-seconds has passed."""
+
+
 LOCK_ONE = "UPDATE tickets SET version = version WHERE id = %s"
 
 
@@ -76,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", default="kundtjanst_bench")
     parser.add_argument("--now", help="the run's date, YYYY-MM-DD (default: now)")
     parser.add_argument("--batch", type=int, default=None, help="tickets a transaction")
+    parser.add_argument(
+        "--max-seconds", type=float, default=None, help="stop after the batch that passes this"
+    )
     args = parser.parse_args(argv)
     libpq = f"postgresql://postgres@127.0.0.1:5432/{args.database}"
     os.environ["DATABASE_URL"] = libpq.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -111,13 +118,20 @@ def main(argv: list[str] | None = None) -> int:
             finished = time.perf_counter()
             batches.append(finished - mark[0])
             mark[0] = finished
+            if args.max_seconds and finished - started > args.max_seconds:
+                raise Stopped
 
         load_start = Path("/proc/loadavg").read_text().split()[:3]
         probe.start()
         started = time.perf_counter()
         mark[0] = started
-        result = services.anonymise_expired(now, batch=batch, after_batch=commit)
-        db.session.commit()
+        try:
+            result = services.anonymise_expired(now, batch=batch, after_batch=commit)
+            db.session.commit()
+            done = result.tickets
+        except Stopped:
+            db.session.rollback()
+            done = None
         wall = time.perf_counter() - started
         probe.stop.set()
         probe.join()
@@ -125,11 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         "database": args.database,
         "now": now.isoformat(),
         "batch": batch,
-        "tickets": result.tickets,
-        "events": result.events,
+        "tickets_expired": expected.tickets,
+        "tickets": done if done is not None else f"stopped after {len(batches) * batch} at most",
         "batches": len(batches),
         "seconds": round(wall, 1),
-        "tickets_per_second": round(result.tickets / wall, 1) if wall else None,
+        "tickets_per_second": round(len(batches) * batch / wall, 1) if wall else None,
         "batch_ms": {
             "p50": round(1000 * percentile(batches, 0.5), 1),
             "p95": round(1000 * percentile(batches, 0.95), 1),

@@ -46,6 +46,21 @@ class TicketSequence(db.Model):
     last_value: Mapped[int] = mapped_column(Integer)
 
 
+# What the partial index over open tickets carries besides its keys.
+OPEN_INDEX_INCLUDES = (
+    "created_at",
+    "due_at",
+    "confidential",
+    "channel",
+    "category_id",
+    "status",
+    "secrecy_group_id",
+    "created_by_id",
+    "claimed_by_id",
+    "resolved_by_id",
+)
+
+
 class Ticket(db.Model):
     __tablename__ = "tickets"
 
@@ -157,13 +172,14 @@ class Ticket(db.Model):
         Index("ix_tickets_updated_at", "updated_at"),
         # Open tickets only, a small part of the table: the inbox oldest first without
         # sorting every open ticket, and the dashboard's backlog (by group, age and
-        # due time) read from the index alone.
+        # due time) read from the index alone; so is a list's count, secrecy filter
+        # (`permissions.ticket_scope`) included.
         Index(
             "ix_tickets_open_group_entered",
             "group_id",
             "group_entered_at",
             "id",
-            postgresql_include=["created_at", "due_at", "confidential", "channel", "category_id"],
+            postgresql_include=[*OPEN_INDEX_INCLUDES],
             postgresql_where=text(OPEN_CONDITION),
             sqlite_where=text(OPEN_CONDITION),
         ),
