@@ -36,6 +36,11 @@ class Filters:
     def key(self) -> tuple:
         return (self.channel, self.category_id, self.group_ids)
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter is set (else every ticket counts)."""
+        return self.key() != (None, None, None)
+
 
 @dataclass
 class Slices:

@@ -34,6 +34,7 @@ from ..extensions import db
 from ..tickets.models import Ticket
 from . import aggregate
 from .models import (
+    SLICE,
     StatsDaily,
     StatsDailyAnswerTime,
     StatsDailyCouldReason,
@@ -115,8 +116,7 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
         for key, *counts in db.session.execute(select(column, *sums).group_by(column)):
             rolled[key].add(Counters(**{n: int(c or 0) for n, c in zip(COUNTER_NAMES, counts)}))
     # Without filters, the months' histograms summed over every slice.
-    unfiltered = filters.key() == (None, None, None)
-    monthly_times = StatsMonthlyAnswerTotal if unfiltered else StatsMonthlyAnswerTime
+    monthly_times = StatsMonthlyAnswerTime if filters.narrows else StatsMonthlyAnswerTotal
     times = _stored(StatsDailyAnswerTime, monthly_times, ("minutes", "count"), *stretch)
     for minutes, count in db.session.execute(
         select(times.c.minutes, func.sum(times.c.count)).group_by(times.c.minutes)
@@ -144,9 +144,6 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
     return part
 
 
-SLICE = ("channel", "category_id", "group_id")
-
-
 def _stored(daily, monthly, columns: tuple[str, ...], first: date, last: date, filters):
     """The stored rows (``columns``) of the days ``first`` to ``last`` that match the
     filters: the monthly sums of the whole months, the daily rows of the other days."""
@@ -162,7 +159,7 @@ def _stored(daily, monthly, columns: tuple[str, ...], first: date, last: date, f
             select(*[getattr(monthly, c) for c in columns]).where(
                 monthly.month >= months[0],
                 monthly.month <= months[1],
-                *(_daily_filters(filters, monthly) if hasattr(monthly, "channel") else ()),
+                *(_daily_filters(filters, monthly) if filters.narrows else ()),
             )
         )
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()

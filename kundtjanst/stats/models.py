@@ -15,8 +15,25 @@ from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
 
+SLICE = ("channel", "category_id", "group_id")
 
-class StatsDaily(db.Model):
+
+class Slice:
+    """The columns a row is counted by: channel, subject area and group."""
+
+    channel: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    group_id: Mapped[int | None] = mapped_column(Integer)
+
+
+def _with_counters(model):
+    """One integer column per counter, declared from the single list of counters."""
+    for name in COUNTER_NAMES:
+        setattr(model, name, mapped_column(name, Integer, default=0, nullable=False))
+        model.__annotations__[name] = Mapped[int]
+
+
+class StatsDaily(Slice, db.Model):
     """Counters for one Stockholm day and one slice (channel, subject area, group).
 
     ``received`` is counted on the group a ticket first went to; every other
@@ -27,20 +44,14 @@ class StatsDaily(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_stats_daily_day", "day"),)
 
 
-# One integer column per counter, declared from the single list of counters.
-for _name in COUNTER_NAMES:
-    setattr(StatsDaily, _name, mapped_column(_name, Integer, default=0, nullable=False))
-    StatsDaily.__annotations__[_name] = Mapped[int]
+_with_counters(StatsDaily)
 
 
-class StatsDailyAnswerTime(db.Model):
+class StatsDailyAnswerTime(Slice, db.Model):
     """How many tickets resolved that day got their first answer after so many
     working minutes (at the resolution of `definitions.answer_time_bucket`)."""
 
@@ -48,16 +59,13 @@ class StatsDailyAnswerTime(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_stats_daily_answer_time_day", "day"),)
 
 
-class StatsDailyCouldReason(db.Model):
+class StatsDailyCouldReason(Slice, db.Model):
     """How many tickets resolved that day a svarsgrupp marked "kundtjänst could have
     answered", per reason (the learning loop's table on the dashboard)."""
 
@@ -65,16 +73,13 @@ class StatsDailyCouldReason(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
     reason_id: Mapped[int | None] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_stats_daily_could_reason_day", "day"),)
 
 
-class StatsMonthly(db.Model):
+class StatsMonthly(Slice, db.Model):
     """`StatsDaily` summed over a calendar month (``month`` is its first day);
     rewritten whenever a day of the month is (`services.build_days`)."""
 
@@ -82,28 +87,20 @@ class StatsMonthly(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_stats_monthly_month", "month"),)
 
 
-for _name in COUNTER_NAMES:
-    setattr(StatsMonthly, _name, mapped_column(_name, Integer, default=0, nullable=False))
-    StatsMonthly.__annotations__[_name] = Mapped[int]
+_with_counters(StatsMonthly)
 
 
-class StatsMonthlyAnswerTime(db.Model):
+class StatsMonthlyAnswerTime(Slice, db.Model):
     """`StatsDailyAnswerTime` summed over a calendar month."""
 
     __tablename__ = "stats_monthly_answer_time"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
 
@@ -125,16 +122,13 @@ class StatsMonthlyAnswerTotal(db.Model):
     __table_args__ = (Index("ix_stats_monthly_answer_total_month", "month"),)
 
 
-class StatsMonthlyCouldReason(db.Model):
+class StatsMonthlyCouldReason(Slice, db.Model):
     """`StatsDailyCouldReason` summed over a calendar month."""
 
     __tablename__ = "stats_monthly_could_reason"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     month: Mapped[date] = mapped_column(Date)
-    channel: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(Integer)
-    group_id: Mapped[int | None] = mapped_column(Integer)
     reason_id: Mapped[int | None] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer)
 
@@ -143,20 +137,10 @@ class StatsMonthlyCouldReason(db.Model):
 
 # Each daily table and its monthly sum, and the columns the sum keeps apart.
 MONTHLY = (
-    (StatsDaily, StatsMonthly, ("channel", "category_id", "group_id"), COUNTER_NAMES),
-    (
-        StatsDailyAnswerTime,
-        StatsMonthlyAnswerTime,
-        ("channel", "category_id", "group_id", "minutes"),
-        ("count",),
-    ),
+    (StatsDaily, StatsMonthly, SLICE, COUNTER_NAMES),
+    (StatsDailyAnswerTime, StatsMonthlyAnswerTime, (*SLICE, "minutes"), ("count",)),
     (StatsDailyAnswerTime, StatsMonthlyAnswerTotal, ("minutes",), ("count",)),
-    (
-        StatsDailyCouldReason,
-        StatsMonthlyCouldReason,
-        ("channel", "category_id", "group_id", "reason_id"),
-        ("count",),
-    ),
+    (StatsDailyCouldReason, StatsMonthlyCouldReason, (*SLICE, "reason_id"), ("count",)),
 )
 
 
