@@ -17,7 +17,7 @@ from .services import BATCH, anonymise_expired
     _l("Removes citizens' personal data from tickets closed longer ago than the retention time."),
 )
 def nightly_retention(trigger_time: datetime) -> dict[str, int]:
-    # A batch a transaction: the rows of one batch are locked for well under a second.
+    # A batch a transaction: a run holds the rows of one batch at a time, not of all.
     result = anonymise_expired(utcnow(), batch=BATCH, after_batch=db.session.commit)
     return {
         "tickets": result.tickets,

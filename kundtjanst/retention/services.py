@@ -122,10 +122,15 @@ class Found:
     files: int = 0
 
 
-def _anonymise_tickets(ticket_ids, now: datetime, dry_run: bool, found: Found, result) -> None:
-    """Anonymise (or count) the tickets ``ticket_ids`` (a select of ids, or a list),
-    with their texts, files, mails and calls."""
-    tickets = db.session.scalar(select(func.count(Ticket.id)).where(Ticket.id.in_(ticket_ids)))
+def _anonymise_tickets(
+    ticket_ids, now: datetime, dry_run: bool, found: Found, result: RetentionResult
+) -> None:
+    """Anonymise (or count) the tickets ``ticket_ids`` (a select of ids, or a batch's
+    list), with their texts, files, mails and calls."""
+    if isinstance(ticket_ids, list):
+        tickets = len(ticket_ids)
+    else:
+        tickets = db.session.scalar(select(func.count()).select_from(ticket_ids.subquery()))
     if not tickets:
         return
     texts = Event.body.is_not(None), Event.ticket_id.in_(ticket_ids)
