@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request, session
+from sqlalchemy.orm import joinedload
 
 from . import config, i18n, replica
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -86,8 +87,6 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from sqlalchemy.orm import joinedload
-
         from .auth.models import User
         from .forms import MAX_ID
 
