@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/kundtjanst_test
 DEMO_TICKETS ?= 3000
-PO := kundtjanst/translations/sv/LC_MESSAGES/messages.po
+PO := $(wildcard kundtjanst/translations/*/LC_MESSAGES/messages.po)
 MO := $(PO:.po=.mo)
 # Browser tests: Debian's Chromium (never Playwright's download) and axe-core from npm.
 CHROMIUM ?= /usr/bin/chromium
@@ -27,8 +27,8 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-$(MO): $(PO) $(STAMP)
-	$(BIN)/pybabel -q compile -d kundtjanst/translations
+$(MO): %.mo: %.po $(STAMP)
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 translations: $(MO)
 

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask
 from sqlalchemy.orm import joinedload
 
-from . import config, i18n, replica
+from . import config, i18n, locales, replica
 from .extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,19 +44,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def select_locale() -> str:
-    """Swedish unless the user chose English; outside a request (CLI, jobs), Swedish."""
-    if not has_request_context():
-        return "sv"
-    if request.path.startswith("/api/") and request.path != "/api/v1/docs":
-        # The API's answers: no session, so Accept-Language, else Swedish.
-        return request.accept_languages.best_match(("sv", "en")) or "sv"
-    chosen = session.get("lang")
-    if chosen in ("sv", "en"):
-        return chosen
-    return "sv"
-
-
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model registered before Alembic looks)
     from .kb.search import include_name as search_index_tables_excluded
@@ -75,7 +62,7 @@ def register_extensions(app: Flask) -> None:
         include_name=search_index_tables_excluded,
     )
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=locales.select)
     i18n.install(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

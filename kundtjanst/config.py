@@ -47,7 +47,14 @@ class Defaults:
     LOG_FORMAT = "text"
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # Languages (kundtjanst/locales.py): staff work in one of LANGUAGES, chosen on their
+    # account page; citizens read the public pages, and get every mail, in one of
+    # CITIZEN_LANGUAGES. The default (BABEL_DEFAULT_LOCALE) is in both and is the
+    # fallback. Each needs its catalogue in kundtjanst/translations. A municipality
+    # outside the Finnish administrative area may drop "fi":
+    # KUNDTJANST_CITIZEN_LANGUAGES=sv,en.
     LANGUAGES = ("sv", "en")
+    CITIZEN_LANGUAGES = ("sv", "en", "fi")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -211,6 +218,22 @@ def secure_cookies(config) -> bool:
     raise RuntimeError(f"SECURE_COOKIES must be on, off or auto, not {setting!r}.")
 
 
+def _check_languages(config) -> None:
+    """Both language lists hold the default, each entry a language Babel knows."""
+    from babel import Locale, UnknownLocaleError
+
+    default = config["BABEL_DEFAULT_LOCALE"]
+    for key in ("LANGUAGES", "CITIZEN_LANGUAGES"):
+        config[key] = tuple(config[key])
+        if default not in config[key]:
+            raise RuntimeError(f"{key} must include the default language {default!r}.")
+        for code in config[key]:
+            try:
+                Locale.parse(code)
+            except (ValueError, UnknownLocaleError):
+                raise RuntimeError(f"{key}: {code!r} is not a language code.") from None
+
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -219,6 +242,8 @@ def _coerce(name: str, value: str, current: Any) -> Any:
     """An environment variable's text as the type of the setting it replaces; a value
     that is no such thing stops the start with the variable's name, not a traceback
     from deep inside (nor is "ja" quietly taken for off)."""
+    if isinstance(current, tuple):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
     if isinstance(current, bool):
         word = value.strip().lower()
         if word in TRUE_WORDS | FALSE_WORDS:
@@ -290,6 +315,8 @@ def load(app, overrides: dict[str, Any] | None = None) -> None:
             "ATTACHMENT_REQUEST_BYTES must be above ATTACHMENT_MAX_TOTAL_BYTES: a form with "
             "files over the limits must reach the form to be told so."
         )
+
+    _check_languages(app.config)
 
     from .core.netguard import parse_networks
 

@@ -11,7 +11,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 
-from . import labels
+from . import labels, locales
 from .core.mailtext import split_quoted
 from .core.timeutil import local
 from .permissions import may
@@ -117,6 +117,9 @@ def register(app: Flask) -> None:
     app.add_template_global(may, "may")
     app.add_template_global(url_with, "url_with")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.add_template_global(locales.page, "page_language")
+    app.add_template_global(locales.links, "language_links")
+    app.add_template_global(locales.is_citizen_page, "is_citizen_page")
     app.jinja_env.globals["municipality"] = app.config["MUNICIPALITY"]
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -76,10 +76,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("/", "GET"): Case("/", staff(200, 302, 302, 302, 302, 302)),
     ("/tillganglighet", "GET"): Case("/tillganglighet", every(200)),
     ("/personuppgifter", "GET"): Case("/personuppgifter", every(200)),
-    ("/sprak", "POST"): Case("/sprak", every(302), {"lang": "en", "next": "/"}),
+    ("/sprak/<code>", "GET"): Case("/sprak/en?next=/fraga", every(302)),
     ("/logga-in", "GET"): Case("/logga-in", staff(200, 302, 302, 302, 302, 302)),
     ("/logga-in", "POST"): Case("/logga-in", staff(400, 302, 302, 302, 302, 302), {}),
     ("/logga-ut", "POST"): Case("/logga-ut", staff("login", 302, 302, 302, 302, 302), {}),
+    ("/konto", "GET"): Case("/konto", LOGGED_IN),
+    ("/konto", "POST"): Case("/konto", staff("login", 400, 400, 400, 400, 400), {}),
     ("/konto/losenord", "GET"): Case("/konto/losenord", LOGGED_IN),
     ("/konto/losenord", "POST"): Case(
         "/konto/losenord", staff("login", 400, 400, 400, 400, 400), {}

@@ -371,7 +371,7 @@ def test_logout_ends_the_session_and_any_copy_of_its_cookie(app, org):
 def test_logout_keeps_the_language_chosen(app, org):
     client = app.test_client()
     form_login(client, org.emails.agent)
-    client.post("/sprak", data={"lang": "en", "next": "/"})
+    client.post("/konto", data={"language": "en"})
     client.post("/logga-ut")
     with client.session_transaction() as session:
         assert session.get("lang") == "en"
@@ -424,9 +424,10 @@ def change(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
     )
 
 
-def test_the_header_links_the_password_page(login_as):
+def test_the_header_links_the_account_page_and_it_the_password_page(login_as):
     agent = login_as("agent")
-    assert 'href="/konto/losenord">Byt lösenord</a>' in text(agent.get("/inkorg"))
+    assert 'href="/konto">Mitt konto</a>' in text(agent.get("/inkorg"))
+    assert 'href="/konto/losenord">Byt lösenord</a>' in text(agent.get("/konto"))
     page = agent.get("/konto/losenord")
     assert page.status_code == 200
     assert "<h1>Byt lösenord</h1>" in text(page)

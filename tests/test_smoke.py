@@ -5,7 +5,7 @@ def test_public_pages_render_in_swedish(client, org):
     page = client.get("/fraga")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert '<html lang="sv">' in html
+    assert '<html lang="sv" dir="ltr">' in html
     assert "Ställ en fråga" in html
     assert "Hoppa till innehållet" in html
 

@@ -9,6 +9,7 @@ ACTIONS = {
     "auth.login_failed": _l("Failed login"),
     "auth.logout": _l("Logged out"),
     "auth.password_changed": _l("Changed their own password"),
+    "auth.language_changed": _l("Changed their own language"),
     "ticket.read": _l("Read a confidential ticket"),
     "ticket.list": _l("Listed confidential tickets"),
     "ticket.metadata": _l("Saw the status of a confidential ticket"),

@@ -48,6 +48,12 @@ class ChangePasswordForm(BaseForm):
     )
 
 
+class LanguageForm(BaseForm):
+    """The language a user works in; the choices are LANGUAGES, each in itself."""
+
+    language = ChoiceField(_l("Language"), required=True)
+
+
 def password_strength(form, field) -> None:
     """The same rule as ``flask users create``."""
     try:

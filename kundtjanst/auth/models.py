@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     # Part of the id in every session cookie: raising it (new password, logout) ends
     # every session the user has, though sessions live in signed cookies.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The language the user works in (one of LANGUAGES), chosen on the account page;
+    # None: the default (Swedish).
+    language: Mapped[str | None] = mapped_column(String(12))
 
     groups: Mapped[list[Group]] = relationship(
         secondary=membership, back_populates="members", order_by="Group.name"

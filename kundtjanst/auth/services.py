@@ -158,3 +158,16 @@ def change_password(user: User, current: str, new: str) -> None:
     user.set_password(new)
     db.session.flush()
     audit.record("auth.password_changed", target=f"user:{user.id}")
+
+
+def choose_language(user: User, language: str, offered: tuple[str, ...]) -> None:
+    """The language a user works in, one of ``offered`` (LANGUAGES)."""
+    if language not in offered:
+        raise UserFieldError("language", _l("Choose one of the options."))
+    if user.language == language:
+        return
+    old, user.language = user.language, language
+    db.session.flush()
+    audit.record(
+        "auth.language_changed", target=f"user:{user.id}", changes={"language": [old, language]}
+    )

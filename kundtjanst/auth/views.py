@@ -4,18 +4,29 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import locales
 from ..audit import services as audit
 from ..extensions import db
 from ..web import home_for, local_path
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangePasswordForm, LanguageForm, LoginForm
 from .models import User
-from .services import MIN_PASSWORD_LENGTH, UserFieldError
+from .services import MIN_PASSWORD_LENGTH, UserFieldError, choose_language
 from .services import change_password as change_own_password
 from .throttle import password_failed
 
@@ -46,6 +57,8 @@ def login():
                 user.rehash_password(form.password.data)
             session.permanent = True  # ends after PERMANENT_SESSION_LIFETIME unused
             login_user(user)
+            if user.language:
+                session[locales.COOKIE] = user.language
             audit.record("auth.login", target=f"user:{user.id}")
             db.session.commit()
             return redirect(local_path(request.args.get("next")) or home_for(user))
@@ -80,6 +93,28 @@ def logout():
         session["lang"] = lang
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/konto", methods=["GET", "POST"])
+@login_required
+def account():
+    """One's own account: the language one works in, and a link to the password."""
+    offered = tuple(current_app.config["LANGUAGES"])
+    form = LanguageForm(language=current_user.language or offered[0])
+    form.language.choices = [(code, locales.name(code)) for code in offered]
+    if form.validate_on_submit():
+        try:
+            choose_language(current_user._get_current_object(), form.language.data, offered)
+        except UserFieldError as error:
+            form.language.errors = [*form.language.errors, str(error)]
+        else:
+            db.session.commit()
+            session[locales.COOKIE] = form.language.data
+            with force_locale(form.language.data):
+                flash(_("Your language has been saved."), "success")
+            return redirect(url_for("auth.account"))
+    status = 400 if form.errors else 200
+    return render_template("auth/account.html", form=form), status
 
 
 @bp.route("/konto/losenord", methods=["GET", "POST"])

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import choices
+from .. import choices, locales
 from ..attachments import services as attachments
 from ..attachments.rules import human_size
 from ..audit import services as audit
@@ -65,6 +65,7 @@ def _private(response):
 
 
 @bp.route("/fraga", methods=["GET", "POST"])
+@locales.citizen_page
 def ask():
     form = QuestionForm()
     form.category.choices = choices.categories(_l("Choose a subject area"))
@@ -110,6 +111,7 @@ def _answers_first(form: QuestionForm, submission: str) -> list:
 
 
 @bp.post("/fraga/svaret-fanns")
+@locales.citizen_page
 def found_answer():
     """ "I found the answer": counted as a self-service answer; no ticket, and nothing
     of what the citizen wrote is sent here or kept."""
@@ -123,11 +125,13 @@ def found_answer():
 
 
 @bp.get("/fraga/svaret-fanns")
+@locales.citizen_page
 def answered():
     return render_template("intake/found.html", form=None)
 
 
 @bp.get("/fraga/skickad")
+@locales.citizen_page
 def submitted():
     """The receipt shows the status link once (a shared computer's next user must not
     find it by going back), within minutes of sending; the reference every time. The
@@ -165,6 +169,7 @@ def too_large(error: RequestEntityTooLarge):
 
 
 @bp.route("/arende/<token>", methods=["GET", "POST"])
+@locales.citizen_page
 def status(token: str):
     # A message is added with the ticket locked (PostgreSQL), so it never crosses a
     # change staff make at the same moment; the version it raises tells them of it.

@@ -9,7 +9,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy.orm import selectinload
 
-from .. import choices
+from .. import choices, locales
 from ..extensions import db
 from ..forms import MAX_ID
 from ..lazytext import lazy_gettext as _l
@@ -41,6 +41,7 @@ def by_category(category_id: int | None) -> list[tuple[Category | None, list[Art
 
 
 @bp.get("/fragor-och-svar")
+@locales.citizen_page
 def index():
     form = PublicSearchForm(formdata=request.args)
     form.category.choices = choices.categories(_l("All subject areas"))
@@ -60,6 +61,7 @@ def index():
 
 
 @bp.get("/fragor-och-svar/<int:article_id>")
+@locales.citizen_page
 def article(article_id: int):
     found = queries.get_public(article_id) if article_id <= MAX_ID else None
     if found is None:

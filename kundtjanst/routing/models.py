@@ -21,6 +21,7 @@ class RoutingRule(db.Model):
     category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"))
     keywords: Mapped[str | None] = mapped_column(Text)
     email_domain: Mapped[str | None] = mapped_column(String(253))
+    language: Mapped[str | None] = mapped_column(String(12))
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
     priority: Mapped[str | None] = mapped_column(String(20))
 

@@ -89,6 +89,9 @@ class Ticket(db.Model):
     # The phone number as E.164 (`core.phone.normalise`): a caller's earlier questions.
     citizen_phone_e164: Mapped[str | None] = mapped_column(String(16), index=True)
     status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The citizen's language (one of CITIZEN_LANGUAGES): what every mail to them is
+    # written in. The page's language when they asked on the form.
+    language: Mapped[str] = mapped_column(String(12), default="sv", server_default="sv")
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     group_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,113 @@
+"""Which language a page is in, and the language links.
+
+Citizens may read the public pages (`citizen_page`) in CITIZEN_LANGUAGES (Swedish,
+English and Finnish by default); staff work in LANGUAGES (Swedish or English). The
+choice, in order:
+
+- on a citizen page: the language link the citizen followed (a cookie), then the
+  language a signed-in user chose on the account page (kept in the session);
+- on any other page the other way round: the user's choice, then the cookie;
+- then the browser's Accept-Language; then the default, Swedish.
+
+The API answers in its caller's Accept-Language. Outside a request (jobs, the CLI)
+it is Swedish; a mail to a citizen is written under `flask_babel.force_locale` in
+the ticket's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from babel import Locale
+from flask import current_app, has_request_context, request, session, url_for
+from flask_babel import get_locale
+
+COOKIE = "lang"
+COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def citizen_page(view: Callable) -> Callable:
+    """Marks a view as a public page offered in every citizen language."""
+    view.citizen_page = True
+    return view
+
+
+def is_citizen_page() -> bool:
+    if request.endpoint is None:  # a 404 or 405: anyone may have asked
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "citizen_page", False))
+
+
+def offered() -> tuple[str, ...]:
+    """The languages this request's page can be read in."""
+    key = "CITIZEN_LANGUAGES" if is_citizen_page() else "LANGUAGES"
+    return tuple(current_app.config[key])
+
+
+def all_languages() -> tuple[str, ...]:
+    config = current_app.config
+    return tuple(dict.fromkeys((*config["LANGUAGES"], *config["CITIZEN_LANGUAGES"])))
+
+
+def select() -> str:
+    """Flask-Babel's locale selector."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if request.path.startswith("/api/") and request.path != "/api/v1/docs":
+        # The API's answers: no session, so Accept-Language, else Swedish.
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    choices = offered()
+    cookie, chosen = request.cookies.get(COOKIE), session.get(COOKIE)
+    for wish in (cookie, chosen) if is_citizen_page() else (chosen, cookie):
+        if wish in choices:
+            return wish
+    return request.accept_languages.best_match(choices) or default
+
+
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+def name(code: str) -> str:
+    """A language's name in itself: "svenska", "English", "suomi"."""
+    text = _locale(code).get_display_name(code) or code
+    return text[:1].upper() + text[1:]
+
+
+def direction(code: str) -> str:
+    """ "rtl" for a language written right to left (Arabic, Persian …), else "ltr"."""
+    return "rtl" if _locale(code).character_order == "right-to-left" else "ltr"
+
+
+def tag(code: str) -> str:
+    """The BCP 47 tag for a ``lang`` attribute ("sv", "pt-BR")."""
+    return code.replace("_", "-")
+
+
+def links(current: str) -> list[dict]:
+    """The language links of this page: each leads back to it in another language."""
+    if not has_request_context() or request.endpoint is None:
+        back = "/"
+    else:
+        back = request.full_path.rstrip("?")
+    return [
+        {
+            "code": code,
+            "tag": tag(code),
+            "name": name(code),
+            "url": url_for("main.language", code=code, next=back),
+            "current": code == current,
+        }
+        for code in offered()
+    ]
+
+
+def page() -> dict:
+    """For the page's frame: ``lang`` and ``dir`` of ``<html>``, and whether it shows
+    the language links (public pages, and any page to someone not signed in)."""
+    code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return {"code": code, "tag": tag(code), "dir": direction(code)}
