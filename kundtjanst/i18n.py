@@ -11,11 +11,10 @@ locale alone, kept per locale for the life of the process, and the templates'
 from __future__ import annotations
 
 from babel.support import NullTranslations, Translations
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import get_domain, get_locale
 
 _NOTHING = NullTranslations()
-_catalogues: dict[tuple, Translations] = {}
 
 
 def catalogue() -> Translations | NullTranslations:
@@ -23,10 +22,11 @@ def catalogue() -> Translations | NullTranslations:
     locale = get_locale()
     if locale is None:
         return _NOTHING
+    catalogues = current_app.extensions["kundtjanst.catalogues"]
     key = (locale.language, locale.territory, locale.script, locale.variant)
-    found = _catalogues.get(key)
+    found = catalogues.get(key)
     if found is None:
-        found = _catalogues[key] = get_domain().get_translations()
+        found = catalogues[key] = get_domain().get_translations()
     return found
 
 
@@ -41,7 +41,10 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 
 
 def install(app: Flask) -> None:
-    """The templates' gettext callables (after Flask-Babel has installed its own)."""
+    """The templates' gettext callables (after Flask-Babel has installed its own).
+    The catalogues are kept per application: each may have its own translation
+    directories (BABEL_TRANSLATION_DIRECTORIES)."""
+    app.extensions["kundtjanst.catalogues"] = {}
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
