@@ -12,9 +12,9 @@ changed, wrapped in ⟦ ⟧ and lengthened by 40 %:
   with a right-to-left language code ("ar", "fa", "he") so that the page's
   ``dir`` is "rtl".
 
-Placeholders (``%(name)s``, ``%s``, ``{name}``), HTML tags and entities are kept as
-they are. Visible text on a page rendered in a pseudo-locale that has none of the
-markers' letters was not translated.
+Placeholders (``%(name)s``, ``%(minutes)02d``, ``%s``, ``{name}``), HTML tags and entities
+are kept as they are. Visible text on a page rendered in a pseudo-locale that has
+none of the markers' letters was not translated.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "kundtjanst" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 OPEN, CLOSE, PAD = "⟦", "⟧", "·"
-KEEP = re.compile(r"(%\([a-z_]+\)[sd]|%[sd%]|\{[a-z_]*\}|<[^>]*>|&[a-z#0-9]+;)")
+KEEP = re.compile(r"(%\([a-z_0-9]+\)0?\d*[sd]|%[sd%]|\{[a-z_0-9]*\}|<[^>]*>|&[a-z#0-9]+;)")
 ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "áƀçđéƒğĥíĵķĺɱñöþʠŕšţüṽŵẋýžÅƁÇĐÉƑĞĤÍĴĶĹṀÑÖÞǪŔŠŢÜṼŴẊÝŽ",
