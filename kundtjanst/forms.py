@@ -161,8 +161,7 @@ TEXT_MAX = 10_000
 
 
 def at_most(characters: int) -> Length:
-    """WTForms' Length with the application's own message: WTForms' own is English in
-    a language it has no catalogue for."""
+    """Length with our message (WTForms' is English in a language it has none for)."""
     return Length(max=characters, message=_l("Field cannot be longer than %(max)d characters."))
 
 
