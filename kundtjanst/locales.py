@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request, session, url_for
 from flask_babel import get_locale
 
@@ -70,6 +70,25 @@ def select() -> str:
 @cache
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
+
+
+# Dates and numbers are written as the language is written in Sweden where the
+# Unicode CLDR knows that variant (English: en_SE, "2026-12-05, 21:40", "12 345,5"),
+# else as the language itself is (Finnish: "5.12.2026 21.40").
+REGION = "SE"
+
+
+@cache
+def _formats(code: str) -> Locale:
+    try:
+        return Locale.parse(f"{code}_{REGION}")
+    except (ValueError, UnknownLocaleError):
+        return _locale(code)
+
+
+def formats() -> Locale:
+    """The locale dates, times and numbers on this page are written in."""
+    return _formats(str(get_locale() or "sv"))
 
 
 def name(code: str) -> str:
