@@ -16,7 +16,8 @@ the ticket's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -130,3 +131,14 @@ def page() -> dict:
     the language links (public pages, and any page to someone not signed in)."""
     code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {"code": code, "tag": tag(code), "dir": direction(code)}
+
+
+def by_language(people: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
+    """(address, language) pairs grouped by language; a language no longer offered to
+    staff, or none, is the default."""
+    offered = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for address, language in people:
+        grouped[language if language in offered else default].append(address)
+    return dict(grouped)
