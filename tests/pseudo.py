@@ -12,9 +12,9 @@ changed, wrapped in ⟦ ⟧ and lengthened by 40 %:
   with a right-to-left language code ("ar", "fa", "he") so that the page's
   ``dir`` is "rtl".
 
-Placeholders (``%(name)s``, ``%s``, ``{name}``), HTML tags and entities are kept as
-they are. Visible text on a page rendered in a pseudo-locale that has none of the
-markers' letters was not translated.
+Placeholders (``%(name)s``, ``%(minutes)02d``, ``%s``, ``{name}``), HTML tags and entities
+are kept as they are. Visible text on a page rendered in a pseudo-locale that has
+none of the markers' letters was not translated.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "kundtjanst" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 OPEN, CLOSE, PAD = "⟦", "⟧", "·"
-KEEP = re.compile(r"(%\([a-z_]+\)[sd]|%[sd%]|\{[a-z_]*\}|<[^>]*>|&[a-z#0-9]+;)")
+KEEP = re.compile(r"(%\([a-z_0-9]+\)0?\d*[sd]|%[sd%]|\{[a-z_0-9]*\}|<[^>]*>|&[a-z#0-9]+;)")
 ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "áƀçđéƒğĥíĵķĺɱñöþʠŕšţüṽŵẋýžÅƁÇĐÉƑĞĤÍĴĶĹṀÑÖÞǪŔŠŢÜṼŴẊÝŽ",
@@ -45,8 +45,10 @@ def pseudo(text: str, kind: str = "accented") -> str:
     table = KINDS[kind]
     parts = KEEP.split(text)
     changed = "".join(part if KEEP.fullmatch(part) else part.translate(table) for part in parts)
-    letters = sum(part.strip() != "" for part in parts if not KEEP.fullmatch(part))
-    padding = PAD * max(1, round(len(text) * 0.4)) if letters else ""
+    words = [part for part in parts if not KEEP.fullmatch(part)]
+    # 40 % of the text a reader sees: placeholders and tags are not lengthened.
+    visible = sum(len(part) for part in words)
+    padding = PAD * max(1, round(visible * 0.4)) if any(part.strip() for part in words) else ""
     return f"{OPEN}{changed}{padding}{CLOSE}"
 
 
