@@ -809,6 +809,7 @@ STATS = {
     "group": ("", "{bygg}", "{social}"),
     "department": ("", "{department_id}"),
     "category": ("", "{cat}"),
+    "language": ("", "sv", "fi"),
 }
 PAGES = {
     "inbox": Page(

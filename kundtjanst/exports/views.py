@@ -69,6 +69,7 @@ def request_export():
         category_id=selection.filters.category_id,
         department_id=selection.form.department.data,
         group_id=selection.form.group.data,
+        language=selection.filters.language,
     )
     try:
         export = services.request_export(
@@ -214,5 +215,6 @@ def _again_args(export: Export) -> dict[str, str]:
         "category": export.category_id,
         "department": export.department_id,
         "group": export.group_id,
+        "language": export.language,
     }
     return {key: str(value) for key, value in args.items() if value}
