@@ -204,6 +204,16 @@ def _categories(value: Any, lookup: Lookup) -> list[Category]:
     return sorted(found.values(), key=lambda c: c.name)
 
 
+def _words(data: dict[str, Any]) -> tuple[str, str, str]:
+    """The title, short answer and body of an article (or a translation)."""
+    title = _string(data, "title", limit=MAX_TITLE).strip()
+    if not title or has_line_break(title):
+        raise Refused("title must be one line of text")
+    body = _string(data, "body")
+    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
+    return title, summary, body
+
+
 def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
     """The article ``data`` describes; `Refused` with the first thing wrong."""
     missing = [key for key in REQUIRED if key not in data]
@@ -212,11 +222,7 @@ def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
     unknown = sorted(str(key) for key in data if key not in KEYS)
     if unknown:
         raise Refused("unknown keys " + ", ".join(unknown))
-    title = _string(data, "title", limit=MAX_TITLE).strip()
-    if not title or has_line_break(title):
-        raise Refused("title must be one line of text")
-    body = _string(data, "body")
-    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
+    title, summary, body = _words(data)
     group_slug = data["group"]
     if not isinstance(group_slug, str) or group_slug not in lookup.groups:
         raise Refused(f"unknown group {group_slug!r}")
@@ -261,13 +267,7 @@ def to_translations(data: dict[str, Any]) -> dict[str, translations.TranslationF
             unknown = sorted(str(key) for key in text if key not in TRANSLATION_KEYS)
             if unknown:
                 raise Refused("unknown keys " + ", ".join(unknown))
-            title = _string(text, "title", limit=MAX_TITLE).strip()
-            if not title or has_line_break(title):
-                raise Refused("title must be one line of text")
-            body = _string(text, "body") if "body" in text else ""
-            summary = (
-                _string(text, "summary") if "summary" in text else plain(first_paragraph(body))
-            )
+            title, summary, body = _words({"body": "", **text})
         except Refused as error:
             raise Refused(f"translations {code}: {error}") from error
         found[code] = translations.TranslationFields(title, summary, body)
