@@ -475,6 +475,12 @@ ARTICLE_FIELDS = {
     "note": ("Nya avgifter", ""),
 }
 CATEGORIES = frozenset({"categories"})
+TRANSLATION_FIELDS = {
+    "title": ("Porch",),
+    "summary": ("Often needs a permit.", ""),
+    "body": ("## Rules\n\n[More](https://kommun.se)",),
+    "version": ("0",),
+}
 TEMPLATE_FIELDS = {
     "name": ("Tack för samtalet",),
     "body": ("Hej {{namn}}! Ärende {{ärendenummer}}.",),
@@ -683,6 +689,13 @@ FORMS = {
         "/kunskap/artiklar/{article_id}/tillstand",
         "member",
         {"state": ("draft", "archived"), "version": ("{version}",)},
+        TICKET_ACTION,
+        article_of_bygg,
+    ),
+    "translate article": Form(
+        "/kunskap/artiklar/{article_id}/oversattningar/en",
+        "member",
+        TRANSLATION_FIELDS,
         TICKET_ACTION,
         article_of_bygg,
     ),
@@ -1133,6 +1146,7 @@ def post_urls(app, values: dict) -> list[str]:
         **{key: "1" for key in ("article_id", "number", "template_id", "token_id")},
         **{key: "1" for key in ("article_id", "number", "template_id")},
         **{key: "1" for key in ("subscription_id", "delivery_id")},
+        "language": "en",
         # A quarantined mail: never reached here (refused before any view reads it).
         "mail_id": str(values.get("mail_id", 1)),
     }
@@ -1276,6 +1290,7 @@ SINGLE_LINE = {
     "resolve": ("resolve-diarienummer", "resolve-referred_to"),
     "resolve in an answer group": ("resolve-could_note",),
     "repeat": ("repeat-earlier",),
+    "translate article": ("title",),
     **_NEW_ADMIN,
     **{name.replace("new", "edit", 1): fields for name, fields in _NEW_ADMIN.items()},
     "office hours": tuple(name for name in WEEK_FIELDS if not name.endswith("_open")),
@@ -1291,6 +1306,7 @@ MULTI_LINE = {
     "escalate": ("escalate-note",),
     "resolve": ("resolve-reply", "resolve-note"),
     "transfer": ("transfer-note",),
+    "translate article": ("summary", "body"),
     "new category": ("description",),
     "new rule": ("keywords",),
 }
