@@ -2,7 +2,7 @@
 citizens' languages, and every saved text of them.
 
 Revision ID: 668f0bf1e9c1
-Revises: b7d1f3a5c9e2
+Revises: b2b6d0fd3448
 Create Date: 2026-12-05 21:30:00
 
 New tables only; no article has a translation yet.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '668f0bf1e9c1'
-down_revision = 'b7d1f3a5c9e2'
+down_revision = 'b2b6d0fd3448'
 branch_labels = None
 depends_on = None
 
