@@ -144,10 +144,14 @@ def test_the_change_is_audited(app, org, login_as):
 
 def test_a_municipality_may_switch_finnish_off(database_url):
     app = make_app(database_url, CITIZEN_LANGUAGES=("sv", "en"))
-    page = app.test_client().get("/fraga", headers={"Accept-Language": "fi"})
-    assert html_tag(page) == '<html lang="sv" dir="ltr">'
-    assert set(links(page)) == {"en"}
-    assert app.test_client().get("/sprak/fi").status_code == 404
+    try:
+        page = app.test_client().get("/fraga", headers={"Accept-Language": "fi"})
+        assert html_tag(page) == '<html lang="sv" dir="ltr">'
+        assert set(links(page)) == {"en"}
+        assert app.test_client().get("/sprak/fi").status_code == 404
+    finally:
+        with app.app_context():
+            db.engine.dispose()  # or the garbage collector closes its connections
 
 
 @pytest.mark.parametrize(
