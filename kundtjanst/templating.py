@@ -161,6 +161,8 @@ def register(app: Flask) -> None:
     app.add_template_global(locales.page, "page_language")
     app.add_template_global(locales.links, "language_links")
     app.add_template_global(locales.is_citizen_page, "is_citizen_page")
+    # A language's name in the page's language: the citizen's, on tickets and rules.
+    app.add_template_filter(locales.name_here, "language_name")
     app.jinja_env.globals["municipality"] = app.config["MUNICIPALITY"]
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

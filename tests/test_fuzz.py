@@ -459,6 +459,7 @@ RULE_FIELDS = {
     "category_id": ("", "{cat}"),
     "keywords": ("altan, bygglov",),
     "email_domain": ("skola.kommun.se", ""),
+    "language": ("", "fi", "en"),
     "group_id": ("{miljo}",),
     "priority": ("", "high"),
 }
@@ -561,6 +562,7 @@ FORMS = {
             "name": ("Eva",),
             "email": ("eva@example.org",),
             "phone": ("070-123 45 67",),
+            "language": ("sv", "fi", "en"),
             "action": ("answered", "referred", "escalate", "open"),
             "referred_to": ("Skatteverket",),
             "group": ("{bygg}",),
