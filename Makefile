@@ -53,7 +53,7 @@ i18n-update: $(STAMP)
 	$(BIN)/python scripts/i18n.py update
 
 test-sqlite: $(STAMP) $(MO)
-	$(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/browser
+	env -u TEST_DATABASE_URL $(BIN)/pytest $(PYTEST_PARALLEL) --ignore=tests/browser
 
 test-postgres: $(STAMP) $(MO)
 	@if $(BIN)/python scripts/pg_ready.py "$(TEST_DATABASE_URL)"; then \

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from . import locales
 from .auth.models import User
 from .core.vocabulary import Channel, GroupKind, Priority, Status
 from .extensions import db
@@ -100,3 +101,13 @@ def users(*extra: SelectChoice) -> list[SelectChoice]:
         choice(id_, name if active else _l("%(name)s (inactive)", name=name))
         for id_, name, active in rows
     ]
+
+
+def languages(blank=None, *, current: str | None = None) -> list[SelectChoice]:
+    """The citizens' languages (CITIZEN_LANGUAGES), named in the page's language; a
+    rule's language no longer offered stays, marked "(inactive)"."""
+    codes = list(locales.citizen_languages())
+    options = [choice(code, locales.name_here(code)) for code in codes]
+    if current and current not in codes:
+        options.append(choice(current, _l("%(name)s (inactive)", name=locales.name_here(current))))
+    return _blank(blank) + options

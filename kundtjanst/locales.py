@@ -11,17 +11,24 @@ choice, in order:
 
 The API answers in its caller's Accept-Language. Outside a request (jobs, the CLI)
 it is Swedish; a mail to a citizen is written under `flask_babel.force_locale` in
-the ticket's language.
+the ticket's language (`mail_language`: Swedish when that language is no longer
+offered or has no catalogue).
+
+A ticket keeps the citizen's language (`Ticket.language`, one of CITIZEN_LANGUAGES):
+the page's when they asked on the form, the one staff chose on "Ny kontakt", an API
+caller's, or an e-mail's Content-Language (`from_tags`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_domain, get_locale
 
 COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
@@ -44,6 +51,30 @@ def offered() -> tuple[str, ...]:
     """The languages this request's page can be read in."""
     key = "CITIZEN_LANGUAGES" if is_citizen_page() else "LANGUAGES"
     return tuple(current_app.config[key])
+
+
+def citizen_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["CITIZEN_LANGUAGES"])
+
+
+def default_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def asked_in() -> str:
+    """The language a citizen asks in on a public page: the page's."""
+    code = str(get_locale() or default_language())
+    return code if code in citizen_languages() else default_language()
+
+
+def ticket_language(code: str | None) -> str:
+    """A new ticket's language: ``code``, one of CITIZEN_LANGUAGES (the callers check
+    what people send), or the default when none is given."""
+    if not code:
+        return default_language()
+    if code not in citizen_languages():
+        raise ValueError(f"{code!r} is not one of CITIZEN_LANGUAGES")
+    return code
 
 
 def all_languages() -> tuple[str, ...]:
@@ -72,10 +103,72 @@ def _locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+# Dates and numbers are written as the language is written in Sweden where the
+# Unicode CLDR knows that variant (English: en_SE, "2026-12-05, 21:40", "12 345,5"),
+# else as the language itself is (Finnish: "5.12.2026 21.40").
+REGION = "SE"
+
+
+@cache
+def _formats(code: str) -> Locale:
+    try:
+        return Locale.parse(f"{code}_{REGION}")
+    except (ValueError, UnknownLocaleError):
+        return _locale(code)
+
+
+def formats() -> Locale:
+    """The locale dates, times and numbers on this page are written in."""
+    return _formats(str(get_locale() or "sv"))
+
+
 def name(code: str) -> str:
     """A language's name in itself: "svenska", "English", "suomi"."""
     text = _locale(code).get_display_name(code) or code
     return text[:1].upper() + text[1:]
+
+
+def name_here(code: str, capital: bool = True) -> str:
+    """A language's name in the page's language, for staff: "Finska" on a Swedish page
+    ("finska" with ``capital`` false, inside a sentence); a code Babel does not know is
+    shown as it is."""
+    try:
+        text = _locale(code).get_display_name(str(get_locale() or default_language())) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def has_catalogue(code: str) -> bool:
+    """Whether a compiled catalogue for ``code`` is in a translation directory."""
+    domain = get_domain()
+    return any(
+        gettext.find(domain.domain[0], directory, [code])
+        for directory in domain.translation_directories
+    )
+
+
+def mail_language(code: str | None) -> str:
+    """The language a mail to a citizen is written in: the ticket's while citizens are
+    still offered it and its catalogue is there, else the default (Swedish) — a mail
+    in a language whose texts are missing would go out in English msgids."""
+    fallback = default_language()
+    if code and code != fallback and code in citizen_languages() and has_catalogue(code):
+        return code
+    return fallback
+
+
+def from_tags(tags: Iterable[str]) -> str | None:
+    """The first citizen language among BCP 47 tags ("fi-FI", "sv"; a mail's
+    Content-Language), compared without regard to case: the whole tag, then its
+    language ("sv-FI" is Swedish). None when none is offered."""
+    offered = {code.lower().replace("_", "-"): code for code in citizen_languages()}
+    for tag in tags:
+        tag = tag.strip().lower().replace("_", "-")
+        found = offered.get(tag) or offered.get(tag.split("-", 1)[0])
+        if found:
+            return found
+    return None
 
 
 def direction(code: str) -> str:
@@ -111,3 +204,14 @@ def page() -> dict:
     the language links (public pages, and any page to someone not signed in)."""
     code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     return {"code": code, "tag": tag(code), "dir": direction(code)}
+
+
+def by_language(people: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
+    """(address, language) pairs grouped by language; a language no longer offered to
+    staff, or none, is the default."""
+    offered = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for address, language in people:
+        grouped[language if language in offered else default].append(address)
+    return dict(grouped)

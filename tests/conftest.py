@@ -113,11 +113,31 @@ def _empty_database(request) -> Iterator[None]:
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
+            # Only the tables the test wrote to: one question finds them, where a
+            # DELETE on every table (and the audit trigger's switching off and on)
+            # cost PostgreSQL most of a tenth of a second after every test.
+            used = {row[0] for row in conn.execute(text(_used_tables_sql(conn.dialect)))}
             for table in reversed(db.metadata.sorted_tables):
+                if table.name not in used:
+                    continue
                 if table.name == "audit_entries":
                     empty_audit_log(conn)
                 else:
                     conn.execute(table.delete())
+
+
+_USED: dict[str, str] = {}
+
+
+def _used_tables_sql(dialect) -> str:
+    """A query naming every table that holds a row."""
+    if dialect.name not in _USED:
+        quote = dialect.identifier_preparer.quote
+        _USED[dialect.name] = " UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM {quote(t.name)})"
+            for t in db.metadata.sorted_tables
+        )
+    return _USED[dialect.name]
 
 
 def empty_audit_log(conn) -> None:

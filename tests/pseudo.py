@@ -45,8 +45,10 @@ def pseudo(text: str, kind: str = "accented") -> str:
     table = KINDS[kind]
     parts = KEEP.split(text)
     changed = "".join(part if KEEP.fullmatch(part) else part.translate(table) for part in parts)
-    letters = sum(part.strip() != "" for part in parts if not KEEP.fullmatch(part))
-    padding = PAD * max(1, round(len(text) * 0.4)) if letters else ""
+    words = [part for part in parts if not KEEP.fullmatch(part)]
+    # 40 % of the text a reader sees: placeholders and tags are not lengthened.
+    visible = sum(len(part) for part in words)
+    padding = PAD * max(1, round(visible * 0.4)) if any(part.strip() for part in words) else ""
     return f"{OPEN}{changed}{padding}{CLOSE}"
 
 

@@ -35,6 +35,7 @@ def test_create_then_read(app, client, token):
     body = made.json
     assert made.headers["Location"] == body["url"]
     assert body["status"] == "open" and body["channel"] == "web"
+    assert body["language"] == "sv"  # none given: the default
     assert body["group"]["slug"] == "kundtjanst"
     assert body["status_url"].startswith("http://127.0.0.1:5000/arende/")
     read = client.get(f"/api/v1/tickets/{body['reference']}", headers=bearer(token))
@@ -177,7 +178,7 @@ def test_messages_notes_escalate_resolve(app, client, org, token):
     everything = client.get(f"/api/v1/tickets/{ref}", headers=bearer(token)).json["timeline"]
     assert "note" in [e["kind"] for e in everything]
     with app.app_context():
-        kinds = [m.kind for m in db.session.scalars(select(OutgoingMail))]
+        kinds = [m.kind for m in db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id))]
         assert kinds == [RECEIPT, CLOSING]
 
 
@@ -223,6 +224,7 @@ def test_a_users_token_acts_with_the_users_rights(app, client, org):
         ({"citizen": {"phone": "ring mig"}}, ["citizen.phone"]),
         ({"citizen": {"shoe_size": 43}}, ["citizen.shoe_size"]),
         ({"admin": True}, ["admin"]),
+        ({"language": "klingon"}, ["language"]),
         ({"priority": "urgent", "channel": "fax"}, ["channel", "priority"]),
     ],
 )

@@ -31,6 +31,7 @@ from kundtjanst.exports.models import ExportKind
 from kundtjanst.extensions import db
 from kundtjanst.inbound.models import QUARANTINED, UNPARSEABLE, InboundMail
 from kundtjanst.kb import services as kb_services
+from kundtjanst.kb import translations as kb_translations
 from kundtjanst.kb.models import ArticleState
 from kundtjanst.mail.models import OutgoingMail
 from kundtjanst.org.models import Category, CouldReason, Group
@@ -369,6 +370,29 @@ MATRIX: dict[tuple[str, str], Case] = {
         staff("login", 403, 302, 403, 403, 302),
         {},
     ),
+    # Its English translation: read by every reader of the article, changed by those who
+    # change the article. Posted without the version it was filled in on: out of date.
+    ("/kunskap/artiklar/<int:article_id>/oversattningar/<language>", "GET"): Case(
+        "/kunskap/artiklar/{article_id}/oversattningar/en", staff("login", 403, 200, 403, 403, 200)
+    ),
+    ("/kunskap/artiklar/<int:article_id>/oversattningar/<language>", "POST"): Case(
+        "/kunskap/artiklar/{article_id}/oversattningar/en",
+        staff("login", 403, 409, 403, 403, 409),
+        {},
+    ),
+    ("/kunskap/artiklar/<int:article_id>/oversattningar/<language>/ta-bort", "GET"): Case(
+        "/kunskap/artiklar/{article_id}/oversattningar/en/ta-bort",
+        staff("login", 403, 200, 403, 403, 200),
+    ),
+    ("/kunskap/artiklar/<int:article_id>/oversattningar/<language>/ta-bort", "POST"): Case(
+        "/kunskap/artiklar/{article_id}/oversattningar/en/ta-bort",
+        staff("login", 403, 409, 403, 403, 409),
+        {},
+    ),
+    (
+        "/kunskap/artiklar/<int:article_id>/oversattningar/<language>/versioner/<int:number>",
+        "GET",
+    ): Case("/kunskap/artiklar/{article_id}/oversattningar/en/versioner/1", LOGGED_IN),
     ("/kunskap/mallar", "GET"): Case("/kunskap/mallar", LOGGED_IN),
     ("/kunskap/mallar/ny", "GET"): Case("/kunskap/mallar/ny", LOGGED_IN),
     ("/kunskap/mallar/ny", "POST"): Case("/kunskap/mallar/ny", EVERY_STAFF_400, {}),
@@ -536,7 +560,8 @@ def webhook(ticket) -> dict:
 
 
 def knowledge(org) -> dict:
-    """A published article of Bygglov and a template shared in kundtjänst."""
+    """A published article of Bygglov with an English translation, and a template
+    shared in kundtjänst."""
     agent = db.session.get(User, org.users.agent)
     article = kb_services.create_article(
         None,
@@ -547,6 +572,9 @@ def knowledge(org) -> dict:
             group=db.session.get(Group, org.groups.bygg),
             state=ArticleState.PUBLISHED,
         ),
+    )
+    kb_translations.save(
+        article, None, "en", kb_translations.TranslationFields("Porch", "Often needs a permit.")
     )
     template = kb_services.save_template(
         None,

@@ -459,6 +459,7 @@ RULE_FIELDS = {
     "category_id": ("", "{cat}"),
     "keywords": ("altan, bygglov",),
     "email_domain": ("skola.kommun.se", ""),
+    "language": ("", "fi", "en"),
     "group_id": ("{miljo}",),
     "priority": ("", "high"),
 }
@@ -475,6 +476,12 @@ ARTICLE_FIELDS = {
     "note": ("Nya avgifter", ""),
 }
 CATEGORIES = frozenset({"categories"})
+TRANSLATION_FIELDS = {
+    "title": ("Porch",),
+    "summary": ("Often needs a permit.", ""),
+    "body": ("## Rules\n\n[More](https://kommun.se)",),
+    "version": ("0",),
+}
 TEMPLATE_FIELDS = {
     "name": ("Tack för samtalet",),
     "body": ("Hej {{namn}}! Ärende {{ärendenummer}}.",),
@@ -555,6 +562,7 @@ FORMS = {
             "name": ("Eva",),
             "email": ("eva@example.org",),
             "phone": ("070-123 45 67",),
+            "language": ("sv", "fi", "en"),
             "action": ("answered", "referred", "escalate", "open"),
             "referred_to": ("Skatteverket",),
             "group": ("{bygg}",),
@@ -686,6 +694,13 @@ FORMS = {
         TICKET_ACTION,
         article_of_bygg,
     ),
+    "translate article": Form(
+        "/kunskap/artiklar/{article_id}/oversattningar/en",
+        "member",
+        TRANSLATION_FIELDS,
+        TICKET_ACTION,
+        article_of_bygg,
+    ),
     "new template": Form("/kunskap/mallar/ny", "agent", TEMPLATE_FIELDS),
     "edit template": Form(
         "/kunskap/mallar/{template_id}/andra",
@@ -809,6 +824,7 @@ STATS = {
     "group": ("", "{bygg}", "{social}"),
     "department": ("", "{department_id}"),
     "category": ("", "{cat}"),
+    "language": ("", "sv", "fi"),
 }
 PAGES = {
     "inbox": Page(
@@ -1132,6 +1148,7 @@ def post_urls(app, values: dict) -> list[str]:
         **{key: "1" for key in ("article_id", "number", "template_id", "token_id")},
         **{key: "1" for key in ("article_id", "number", "template_id")},
         **{key: "1" for key in ("subscription_id", "delivery_id")},
+        "language": "en",
         # A quarantined mail: never reached here (refused before any view reads it).
         "mail_id": str(values.get("mail_id", 1)),
     }
@@ -1275,6 +1292,7 @@ SINGLE_LINE = {
     "resolve": ("resolve-diarienummer", "resolve-referred_to"),
     "resolve in an answer group": ("resolve-could_note",),
     "repeat": ("repeat-earlier",),
+    "translate article": ("title",),
     **_NEW_ADMIN,
     **{name.replace("new", "edit", 1): fields for name, fields in _NEW_ADMIN.items()},
     "office hours": tuple(name for name in WEEK_FIELDS if not name.endswith("_open")),
@@ -1290,6 +1308,7 @@ MULTI_LINE = {
     "escalate": ("escalate-note",),
     "resolve": ("resolve-reply", "resolve-note"),
     "transfer": ("transfer-note",),
+    "translate article": ("summary", "body"),
     "new category": ("description",),
     "new rule": ("keywords",),
 }

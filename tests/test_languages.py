@@ -4,6 +4,7 @@ the staff's own choice, and the settings that name the languages."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -142,12 +143,22 @@ def test_the_change_is_audited(app, org, login_as):
         assert entry.details["changes"] == {"language": [None, "en"]}
 
 
+@contextmanager
+def another_app(database_url, **overrides):
+    app = make_app(database_url, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_a_municipality_may_switch_finnish_off(database_url):
-    app = make_app(database_url, CITIZEN_LANGUAGES=("sv", "en"))
-    page = app.test_client().get("/fraga", headers={"Accept-Language": "fi"})
-    assert html_tag(page) == '<html lang="sv" dir="ltr">'
-    assert set(links(page)) == {"en"}
-    assert app.test_client().get("/sprak/fi").status_code == 404
+    with another_app(database_url, CITIZEN_LANGUAGES=("sv", "en")) as app:
+        page = app.test_client().get("/fraga", headers={"Accept-Language": "fi"})
+        assert html_tag(page) == '<html lang="sv" dir="ltr">'
+        assert set(links(page)) == {"en"}
+        assert app.test_client().get("/sprak/fi").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -164,4 +175,5 @@ def test_language_settings_are_checked_at_start(database_url, overrides, message
 
 def test_the_setting_comes_from_the_environment(database_url, monkeypatch):
     monkeypatch.setenv("KUNDTJANST_CITIZEN_LANGUAGES", " sv, en ")
-    assert make_app(database_url).config["CITIZEN_LANGUAGES"] == ("sv", "en")
+    with another_app(database_url) as app:
+        assert app.config["CITIZEN_LANGUAGES"] == ("sv", "en")

@@ -26,6 +26,7 @@ from functools import cache
 from html.parser import HTMLParser
 
 import pytest
+from babel import Locale
 from babel.dates import format_date, format_timedelta
 from sqlalchemy import Enum, LargeBinary, String, Text, select
 
@@ -145,7 +146,8 @@ def stored_words(app, leave_out: frozenset[str] = frozenset()) -> set[str]:
 
 @cache
 def locale_words(code: str) -> frozenset[str]:
-    """What Babel writes in the locale itself: month and day names, durations."""
+    """What Babel writes in the locale itself: month, day and language names, durations."""
+    names = Locale.parse(code).languages.values()
     monday = date(2026, 1, 5)
     text = [format_date(monday + timedelta(days=day), "EEEE EEE", code) for day in range(7)]
     text += [format_date(date(2026, month, 1), "MMMM MMM LLLL LLL", code) for month in range(1, 13)]
@@ -159,7 +161,8 @@ def locale_words(code: str) -> frozenset[str]:
                         locale=code,
                     )
                 )
-    return frozenset(WORD.findall(" ".join(text)))
+    words = WORD.findall(" ".join([*text, *names]))
+    return frozenset(words + [word.capitalize() for word in words])
 
 
 # Addresses, file names and API scopes ("tickets:read"): no language's words. Other

@@ -4,7 +4,7 @@ The citizen's mails (templates/mail/: the receipt, a reply, the closing answer w
 and without a reply, a confidential question's receipt) are written for a ticket in
 the pseudo language; the staff's (a group told of tickets past their due time and of
 unclaimed ones, a group's articles due for review, the administrators told of a
-paused webhook) while the pseudo language is the current one. Each mail's subject,
+paused webhook) to readers who work in the pseudo language. Each mail's subject,
 text and HTML are read as in test_pseudo_locale.py; the outbox itself is no data here
 (it holds the very text under test).
 """
@@ -64,6 +64,10 @@ def citizens_mails(org) -> None:
 
 
 def staffs_mails(org) -> None:
+    """Every member of staff works in the pseudo language: each mail is written in its
+    readers' language."""
+    for user in db.session.scalars(select(User)):
+        user.language = CODE
     now = utcnow()
     bygg = db.session.get(Group, org.groups.bygg)
     late, _ = new_ticket(citizen_email=None)

@@ -38,6 +38,7 @@ def _rule_data(form: RuleForm) -> services.RuleData:
         email_domain=form.email_domain.data,
         group=db.session.get(Group, form.group_id.data),
         priority=Priority(form.priority.data) if form.priority.data else None,
+        language=form.language.data or None,
     )
 
 
@@ -53,6 +54,9 @@ def edit_rule(rule_id: int | None = None):
     )
     form.group_id.choices = choices.groups(
         _l("Choose a group"), current_id=rule.group_id if rule else None
+    )
+    form.language.choices = choices.languages(
+        _l("Any language"), current=rule.language if rule else None
     )
     if form.validate_on_submit():
         try:

@@ -56,6 +56,7 @@ def ticket(t: Ticket) -> dict[str, Any]:
         "group": group(t.group),
         "claimed_by": _user(t.claimed_by),
         "citizen": {"name": t.citizen_name, "email": t.citizen_email, "phone": t.citizen_phone},
+        "language": t.language,
         "confidential": t.confidential,
         "version": t.version,
         "created_at": when(t.created_at),

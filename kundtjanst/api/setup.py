@@ -13,7 +13,7 @@ from flask_smorest.spec import prepare_response
 from ..errors import BODIES_BEYOND_FORMS
 from ..extensions import csrf
 from .problems import PROBLEM
-from .schemas.common import ProblemSchema
+from .schemas.common import CitizenLanguage, ProblemSchema
 
 EXTENSION = "kundtjanst.api"
 
@@ -65,6 +65,13 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "An API token (evin_…)."}
     )
+    languages = list(app.config["CITIZEN_LANGUAGES"])
+
+    def citizen_language_enum(converter, field, **kwargs) -> dict:
+        """A `CitizenLanguage` is documented as this application's list of them."""
+        return {"enum": languages} if isinstance(field, CitizenLanguage) else {}
+
+    api.ma_plugin.converter.add_attribute_function(citizen_language_enum)
     for bp in blueprints():
         api.register_blueprint(bp)
         csrf.exempt(bp)

@@ -13,17 +13,25 @@ thread. Reply-To is the municipality's mailbox. A receipt says
 
 A confidential ticket's mail carries its reference and the text the member chose to
 send — never the subject, the question or anything else written under secrecy.
+
+Every mail is written in the citizen's language (`Ticket.language`), subject and
+body, whoever causes it and whatever language their own page is in; in Swedish when
+that language is no longer offered to citizens or has no catalogue
+(`locales.mail_language`), never in the msgids.
 """
 
 from __future__ import annotations
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import locales
 from ..core.text import one_line
 from ..core.vocabulary import Channel
 from ..extensions import db
+from ..lazytext import lazy_gettext as _l
 from ..mail import services as outbox
 from ..mail.models import CLOSING, RECEIPT, REPLY, OutgoingMail
 from ..tickets.models import Ticket
@@ -72,7 +80,7 @@ def receipt(ticket: Ticket, status_token: str) -> OutgoingMail | None:
         "link": status_link(status_token),
         "summary": None if ticket.confidential else summary(ticket.description),
     }
-    return _queue(ticket, RECEIPT, _("We have received your question"), "receipt", values)
+    return _queue(ticket, RECEIPT, _l("We have received your question"), "receipt", values)
 
 
 def answer(ticket: Ticket, body: str | None, *, closing: bool) -> OutgoingMail | None:
@@ -80,7 +88,7 @@ def answer(ticket: Ticket, body: str | None, *, closing: bool) -> OutgoingMail |
     short note that the question is closed when the citizen asked in writing)."""
     if not body and not (closing and ticket.channel in WRITTEN):
         return None
-    title = _("Answer to your question") if body else _("Your question has been closed")
+    title = _l("Answer to your question") if body else _l("Your question has been closed")
     kind = CLOSING if closing else REPLY
     return _queue(ticket, kind, title, "answer", {"body": body, "closing": closing})
 
@@ -110,30 +118,33 @@ def _thread(ticket: Ticket) -> tuple[str | None, str | None]:
     return parent, " ".join(seen) or None
 
 
-def _queue(
-    ticket: Ticket, kind: str, title: str, template: str, values: dict
-) -> OutgoingMail | None:
+def _queue(ticket: Ticket, kind: str, title, template: str, values: dict) -> OutgoingMail | None:
+    """Write the mail in the citizen's language (``title``: a lazy text) and queue it."""
     if not ticket.citizen_email:
         return None
     config = current_app.config
-    subject = topic(ticket) if kind == RECEIPT else f"Re: {topic(ticket)}"
-    values = {
-        **values,
-        "ticket": ticket,
-        "title": title,
-        "municipality": config["MUNICIPALITY"],
-        "contact_email": config["CONTACT_EMAIL"],
-        "contact_phone": config["CONTACT_PHONE"],
-        "show_subject": not ticket.confidential,
-    }
+    language = locales.mail_language(ticket.language)
+    with force_locale(language):
+        subject = topic(ticket) if kind == RECEIPT else f"Re: {topic(ticket)}"
+        values = {
+            **values,
+            "ticket": ticket,
+            "title": str(title),
+            "municipality": config["MUNICIPALITY"],
+            "contact_email": config["CONTACT_EMAIL"],
+            "contact_phone": config["CONTACT_PHONE"],
+            "show_subject": not ticket.confidential,
+        }
+        text = render_template(f"mail/{template}.txt", **values)
+        html = render_template(f"mail/{template}.html", **values)
     in_reply_to, references = _thread(ticket)
     return outbox.queue(
         [ticket.citizen_email],
         subject,
-        render_template(f"mail/{template}.txt", **values),
+        text,
         kind=kind,
         ticket_id=ticket.id,
-        html=render_template(f"mail/{template}.html", **values),
+        html=html,
         reply_to=config.get("MAIL_REPLY_TO") or config["CONTACT_EMAIL"],
         in_reply_to=in_reply_to,
         references=references,

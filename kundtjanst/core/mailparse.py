@@ -24,6 +24,9 @@ from .text import one_line
 
 MAX_ID = 900  # longer Message-IDs are cut (the column takes 998)
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,900}>")
+# A language tag (BCP 47, as Content-Language carries it: "fi", "sv-FI").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8}){0,7}")
+MAX_LANGUAGES = 10
 
 
 class Unparseable(ValueError):
@@ -66,6 +69,9 @@ class ParsedMail:
     signals: dict[str, list[str]] = field(default_factory=dict)
     report: DeliveryReport | None = None
     defects: int = 0
+    # The language tags of Content-Language (RFC 3282), in order: what the mail says
+    # it is written in, when the sender's program says so ("fi-FI").
+    languages: list[str] = field(default_factory=list)
 
     @property
     def thread_ids(self) -> list[str]:
@@ -155,6 +161,7 @@ def parse(raw: bytes) -> ParsedMail:
             if each in present
         },
         defects=len(message.defects),
+        languages=languages(header(message, "Content-Language")),
     )
     if _is_report(message):
         parsed.report = _report(message)
@@ -181,6 +188,13 @@ def header_all(message: Message, name: str) -> list[str]:
                 except Exception:
                     found.append(str(value))
         return [clean(one_line(v)) for v in found]
+
+
+def languages(value: str) -> list[str]:
+    """The well-formed language tags of a Content-Language value ("fi-FI, sv"); the
+    rest is ignored."""
+    tags = (part.strip() for part in (value or "").split(",")[:MAX_LANGUAGES])
+    return [tag for tag in tags if _LANGUAGE_TAG.fullmatch(tag)]
 
 
 def _ids(value: str) -> list[str]:

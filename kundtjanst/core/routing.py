@@ -2,7 +2,9 @@
 
 A rule matches when every condition it sets holds; conditions it leaves empty
 match anything. Rules are tried in order and the first match wins. When no
-rule matches, the caller sends the ticket to kundtjänst.
+rule matches, the caller sends the ticket to kundtjänst. A rule's language is the
+citizen's (a code of CITIZEN_LANGUAGES, "fi"), compared as it is: the ticket's comes
+from the same list.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class RuleSpec:
     category_id: int | None = None
     keywords: tuple[str, ...] = ()
     email_domain: str | None = None
+    language: str | None = None
     priority: str | None = None
 
 
@@ -36,6 +39,7 @@ class TicketFacts:
     subject: str
     description: str
     citizen_email: str | None = None
+    language: str | None = None  # the citizen's; None: not known (no language rule matches)
 
 
 def parse_keywords(text: str | None) -> tuple[str, ...]:
@@ -71,6 +75,8 @@ def matches(rule: RuleSpec, ticket: TicketFacts) -> bool:
     if rule.channel and rule.channel != ticket.channel:
         return False
     if rule.category_id is not None and rule.category_id != ticket.category_id:
+        return False
+    if rule.language and rule.language != ticket.language:
         return False
     if rule.keywords:
         words = _words(f"{ticket.subject}\n{ticket.description}")

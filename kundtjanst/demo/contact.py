@@ -80,6 +80,7 @@ class Contact:
             subject=self.subject,
             description=self.description,
             citizen_email=self.citizen[1],
+            language="sv",  # every demo question is Swedish (the column's default)
         )
 
     def columns(self) -> dict[str, Any]:

@@ -49,6 +49,7 @@ class Export(db.Model):
     category_id: Mapped[int | None] = mapped_column(Integer)
     department_id: Mapped[int | None] = mapped_column(Integer)
     group_id: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(12))  # the citizen's; None: every one
 
     status: Mapped[ExportStatus] = mapped_column(str_enum(ExportStatus, "export_status"))
     failure: Mapped[str | None] = mapped_column(String(30))  # see views.FAILURES

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from .. import locales
 from ..extensions import db
 from ..forms import MAX_ID
 from ..org.models import Category, Department, Group
@@ -53,7 +54,7 @@ def file_chunks(export_id: int) -> Iterator[bytes]:
 
 def filter_names(export: Export) -> dict[str, str]:
     """The names of the subject area, department and group the export was asked for
-    with ("–" for one deleted since)."""
+    with ("–" for one deleted since), and of the citizens' language."""
     names = {}
     for key, model, id_ in (
         ("category", Category, export.category_id),
@@ -63,4 +64,6 @@ def filter_names(export: Export) -> dict[str, str]:
         if id_ is not None:
             found = db.session.get(model, id_)
             names[key] = found.name if found else "–"
+    if export.language:
+        names["language"] = locales.name(export.language)
     return names

@@ -64,6 +64,7 @@ class Chosen:
     category_id: int | None
     department_id: int | None
     group_id: int | None
+    language: str | None = None
 
 
 def request_export(user: User, kind: ExportKind, chosen: Chosen, now: datetime) -> Export:
@@ -89,6 +90,7 @@ def request_export(user: User, kind: ExportKind, chosen: Chosen, now: datetime) 
         category_id=chosen.category_id,
         department_id=chosen.department_id,
         group_id=chosen.group_id,
+        language=chosen.language,
         status=ExportStatus.PENDING,
         attempt=0,
         rows_done=0,
@@ -125,6 +127,7 @@ def _period_and_filters(export: Export) -> dict:
         "to": export.last_day.isoformat(),
         "channel": export.channel,
         "category": export.category_id,
+        "language": export.language,
     }
 
 
@@ -176,6 +179,7 @@ def scope(claim: Claim) -> tuple[User, Period, Filters]:
         channel=export.channel,
         category_id=export.category_id,
         group_ids=chosen_group_ids(allowed, groups, export.department_id, export.group_id),
+        language=export.language,
     )
     return user, Period(export.first_day, export.last_day), filters
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -18,10 +19,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from .. import locales
 from ..core.errors import InvalidChange
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -67,6 +69,7 @@ def request_export():
         category_id=selection.filters.category_id,
         department_id=selection.form.department.data,
         group_id=selection.form.group.data,
+        language=selection.filters.language,
     )
     try:
         export = services.request_export(
@@ -199,7 +202,7 @@ def _size(size: int) -> str:
     """Bytes as "850 kB" or "20,9 MB"."""
     if size < 1_000_000:
         return f"{number(max(1, round(size / 1000)))}\u00a0kB"
-    return f"{format_decimal(size / 1_000_000, format='#,##0.0')}\u00a0MB"
+    return f"{format_decimal(size / 1_000_000, format='#,##0.0', locale=locales.formats())}\u00a0MB"
 
 
 def _again_args(export: Export) -> dict[str, str]:
@@ -212,5 +215,6 @@ def _again_args(export: Export) -> dict[str, str]:
         "category": export.category_id,
         "department": export.department_id,
         "group": export.group_id,
+        "language": export.language,
     }
     return {key: str(value) for key, value in args.items() if value}

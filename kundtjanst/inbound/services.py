@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from .. import locales
 from ..attachments.services import store_incoming
 from ..audit import services as audit
 from ..core import mailloop
@@ -139,6 +140,7 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, *, earlier: Ticket | None) -
         citizen_email=mail.from_address or None,
         received_at=row.received_at,
         message_id=mail.message_id or None,
+        language=_language(mail, earlier),
     )
     # A machine's mail gets no receipt (the status link is what sends one).
     ticket, _token = create_ticket(contact, status_link=row.automatic is None)
@@ -147,6 +149,16 @@ def _new_ticket(row: InboundMail, mail: ParsedMail, *, earlier: Ticket | None) -
     _finish(row, NEW_TICKET, ticket)
     if mail.attachments:
         _attach(ticket, mail.attachments)
+
+
+def _language(mail: ParsedMail, earlier: Ticket | None) -> str | None:
+    """The citizen's language: the mail's Content-Language when it names one citizens
+    are offered; else that of the closed ticket the mail answers, if it is still
+    offered; else None (the default, Swedish)."""
+    found = locales.from_tags(mail.languages)
+    if found is None and earlier is not None and earlier.language in locales.citizen_languages():
+        found = earlier.language
+    return found
 
 
 def _attach(ticket: Ticket, parts: list[Attachment]) -> None:

@@ -11,6 +11,7 @@ from ..core.vocabulary import Channel
 from ..forms import (
     MAX_ID,
     BaseForm,
+    ChoiceField,
     EnumRadioField,
     IdSelectField,
     choice,
@@ -94,6 +95,20 @@ class CitizenMessageForm(BaseForm):
 NEW_CONTACT_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.CHAT)
 
 
+class CitizenLanguageField(ChoiceField):
+    """The language the citizen spoke: one of the citizens' languages (the view gives the
+    choices). A form sent without the field at all — a page opened before a release
+    added it — is the default language, as every contact was before; anything sent
+    in it must be one of the options."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = valuelist[0] if valuelist else None
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None:
+            super().pre_validate(form)
+
+
 # The ways of finishing a contact that give the citizen an answer.
 ANSWERING_ACTIONS = ("answered", "referred")
 # Known when the contact is saved, not before: filled in then.
@@ -111,6 +126,7 @@ class NewContactForm(UsedKnowledge, BaseForm):
     subject = line_field(_l("Subject"), _l("Write a short subject."), max_length=SUBJECT_MAX)
     notes = text_field(_l("Notes"))
     name, email, phone = citizen_fields()
+    language = CitizenLanguageField(_l("Citizen's language"))
     answer = text_field(_l("Answer given"))
     action = EnumRadioField(
         _l("Finish as"),

@@ -85,6 +85,7 @@ def ask():
             citizen_name=form.name.data,
             citizen_email=form.email.data,
             citizen_phone=form.phone.data,
+            language=locales.asked_in(),
         )
         receipt = intake.ask_once(contact, submission, form.attachments.files)
         # Only the receipt's id travels in the cookie, never the status link.
@@ -224,11 +225,13 @@ def new_contact():
     form.channel.choices = choices.channels(only=NEW_CONTACT_CHANNELS)
     form.category.choices = choices.categories(_l("Choose a subject area"))
     form.group.choices = choices.groups(_l("Choose an answer group"), kind=GroupKind.ANSWER)
+    form.language.choices = choices.languages()
     # The reference is filled in once the contact is saved.
     form.placeholder_values = kb_panel.values(
         current_user, name=form.name.data, reference=REFERENCE_LATER
     )
     if not form.is_submitted():
+        form.language.data = locales.default_language()
         _prefill_call(form, calls_queries.current(current_user))
     asked = kb_panel.asked(request.form) if request.method == "POST" else None
     if asked is not None:
@@ -300,6 +303,7 @@ def _finish(form: NewContactForm):
         citizen_name=form.name.data,
         citizen_email=form.email.data,
         citizen_phone=form.phone.data,
+        language=form.language.data,
     )
     action = form.action.data
     ticket, _token = tickets.create_ticket(

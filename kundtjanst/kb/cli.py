@@ -1,5 +1,6 @@
 """``flask kb import PATH`` and ``flask kb export PATH``: a municipality's existing
-kunskapsdatabas in, and the knowledge base out, in one format (`transfer`)."""
+kunskapsdatabas in, and the knowledge base out, in one format (`transfer`,
+`transfer_out`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from ..extensions import db
-from . import transfer
+from . import transfer, transfer_out
 
 kb_cli = AppGroup("kb", help="Import and export knowledge base articles.")
 
@@ -57,13 +58,13 @@ def export_command(path: Path, force: bool) -> None:
     taken = path.exists() and (not path.is_dir() or any(path.iterdir()))
     if taken and not force:
         raise click.ClickException(f"{path} exists and is not empty; use --force to write anyway.")
-    articles = transfer.all_articles()
+    articles = transfer_out.all_articles()
     if path.suffix.lower() == ".json":
         if path.is_dir():
             raise click.ClickException(f"{path} is a folder.")
-        count = transfer.write_json(path, articles)
+        count = transfer_out.write_json(path, articles)
     else:
         if path.exists() and not path.is_dir():
             raise click.ClickException(f"{path} is a file; give a folder or a .json path.")
-        count = transfer.write_markdown(path, articles)
+        count = transfer_out.write_markdown(path, articles)
     click.echo(f"Exported {count} articles to {path}.")

@@ -1,8 +1,8 @@
-"""The knowledge base's forms: on its pages an article, a change of its state, an answer
-template, and the labels of an article's visibility and state; in the work, what a
-reply form needs to use the knowledge base (`UsedKnowledge`): the hidden fields that
-carry the ids of the articles and templates inserted into it, and the check that no
-placeholder is left in the text (`panel.blocking`)."""
+"""The knowledge base's forms: on its pages an article, a translation of one, a change
+of its state, an answer template, and the labels of an article's visibility and state;
+in the work, what a reply form needs to use the knowledge base (`UsedKnowledge`): the
+hidden fields that carry the ids of the articles and templates inserted into it, and
+the check that no placeholder is left in the text (`panel.blocking`)."""
 
 from __future__ import annotations
 
@@ -52,10 +52,25 @@ def placeholder_list() -> str:
     return ", ".join("{" + name + "}" for name in PLACEHOLDERS)
 
 
-class ArticleForm(BaseForm):
+class ArticleTextForm(BaseForm):
+    """An article's words: its own, or a translation's (`TranslationForm`)."""
+
     title = line_field(_l("Title"), _l("Write a title."), max_length=200)
     summary = text_field(_l("Short answer"), max_length=SUMMARY_MAX)
     body = text_field(_l("Text"), max_length=BODY_MAX)
+    # The version the form was filled in on (an edit): no lost updates.
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        return whole_number(self.version.data, MAX_ID)
+
+    def validate_summary(self, field) -> None:
+        if not (field.data or "").strip() and not (self.body.data or "").strip():
+            raise ValidationError(_l("Write the short answer or the text."))
+
+
+class ArticleForm(ArticleTextForm):
     categories = CheckboxListField(_l("Subject areas"))
     group_id = IdSelectField(
         _l("Owning group"), required=True, required_message=_l("Choose the owning group.")
@@ -71,19 +86,26 @@ class ArticleForm(BaseForm):
     note = line_field(_l("What did you change?"), max_length=200, optional=True)
     # Shown once the text was found to hold what looks like personal data.
     no_personal_data = BooleanField(_l("It is not personal data: save the text as it is"))
-    # The version the form was filled in on (an edit): no lost updates.
-    version = HiddenField()
 
     def offer_states(self, states) -> None:
         self.state.choices = [choice(s.value, STATE[s]) for s in states]
 
+
+class TranslationForm(ArticleTextForm):
+    """An article's title, short answer and text in another language. ``version`` is
+    the translation's version the form was filled in on, "0" when there was none."""
+
+    no_personal_data = BooleanField(_l("It is not personal data: save the text as it is"))
+
+
+class TranslationRemoveForm(BaseForm):
+    """The button that removes a translation, with the version it was shown."""
+
+    version = HiddenField()
+
     @property
     def seen_version(self) -> int | None:
         return whole_number(self.version.data, MAX_ID)
-
-    def validate_summary(self, field) -> None:
-        if not (field.data or "").strip() and not (self.body.data or "").strip():
-            raise ValidationError(_l("Write the short answer or the text."))
 
 
 class StateForm(BaseForm):

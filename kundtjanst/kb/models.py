@@ -100,6 +100,9 @@ class Article(db.Model):
     )
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    translations: Mapped[list[ArticleTranslation]] = relationship(
+        back_populates="article", order_by="ArticleTranslation.language", passive_deletes=True
+    )
 
     @property
     def published(self) -> bool:
@@ -128,6 +131,60 @@ class ArticleVersion(db.Model):
     # Everything else the version had: visibility, state, group, categories, review.
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(String(200))  # what changed, in the editor's words
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    changed_by: Mapped[User | None] = relationship()
+
+
+class ArticleTranslation(db.Model):
+    """An article's text in another of the citizens' languages (CITIZEN_LANGUAGES): the
+    public pages read in that language show it instead of the Swedish. It has no state
+    or visibility of its own: citizens read it exactly when they may read the article.
+    Every saved text (this one included) is kept in `ArticleTranslationVersion`."""
+
+    __tablename__ = "article_translations"
+    __table_args__ = (UniqueConstraint("article_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")  # Markdown, like the article's
+    # Title, summary and body as plain, case-folded text: the public search's haystack.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # its newest version's number
+    # The article's version it was translated from: a later change of the Swedish
+    # text makes it out of date (`translations.out_of_date`).
+    source_version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    article: Mapped[Article] = relationship(back_populates="translations")
+    updated_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ArticleTranslation {self.article_id} {self.language} {self.title!r}>"
+
+
+class ArticleTranslationVersion(db.Model):
+    """One saved text of a translation, or its removal, never changed afterwards. The
+    numbers go on across a removal: a translation added again continues them."""
+
+    __tablename__ = "article_translation_versions"
+    __table_args__ = (UniqueConstraint("article_id", "language", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(12))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    source_version: Mapped[int] = mapped_column(Integer)
+    # The translation was removed (the text is what was removed).
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

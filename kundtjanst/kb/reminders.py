@@ -12,11 +12,12 @@ from collections import defaultdict
 from datetime import date
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..core.text import one_line
 from ..extensions import db
-from ..jobs.notify import recipients
+from ..jobs.notify import readers
 from ..mail.services import queue
 from ..org.models import Group
 from . import queries, services
@@ -51,7 +52,23 @@ def remind_reviews(today: date) -> dict[str, int]:
     mails = articles = 0
     for group_id, items in by_group.items():
         group = db.session.get(Group, group_id)
-        name = one_line(group.name)
+        queued = [
+            _reminder(group, items, addresses, language)
+            for language, addresses in readers(group).items()
+        ]
+        if not any(queued):
+            continue
+        mails += sum(row is not None for row in queued)
+        for article in items:
+            services.mark_reminded(article)
+            articles += 1
+    return {"mails": mails, "articles": articles}
+
+
+def _reminder(group: Group, items: list[Article], addresses: list[str], language: str):
+    """One group's reminder in one language, to its readers in that language."""
+    name = one_line(group.name)
+    with force_locale(language):
         lines = [
             _(
                 "These articles of %(group)s have come to their review date. Check that "
@@ -64,10 +81,4 @@ def remind_reviews(today: date) -> dict[str, int]:
             _("This message was sent by En väg in to %(group)s.", group=name),
         ]
         subject = f"[{name}] " + _("Articles to review")
-        if queue(recipients(group), subject, "\n".join(lines)) is None:
-            continue
-        mails += 1
-        for article in items:
-            services.mark_reminded(article)
-            articles += 1
-    return {"mails": mails, "articles": articles}
+    return queue(addresses, subject, "\n".join(lines))

@@ -69,6 +69,9 @@ class Hit:
     score: float  # exact matches 1–2, approximate ones below 1
     article: Article | None = None
     template: AnswerTemplate | None = None
+    # The language tag of title and snippet when not the page's (an article with no
+    # translation into it, on a public page: `search_translated`).
+    lang: str | None = None
 
 
 def highlight(text: str, terms: list[str], limit: int = SNIPPET_CHARS) -> Markup:
@@ -214,9 +217,9 @@ def ranked_ids(base: Select, terms: list[str], limit: int) -> list[tuple[int, fl
     return (exact + more)[:limit]
 
 
-def _snippet(article: Article, marks: list[str]) -> Markup:
+def snippet(article: Article, marks: list[str]) -> Markup:
     """The summary, or the part of the body where a match is when the summary has
-    none."""
+    none (of an article, or of anything with a summary and a body)."""
     text = article.summary
     folded = text.casefold()
     if not text or not any(m in folded for m in marks):
@@ -247,7 +250,7 @@ def _article_hits(base: Select, q: str, limit: int) -> list[Hit]:
         article = found[article_id]
         marks = marks_for(terms, f"{article.title} {article.summary} {article.body}")
         hits.append(
-            Hit("article", article.id, article.title, _snippet(article, marks), score, article)
+            Hit("article", article.id, article.title, snippet(article, marks), score, article)
         )
     return hits
 

@@ -1,6 +1,7 @@
-"""Moving articles in and out: a JSON file (a list of objects) or a folder of Markdown
-files with YAML front matter, both with the same keys (`KEYS`). `flask kb import` and
-`flask kb export` (`cli.py`) and the demo seed read and write through here.
+"""Moving articles in: a JSON file (a list of objects) or a folder of Markdown files
+with YAML front matter, both with the same keys (`KEYS`). `flask kb import` (`cli.py`)
+and the demo seed read through here; `flask kb export` writes the same format
+(`transfer_out`).
 
 Reading never trusts the file: YAML through ``safe_load`` only, text that is not
 UTF-8 or holds NUL characters refused, sizes bounded. Each object (a JSON list's
@@ -9,7 +10,9 @@ its reason, in its own savepoint, through `services.create_article` /
 `services.update_article` with no actor (the command line). An object with the same
 title and the same subject areas as an existing article updates it. Without a
 ``summary`` (the short answer) the first paragraph of the body that is not a heading
-becomes it, as plain text.
+becomes it, as plain text. ``translations`` (optional) holds the article's text in
+other languages, ``{"en": {"title": …, "summary": …, "body": …}}``: each one given is
+stored (`translations.save`); one left out stays as it is.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ from ..core.text import has_line_break
 from ..core.timeutil import FIRST_DAY, LAST_DAY
 from ..extensions import db
 from ..org.models import Category, Group
-from . import services
+from . import services, translations
 from .models import Article, ArticleState, Visibility
 from .render import plain
 
 REQUIRED = ("title", "category", "group", "visibility", "state", "body")
-OPTIONAL = ("summary", "review", "for_frontline")
+OPTIONAL = ("summary", "review", "for_frontline", "translations")
+TRANSLATION_KEYS = ("title", "summary", "body")
 KEYS = REQUIRED + OPTIONAL
 MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
@@ -200,6 +204,16 @@ def _categories(value: Any, lookup: Lookup) -> list[Category]:
     return sorted(found.values(), key=lambda c: c.name)
 
 
+def _words(data: dict[str, Any]) -> tuple[str, str, str]:
+    """The title, short answer and body of an article (or a translation)."""
+    title = _string(data, "title", limit=MAX_TITLE).strip()
+    if not title or has_line_break(title):
+        raise Refused("title must be one line of text")
+    body = _string(data, "body")
+    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
+    return title, summary, body
+
+
 def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
     """The article ``data`` describes; `Refused` with the first thing wrong."""
     missing = [key for key in REQUIRED if key not in data]
@@ -208,11 +222,7 @@ def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
     unknown = sorted(str(key) for key in data if key not in KEYS)
     if unknown:
         raise Refused("unknown keys " + ", ".join(unknown))
-    title = _string(data, "title", limit=MAX_TITLE).strip()
-    if not title or has_line_break(title):
-        raise Refused("title must be one line of text")
-    body = _string(data, "body")
-    summary = _string(data, "summary") if "summary" in data else plain(first_paragraph(body))
+    title, summary, body = _words(data)
     group_slug = data["group"]
     if not isinstance(group_slug, str) or group_slug not in lookup.groups:
         raise Refused(f"unknown group {group_slug!r}")
@@ -238,6 +248,30 @@ def to_fields(data: dict[str, Any], lookup: Lookup) -> services.ArticleFields:
         review_on=_review(data.get("review")),
         note="Imported",
     )
+
+
+def to_translations(data: dict[str, Any]) -> dict[str, translations.TranslationFields]:
+    """The translations ``data`` gives, by language; `Refused` with the first thing
+    wrong."""
+    given = data.get("translations", {})
+    if not isinstance(given, dict):
+        raise Refused("translations must map languages to a title, summary and body")
+    found = {}
+    for code, text in given.items():
+        if code not in translations.languages():
+            offered = ", ".join(translations.languages()) or "none"
+            raise Refused(f"translations: unknown language {code!r} (offered: {offered})")
+        try:
+            if not isinstance(text, dict) or "title" not in text:
+                raise Refused("must have a title")
+            unknown = sorted(str(key) for key in text if key not in TRANSLATION_KEYS)
+            if unknown:
+                raise Refused("unknown keys " + ", ".join(unknown))
+            title, summary, body = _words({"body": "", **text})
+        except Refused as error:
+            raise Refused(f"translations {code}: {error}") from error
+        found[code] = translations.TranslationFields(title, summary, body)
+    return found
 
 
 # --- storing ------------------------------------------------------------------------
@@ -267,6 +301,7 @@ def import_item(item: Item, lookup: Lookup, seen: set) -> Outcome:
         return Outcome(item.where, "refused", title, item.error)
     try:
         fields = to_fields(item.data, lookup)
+        texts = to_translations(item.data)
         if _identity(fields) in seen:
             raise Refused("the same title and subject area came earlier in this import")
         seen.add(_identity(fields))
@@ -279,11 +314,15 @@ def import_item(item: Item, lookup: Lookup, seen: set) -> Outcome:
                 action = (
                     "updated" if services.update_article(article, None, fields) else "unchanged"
                 )
+            saved = [translations.save(article, None, c, t) for c, t in texts.items()]
+            if action == "unchanged" and any(saved):
+                action = "updated"
     except (Refused, InvalidChange) as error:
         return Outcome(item.where, "refused", title, str(error))
     except SQLAlchemyError as error:
         return Outcome(item.where, "refused", title, f"the database refused it ({error.code})")
-    found = services.personal_data(fields.title, fields.summary, fields.body)
+    words = [w for t in texts.values() for w in (t.title, t.summary, t.body)]
+    found = services.personal_data(fields.title, fields.summary, fields.body, *words)
     warning = ", ".join(f"{f.kind} {f.text!r}" for f in found[:5])
     return Outcome(item.where, action, fields.title, article=article, warning=warning)
 
@@ -297,58 +336,3 @@ def import_items(items: Iterable[Item], after_each=None) -> list[Outcome]:
             after_each(outcome)
         outcomes.append(outcome)
     return outcomes
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-def as_data(article: Article) -> dict[str, Any]:
-    """An article in the import format (`read` gives the same article back)."""
-    names = [c.name for c in article.categories]
-    data: dict[str, Any] = {
-        "title": article.title,
-        "category": names[0] if len(names) == 1 else names,
-        "group": article.group.slug,
-        "visibility": article.visibility.value,
-        "state": article.state.value,
-        "for_frontline": article.for_frontline,
-        "summary": article.summary,
-    }
-    if article.review_on is not None:
-        data["review"] = article.review_on.isoformat()
-    data["body"] = article.body
-    return data
-
-
-def all_articles() -> list[Article]:
-    return list(db.session.scalars(select(Article).order_by(Article.id)))
-
-
-def write_json(path: Path, articles: Iterable[Article]) -> int:
-    data = [as_data(a) for a in articles]
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return len(data)
-
-
-def as_markdown(article: Article) -> str:
-    meta = as_data(article)
-    body = meta.pop("body")
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-    return f"---\n{front}---\n\n{body}\n"
-
-
-def write_markdown(folder: Path, articles: Iterable[Article]) -> int:
-    """One ``<slug of the title>.md`` per article (``-2``, ``-3`` … when taken)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    used: set[str] = set()
-    count = 0
-    for article in articles:
-        stem = slugify(article.title, 60) or f"artikel-{article.id}"
-        name, n = stem, 1
-        while name in used:
-            n += 1
-            name = f"{stem}-{n}"
-        used.add(name)
-        (folder / f"{name}.md").write_text(as_markdown(article), encoding="utf-8")
-        count += 1
-    return count

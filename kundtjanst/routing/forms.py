@@ -34,6 +34,16 @@ def normalise_domain(text: str | None) -> str | None:
     return domain
 
 
+class AnyLanguageField(ChoiceField):
+    """The citizen's language a rule looks for; blank, or left out of the form (a page
+    opened before a release added it), is any language."""
+
+    def pre_validate(self, form) -> None:
+        if self.data is None:
+            self.data = ""
+        super().pre_validate(form)
+
+
 class RuleForm(BaseForm):
     name = name_field(_l("Name"), _l("Enter a name for the rule."))
     active = BooleanField(_l("Active"), default=True)
@@ -41,6 +51,7 @@ class RuleForm(BaseForm):
     category_id = IdSelectField(_l("Subject area"))
     keywords = text_field(_l("Keywords"), max_length=2000, optional=True)
     email_domain = line_field(_l("Citizen's e-mail domain"), max_length=253, optional=True)
+    language = AnyLanguageField(_l("Citizen's language"))
     group_id = IdSelectField(
         _l("Send to group"), required=True, required_message=_l("Choose a group.")
     )

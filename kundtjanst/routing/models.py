@@ -36,5 +36,6 @@ class RoutingRule(db.Model):
             category_id=self.category_id,
             keywords=parse_keywords(self.keywords),
             email_domain=self.email_domain or None,
+            language=self.language or None,
             priority=self.priority or None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import locales
 from ..audit import services as audit
 from ..core.errors import InvalidChange
 from ..core.routing import TicketFacts, first_match, parse_keywords
@@ -35,6 +36,7 @@ class RuleData:
     email_domain: str | None
     group: Group
     priority: Priority | None
+    language: str | None = None  # the citizen's (one of CITIZEN_LANGUAGES); None: any
 
 
 RULE_FIELDS = (
@@ -45,6 +47,7 @@ RULE_FIELDS = (
     "category_id",
     "keywords",
     "email_domain",
+    "language",
     "group_id",
     "priority",
 )
@@ -54,17 +57,20 @@ def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
     """Create a rule (last in order) or change one. A rule must set a condition:
     one without would send every question to its group."""
     keywords = ", ".join(parse_keywords(data.keywords)) or None
-    if not (data.channel or data.category or keywords or data.email_domain):
+    if not (data.channel or data.category or keywords or data.email_domain or data.language):
         raise InvalidChange(
             _l(
-                "Set at least one condition (channel, subject area, keywords or e-mail "
-                "domain). A rule without conditions would catch every question."
+                "Set at least one condition (channel, subject area, keywords, e-mail "
+                "domain or language). A rule without conditions would catch every question."
             ),
             "channel",
         )
     unchanged = rule is not None and rule.group_id == data.group.id
     if not (data.group.active or unchanged):
         raise InvalidChange(_l("Choose an active group."), "group_id")
+    kept = rule is not None and rule.language == data.language
+    if data.language and not (data.language in locales.citizen_languages() or kept):
+        raise InvalidChange(_l("Choose one of the options."), "language")
     before = audit.fields(rule, RULE_FIELDS) if rule else {}
     if rule is None:
         rule = RoutingRule(position=next_position())
@@ -75,6 +81,7 @@ def save_rule(rule: RoutingRule | None, data: RuleData) -> RoutingRule:
     rule.category = data.category
     rule.keywords = keywords
     rule.email_domain = data.email_domain
+    rule.language = data.language or None
     rule.group = data.group
     rule.priority = data.priority.value if data.priority else None
     db.session.flush()

@@ -22,30 +22,32 @@ from ..extensions import db
 from ..tickets.models import Ticket
 from .measures import MEASURES, group_column
 
-Key = tuple[str, int | None, int | None]  # channel, category id, group id
+Key = tuple[str, int | None, int | None, str]  # channel, category id, group id, language
 
 
 @dataclass
 class Filters:
-    """Dashboard filters; ``group_ids`` None means all groups."""
+    """Dashboard filters; ``group_ids`` None means all groups, ``language`` None every
+    citizen's language."""
 
     channel: str | None = None
     category_id: int | None = None
     group_ids: tuple[int, ...] | None = None
+    language: str | None = None
 
     def key(self) -> tuple:
-        return (self.channel, self.category_id, self.group_ids)
+        return (self.channel, self.category_id, self.group_ids, self.language)
 
     @property
     def narrows(self) -> bool:
         """Whether any filter is set (else every ticket counts)."""
-        return self.key() != (None, None, None)
+        return self.key() != (None, None, None, None)
 
 
 @dataclass
 class Slices:
-    """Counters per (channel, category, group), the answer-time histogram, and the
-    reasons kundtjänst could have answered."""
+    """Counters per (channel, category, group, language), the answer-time histogram,
+    and the reasons kundtjänst could have answered."""
 
     counters: dict[Key, Counters] = field(default_factory=lambda: defaultdict(Counters))
     answer_time: dict[tuple[Key, int], int] = field(default_factory=lambda: defaultdict(int))
@@ -55,7 +57,12 @@ class Slices:
 
 
 def filter_conditions(
-    filters: Filters, *, group, channel=Ticket.channel, category=Ticket.category_id
+    filters: Filters,
+    *,
+    group,
+    channel=Ticket.channel,
+    category=Ticket.category_id,
+    language=Ticket.language,
 ) -> list:
     """SQL conditions for the dashboard's filters, on the given columns (the tickets'
     or a daily table's; ``group`` is the group column the figure counts on)."""
@@ -66,6 +73,8 @@ def filter_conditions(
         conditions.append(category == filters.category_id)
     if filters.group_ids is not None:
         conditions.append(group.in_(filters.group_ids))
+    if filters.language:
+        conditions.append(language == filters.language)
     return conditions
 
 
@@ -124,11 +133,11 @@ def _resolved_sums() -> tuple[tuple[str, ...], tuple]:
 
 def _by_slice(day, group, conditions: list, *extra, sums: tuple = ()):
     """Rows of (Stockholm date, slice key, *extra values, then the sums or a count),
-    grouped by day, channel, subject area, ``group`` and ``extra``."""
-    keys = (day, Ticket.channel, Ticket.category_id, group, *extra)
+    grouped by day, channel, subject area, ``group``, language and ``extra``."""
+    keys = (day, Ticket.channel, Ticket.category_id, group, Ticket.language, *extra)
     stmt = select(*keys, *(sums or (func.count(),))).where(*conditions).group_by(*keys)
-    for day_value, channel, category_id, group_id, *rest in db.session.execute(stmt):
-        yield (_as_date(day_value), (str(channel), category_id, group_id), *rest)
+    for day_value, channel, category_id, group_id, language, *rest in db.session.execute(stmt):
+        yield (_as_date(day_value), (str(channel), category_id, group_id, language), *rest)
 
 
 def count_days(first: date, last: date, filters: Filters | None = None) -> dict[date, Slices]:

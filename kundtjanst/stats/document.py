@@ -28,6 +28,7 @@ def document(selection: Selection) -> dict[str, Any]:
             "groups": list(selection.filters.group_ids)
             if selection.filters.group_ids is not None
             else None,
+            "language": selection.filters.language,
         },
         "target": target_share(),
         "received": total.received,

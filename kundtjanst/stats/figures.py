@@ -72,7 +72,7 @@ class Part:
     )
 
     def add_slice(self, key: aggregate.Key, counters: Counters) -> None:
-        channel, category_id, group_id = key
+        channel, category_id, group_id, _language = key
         self.by_channel[channel].add(counters)
         self.by_group[group_id].add(counters)
         self.by_category[category_id].add(counters)
@@ -94,7 +94,11 @@ class Part:
 
 def _daily_filters(filters: aggregate.Filters, model) -> list:
     return aggregate.filter_conditions(
-        filters, group=model.group_id, channel=model.channel, category=model.category_id
+        filters,
+        group=model.group_id,
+        channel=model.channel,
+        category=model.category_id,
+        language=model.language,
     )
 
 
@@ -107,7 +111,7 @@ def _from_daily_rows(first: date, last: date, filters: aggregate.Filters) -> Par
     rows = _stored(StatsDaily, StatsMonthly, (*SLICE, *COUNTER_NAMES), *stretch)
     sums = [func.sum(rows.c[name]).label(name) for name in COUNTER_NAMES]
     # Rolled up by the database, one way at a time: a few dozen rows to add up here
-    # instead of every (channel, subject area, group) there is.
+    # instead of every (channel, subject area, group, language) there is.
     for rolled, column in (
         (part.by_channel, rows.c.channel),
         (part.by_category, rows.c.category_id),

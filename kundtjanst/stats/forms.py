@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from .. import locales
 from ..core.statistics import PRESETS, Period, preset_period
 from ..core.timeutil import FIRST_DAY, LAST_DAY
-from ..forms import BaseForm, IdSelectField, choice
+from ..forms import BaseForm, ChoiceField, IdSelectField, SelectChoice, choice
 from ..labels import CHANNEL
 from ..lazytext import lazy_gettext as _l
 
@@ -41,11 +43,18 @@ class StatsFilterForm(BaseForm):
     department = IdSelectField(_l("Department"))
     group = IdSelectField(_l("Group"))
     category = IdSelectField(_l("Subject area"))
+    # The citizen's language (the ticket's): one of CITIZEN_LANGUAGES, each named in
+    # itself (and marked as written in it, for screen readers).
+    language = ChoiceField(_l("Language"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.channel.choices = [choice("", _l("All channels"))] + [
             choice(c.value, label) for c, label in CHANNEL.items()
+        ]
+        self.language.choices = [choice("", _l("All languages"))] + [
+            SelectChoice(code, locales.name(code), {"lang": locales.tag(code)})
+            for code in current_app.config["CITIZEN_LANGUAGES"]
         ]
 
     def validate(self, extra_validators=None) -> bool:

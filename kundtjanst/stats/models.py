@@ -15,15 +15,17 @@ from ..core.timeutil import utcnow
 from ..dbtypes import UTCDateTime
 from ..extensions import db
 
-SLICE = ("channel", "category_id", "group_id")
+SLICE = ("channel", "category_id", "group_id", "language")
 
 
 class Slice:
-    """The columns a row is counted by: channel, subject area and group."""
+    """The columns a row is counted by: channel, subject area, group and the citizen's
+    language (the ticket's, one of CITIZEN_LANGUAGES)."""
 
     channel: Mapped[str] = mapped_column(String(20))
     category_id: Mapped[int | None] = mapped_column(Integer)
     group_id: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(12), default="sv", server_default="sv")
 
 
 def _with_counters(model):
@@ -34,7 +36,8 @@ def _with_counters(model):
 
 
 class StatsDaily(Slice, db.Model):
-    """Counters for one Stockholm day and one slice (channel, subject area, group).
+    """Counters for one Stockholm day and one slice (channel, subject area, group,
+    language).
 
     ``received`` is counted on the group a ticket first went to; every other
     counter on the group that resolved it.

@@ -25,7 +25,8 @@ def self_service(period: Period, filters: Filters) -> dict[int | None, int]:
     asking) in ``period``, per subject area. Counted apart from the tickets: they are
     no contact and never part of the first-contact share. They come from the web
     form and belong to no group, so a channel filter other than the web leaves none
-    and a group filter none out."""
+    and a group filter none out; they do not record the citizen's language, so the
+    language filter leaves them all (the dashboard says so)."""
     if filters.channel not in (None, Channel.WEB.value):
         return {}
     start, end = local_day_bounds(period.first, period.last)

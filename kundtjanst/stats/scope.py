@@ -98,11 +98,28 @@ def select_from_request(user) -> Selection:
         channel=form.channel.data or None,
         category_id=form.category.data,
         group_ids=chosen_group_ids(allowed, groups, form.department.data, form.group.data),
+        language=form.language.data or None,
     )
     return Selection(form, form.chosen_period(today), filters, [], *by_id)
 
 
+def active_filters(selection: Selection) -> list[tuple[str, str]]:
+    """The filters chosen, as (the field's label, the chosen option's): the summary
+    above the figures and lists. Empty when the filters were refused (the figures are
+    then the month's, unfiltered, under the form's error)."""
+    if selection.errors:
+        return []
+    form = selection.form
+    chosen = []
+    for field in (form.channel, form.department, form.group, form.category, form.language):
+        if field.data in (None, ""):
+            continue
+        labels = {option.value: option.label for option in field.choices}
+        chosen.append((str(field.label.text), str(labels.get(field.data, field.data))))
+    return chosen
+
+
 def query_args() -> dict[str, str]:
     """The current period and filters, to carry into links."""
-    keep = ("period", "from", "to", "channel", "group", "department", "category")
+    keep = ("period", "from", "to", "channel", "group", "department", "category", "language")
     return {k: v for k, v in request.args.items() if k in keep and v}

@@ -19,6 +19,7 @@ from ..tickets.signals import first_contact_changed
 from .aggregate import count_days
 from .models import (
     MONTHLY,
+    SLICE,
     StatsDaily,
     StatsDailyAnswerTime,
     StatsDailyCouldReason,
@@ -54,9 +55,7 @@ def build_days(first: date, last: date) -> int:
         rows += [
             {
                 "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
+                **dict(zip(SLICE, key, strict=True)),
                 **{name: getattr(counters, name) for name in COUNTER_NAMES},
             }
             for key, counters in slices.counters.items()
@@ -64,9 +63,7 @@ def build_days(first: date, last: date) -> int:
         times += [
             {
                 "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
+                **dict(zip(SLICE, key, strict=True)),
                 "minutes": minutes,
                 "count": count,
             }
@@ -75,9 +72,7 @@ def build_days(first: date, last: date) -> int:
         reasons += [
             {
                 "day": day,
-                "channel": key[0],
-                "category_id": key[1],
-                "group_id": key[2],
+                **dict(zip(SLICE, key, strict=True)),
                 "reason_id": reason_id,
                 "count": count,
             }

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -89,8 +88,9 @@ def record_alerts(now: datetime) -> Notices:
     return by_group
 
 
-def _tell(by_group: Notices, counted: str, title: str, intro: str) -> dict[str, int]:
-    """E-mail each group (committed with the marks); the run's counts."""
+def _tell(by_group: Notices, counted: str, title, intro) -> dict[str, int]:
+    """E-mail each group (committed with the marks), each reader in their language
+    (``title`` and ``intro`` are lazy texts); the run's counts."""
     sent = send_notices(by_group, title, intro)
     return {
         counted: sum(len(n) for n in by_group.values()),
@@ -108,8 +108,8 @@ def sla_watch(trigger_time: datetime) -> dict[str, int]:
     return _tell(
         record_breaches(utcnow()),
         "breached",
-        _("Tickets past their due time"),
-        _("These tickets have passed their due time (working time) and are still open:"),
+        _l("Tickets past their due time"),
+        _l("These tickets have passed their due time (working time) and are still open:"),
     )
 
 
@@ -122,6 +122,6 @@ def unclaimed_alert(trigger_time: datetime) -> dict[str, int]:
     return _tell(
         record_alerts(utcnow()),
         "alerted",
-        _("Unclaimed tickets in the queue"),
-        _("Nobody has claimed these tickets within the group's alert time:"),
+        _l("Unclaimed tickets in the queue"),
+        _l("Nobody has claimed these tickets within the group's alert time:"),
     )

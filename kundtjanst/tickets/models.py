@@ -199,6 +199,14 @@ class Ticket(db.Model):
         """Open and claimed by nobody (`core.lifecycle.claimable`)."""
         return lifecycle.claimable(status=self.status, claimed=self.claimed_by_id is not None)
 
+    @property
+    def asked_in_writing(self) -> bool:
+        """Whether the question's text is the citizen's own words (in their language):
+        written in (web form, e-mail, letter) or sent by a program with no staff member
+        behind it (an e-service, a chat platform) — not what staff noted down from a
+        call, chat or visit."""
+        return not Channel(self.channel).synchronous or self.created_by_id is None
+
     def __repr__(self) -> str:
         return f"<Ticket {self.reference}>"
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 
+from .. import locales
 from ..audit import services as audit
 from ..core import lifecycle, phone
 from ..core.firstcontact import is_first_contact
@@ -65,6 +66,7 @@ class Contact:
     received_at: datetime | None = None
     # The citizen's Message-ID when the question came by e-mail (threads our answers).
     message_id: str | None = None
+    language: str | None = None  # the citizen's, one of CITIZEN_LANGUAGES; None: Swedish
 
 
 def facts(contact: Contact) -> TicketFacts:
@@ -75,6 +77,7 @@ def facts(contact: Contact) -> TicketFacts:
         subject=contact.subject,
         description=contact.description,
         citizen_email=contact.citizen_email,
+        language=locales.ticket_language(contact.language),
     )
 
 
@@ -114,6 +117,7 @@ def create_ticket(
         created_by=actor,
         mail_root_id=contact.message_id,
         mail_last_id=contact.message_id,
+        language=locales.ticket_language(contact.language),
     )
     secrecy.enter(ticket, group)
     secrecy.file_under(ticket, contact.category)

@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .. import claiming
+from .. import claiming, locales
 from ..auth.models import Role, User
 from ..core.timeutil import utcnow
 from ..core.webhooksign import backoff, signature_header
@@ -137,9 +138,16 @@ def _pause_failing(sub: Subscription, delivery: WebhookDelivery, now: datetime) 
         error=delivery.last_error,
     )
     log.warning("Webhook subscription %s paused: %s", sub.id, sub.pause_reason)
-    admins = db.session.scalars(
-        select(User.email).where(User.role == Role.ADMIN, User.active.is_(True))
+    admins = db.session.execute(
+        select(User.email, User.language).where(User.role == Role.ADMIN, User.active.is_(True))
     ).all()
+    for language, addresses in locales.by_language(admins).items():
+        with force_locale(language):
+            _tell_admins(sub, addresses)
+
+
+def _tell_admins(sub: Subscription, addresses: list[str]) -> None:
+    """The paused subscription's mail, in the current locale."""
     base = current_app.config["BASE_URL"].rstrip("/")
     body = "\n".join(
         [
@@ -152,7 +160,7 @@ def _pause_failing(sub: Subscription, delivery: WebhookDelivery, now: datetime) 
             f"{base}/admin/api/webhooks/{sub.id}",
         ]
     )
-    outbox.queue(admins, _("A webhook subscription was paused"), body)
+    outbox.queue(addresses, _("A webhook subscription was paused"), body)
 
 
 def deliver(now: datetime | None = None, ids: Iterable[int] | None = None) -> dict[str, int]:

@@ -18,6 +18,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -93,18 +94,27 @@ def live_app(app, database_url) -> Iterator:
         db.engine.dispose()  # close the server threads' pooled connections
 
 
-@pytest.fixture(scope="session")
-def live_server(live_app) -> Iterator[str]:
-    """The app served by werkzeug in a thread on 127.0.0.1, on a port the OS chose."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietHandler)
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """``app`` served by werkzeug in a thread on 127.0.0.1, on a port the OS chose;
+    gives its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
-    live_app.config["BASE_URL"] = base  # links for people (a status link) point here
-    yield base
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    app.config["BASE_URL"] = base  # links for people (a status link) point here
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    with serve(live_app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +154,7 @@ def new_page(browser, live_server) -> Iterator[Callable]:
     """``new_page()`` → a page in a fresh browser context (its own cookies: one person).
 
     ``javascript=False`` gives a context with JavaScript disabled; ``viewport`` a
-    window size other than 1280×900.
+    window size other than 1280×900; ``base_url`` another server than `live_server`.
     """
     contexts = []
     # The application's Content-Security-Policy is enforced: whatever it refuses on
@@ -155,9 +165,9 @@ def new_page(browser, live_server) -> Iterator[Callable]:
         if "Content Security Policy" in message.text:
             refused.append(f"{message.page.url if message.page else '?'}: {message.text}")
 
-    def make(*, javascript: bool = True, viewport: dict | None = None):
+    def make(*, javascript: bool = True, viewport: dict | None = None, base_url: str = ""):
         context = browser.new_context(
-            base_url=live_server,
+            base_url=base_url or live_server,
             locale="sv-SE",
             java_script_enabled=javascript,
             viewport=viewport or {"width": 1280, "height": 900},

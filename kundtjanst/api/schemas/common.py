@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import marshmallow as ma
+from flask import current_app
 from marshmallow import fields, validate
 
 from ...core.text import has_direction_control, has_line_break
@@ -63,6 +64,19 @@ class Instant(fields.AwareDateTime):
             return moment.astimezone(UTC)
         except (OverflowError, ValueError) as error:
             raise ma.ValidationError("Out of range.") from error
+
+
+class CitizenLanguage(fields.String):
+    """A citizen's language: one of CITIZEN_LANGUAGES exactly as the setting lists it
+    ("fi"; not "FI" or "fi-FI"). The OpenAPI document lists them as its ``enum``
+    (`api.setup`)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs)
+        offered = tuple(current_app.config["CITIZEN_LANGUAGES"])
+        if code not in offered:
+            raise ma.ValidationError(f"Must be one of: {', '.join(offered)}.")
+        return code
 
 
 class FieldErrorSchema(Strict):

@@ -41,6 +41,13 @@ class StatisticsArgsSchema(Strict):
     )
     department = fields.Integer(validate=validate.Range(1, MAX_ID))
     category = fields.Integer(validate=validate.Range(1, MAX_ID))
+    language = fields.String(
+        validate=validate.Length(1, 12),
+        metadata={
+            "description": "The citizen's language: one of the languages offered to "
+            "citizens (sv, en, fi by default)."
+        },
+    )
 
 
 class ShareSchema(Strict):
@@ -53,6 +60,7 @@ class StatisticsFiltersSchema(Strict):
     channel = fields.String(allow_none=True, required=True)
     category = fields.Integer(allow_none=True, required=True)
     groups = fields.List(fields.Integer(), allow_none=True, required=True)
+    language = fields.String(allow_none=True, required=True)
 
 
 class WeekShareSchema(ShareSchema):

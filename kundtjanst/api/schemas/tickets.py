@@ -9,6 +9,7 @@ from ...core.vocabulary import Channel, Outcome, Priority, Status
 from ...forms import MAX_ID
 from .common import (
     CategoryRefSchema,
+    CitizenLanguage,
     GroupRefSchema,
     Instant,
     Strict,
@@ -73,6 +74,14 @@ class TicketSchema(Strict):
     group = fields.Nested(GroupRefSchema, required=True)
     claimed_by = fields.Nested(UserRefSchema, allow_none=True, required=True)
     citizen = fields.Nested(CitizenSchema, required=True)
+    language = fields.String(
+        required=True,
+        metadata={
+            "description": "The citizen's language (a code of CITIZEN_LANGUAGES, e.g. sv, "
+            "en, fi): every mail to the citizen is written in it.",
+            "example": "sv",
+        },
+    )
     confidential = fields.Boolean(required=True)
     version = fields.Integer(required=True)
     created_at = fields.DateTime(required=True)
@@ -143,6 +152,13 @@ class TicketCreateSchema(Strict):
     category = _id(allow_none=True, metadata={"description": "Subject area id."})
     priority = _enum(Priority, load_default=Priority.NORMAL)
     citizen = fields.Nested(CitizenInSchema, load_default=dict)
+    language = CitizenLanguage(
+        metadata={
+            "description": "The language the citizen wrote in, one of the languages the "
+            "municipality offers citizens (CITIZEN_LANGUAGES). The receipt and every answer "
+            "mailed to the citizen are in it; routing rules may look at it. Default sv."
+        }
+    )
 
 
 class IdempotencyHeaderSchema(ma.Schema):

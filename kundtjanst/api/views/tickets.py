@@ -134,6 +134,7 @@ def _create(token, data: dict) -> dict:
         citizen_email=citizen.get("email") or None,
         citizen_phone=(citizen.get("phone") or "").strip() or None,
         priority=data["priority"],
+        language=data.get("language"),
     )
     ticket, status_token = ticket_services.create_ticket(
         contact, actor=token.user, status_link=True

@@ -1,5 +1,6 @@
-"""An article as staff read it: its text rendered (sanitised Markdown), its facts and
-what its owners may do with it; its history, and each earlier version."""
+"""An article as staff read it: its text rendered (sanitised Markdown), its facts, its
+translations and what its owners may do with it; its history (its translations'
+too), and each earlier version."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from ...forms import MAX_ID
-from .. import queries, rules
+from .. import queries, rules, translations
 from ..render import to_html
 from .blueprint import bp, readable_or_404
 
@@ -19,6 +20,7 @@ def article_page(article, status: int = 200, **extra):
         body=to_html(article.body, top=3),
         may_edit=rules.may_edit(current_user, article),
         may_publish=rules.may_publish(current_user, article),
+        translations=translations.overview(article),
         **extra,
     ), status
 
@@ -35,6 +37,7 @@ def history(article_id: int):
         "kb/history.html",
         article=article,
         versions=queries.versions(article),
+        translation_versions=translations.versions(article),
         may_publish=rules.may_publish(current_user, article),
     )
 

@@ -5,12 +5,14 @@ revealed), the labels, and a service's refusal put next to its field."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app
+from flask_babel import get_locale
 from flask_login import current_user
 
 from ...core.timeutil import local_today
 from ...extensions import db
 from ...forms import MAX_ID
-from .. import queries
+from ...locales import tag
+from .. import queries, translations
 from ..forms import STATE, VISIBILITY
 from ..models import Article
 
@@ -27,7 +29,18 @@ def staff_only():
 
 @bp.context_processor
 def kb_template_values() -> dict:
-    return {"kb_state": STATE, "kb_visibility": VISIBILITY, "today": local_today()}
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return {
+        "kb_state": STATE,
+        "kb_visibility": VISIBILITY,
+        "kb_language_name": translations.language_name,
+        "kb_tag": tag,
+        # The language the articles are written in, for the ``lang`` of their text; and
+        # the same only when the page is in another (an English page), else None.
+        "kb_article_lang": tag(default),
+        "kb_other_lang": tag(default) if str(get_locale()) != default else None,
+        "today": local_today(),
+    }
 
 
 def readable_or_404(article_id: int, *, for_update: bool = False) -> Article:

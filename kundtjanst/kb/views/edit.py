@@ -22,7 +22,7 @@ from ...lazytext import lazy_gettext as _l
 from ...org.models import Category, Group
 from ...web import form_status, show_error
 from .. import rules, services
-from ..forms import STATE, ArticleForm, StateForm
+from ..forms import STATE, ArticleForm, StateForm, TranslationForm
 from ..models import Article, ArticleState, Visibility
 from .articles import article_page
 from .blueprint import bp, readable_or_404
@@ -114,7 +114,7 @@ PERSONAL_KINDS = {
 }
 
 
-def _holds_personal_data(form: ArticleForm) -> bool:
+def holds_personal_data(form: ArticleForm | TranslationForm) -> bool:
     """Articles hold no personal data: when the text looks as if it did (a
     personnummer, an e-mail address, a phone number that is not the municipality's or
     a group's own), nothing is saved and the form says what was found, until the
@@ -158,7 +158,7 @@ def _audit_state(article: Article, before: ArticleState) -> None:
 def new_article():
     form = ArticleForm(data=_initial(None))
     _prepare(form, None)
-    if form.validate_on_submit() and not _holds_personal_data(form):
+    if form.validate_on_submit() and not holds_personal_data(form):
         try:
             article = services.create_article(current_user, _fields(form))
         except InvalidChange as error:
@@ -186,7 +186,7 @@ def edit_article(article_id: int):
         # form now carrying the current version so that sending it again goes through.
         form.version.data = str(article.version)
         return _form_page(form, article, 409, refused=True)
-    if valid and not _holds_personal_data(form):
+    if valid and not holds_personal_data(form):
         before = article.state
         try:
             changed = services.update_article(article, current_user, _fields(form))

@@ -23,7 +23,7 @@ from ..figures import (
     backlog,
     figures,
 )
-from ..scope import Selection, query_args, select_from_request
+from ..scope import Selection, active_filters, query_args, select_from_request
 from .blueprint import bp
 
 
@@ -47,6 +47,7 @@ def dashboard():
     return render_template(
         "stats/dashboard.html",
         sel=selection,
+        active=active_filters(selection),
         fig=result,
         queue=queue,
         target=target,

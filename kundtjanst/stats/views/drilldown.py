@@ -18,7 +18,7 @@ from ...web import paginate
 from ..aggregate import filter_conditions
 from ..figures import age_condition, backlog_conditions, overdue_condition
 from ..measures import MEASURES, SHARE_NUMERATORS, anchor_column, group_column
-from ..scope import Selection, query_args, select_from_request
+from ..scope import Selection, active_filters, query_args, select_from_request
 from .blueprint import bp
 
 
@@ -64,6 +64,7 @@ def drilldown():
     html = render_template(
         "stats/tickets.html",
         sel=selection,
+        active=active_filters(selection),
         measure=measure,
         page=page,
         hidden=all_count - page.total,
