@@ -14,12 +14,14 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
+from flask import Flask
 
-from kundtjanst.extensions import babel
+from kundtjanst.extensions import babel, db
 
 from .conftest import TEST_SECRET, make_app
 from .test_logmask import GUNICORN, ROOT, free_port, wait_for
@@ -46,40 +48,53 @@ def translations(app, tmp_path) -> Iterator[Path]:
         babel.domain_instance.cache.clear()
 
 
-def production(database_url: str, directory: Path, **overrides):
-    return make_app(
-        database_url, TESTING=False, BABEL_TRANSLATION_DIRECTORIES=str(directory), **overrides
-    )
+@contextmanager
+def production(database_url: str, directory: Path, **overrides) -> Iterator[Flask]:
+    """An application started as in production, on the catalogues in ``directory``;
+    its connections closed at the end."""
+    overrides = {"TESTING": False, "BABEL_TRANSLATION_DIRECTORIES": str(directory), **overrides}
+    app = make_app(database_url, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def start(database_url: str, directory: Path, **overrides) -> None:
+    with production(database_url, directory, **overrides):
+        pass
 
 
 def test_a_missing_or_outdated_catalogue_is_compiled_at_start(database_url, translations):
-    production(database_url, translations)  # compiles all three
+    start(database_url, translations)  # compiles all three
     sv, en, fi = (catalogue(translations, code) for code in LANGUAGES)
     sv.unlink()
     po = catalogue(translations, "en", "po")
     os.utime(en, (po.stat().st_mtime - 60,) * 2)  # compiled before the .po changed
     outdated, untouched = en.stat().st_mtime, fi.stat().st_mtime_ns
 
-    production(database_url, translations)
+    start(database_url, translations)
 
     assert sv.is_file() and en.stat().st_mtime > outdated
     assert fi.stat().st_mtime_ns == untouched  # up to date: left alone
     assert not list(translations.rglob(".messages.mo.*"))  # no temporary file left
-    started = production(database_url, translations)
-    page = started.test_client().get("/fraga", headers={"Accept-Language": "sv"})
+    with production(database_url, translations) as started:
+        page = started.test_client().get("/fraga", headers={"Accept-Language": "sv"})
+        finnish = started.test_client().get("/fraga", headers={"Accept-Language": "fi"})
     assert "<h1>Ställ en fråga</h1>" in page.get_data(as_text=True)
-    finnish = started.test_client().get("/fraga", headers={"Accept-Language": "fi"})
     assert "<h1>Esitä kysymys</h1>" in finnish.get_data(as_text=True)
 
 
 def test_a_catalogue_changed_since_it_was_compiled_is_compiled_again(database_url, translations):
-    production(database_url, translations)
+    start(database_url, translations)
     po = catalogue(translations, "sv", "po")
     po.write_text(
         po.read_text().replace('msgstr "Ställ en fråga"', 'msgstr "Fråga oss"'), encoding="utf-8"
     )
     os.utime(po, (catalogue(translations, "sv").stat().st_mtime + 5,) * 2)
-    page = production(database_url, translations).test_client().get("/fraga")
+    with production(database_url, translations) as started:
+        page = started.test_client().get("/fraga")
     assert "<h1>Fråga oss</h1>" in page.get_data(as_text=True)
 
 
@@ -139,23 +154,18 @@ def test_a_catalogue_that_does_not_parse_stops_the_start(database_url, translati
     po = catalogue(translations, "fi", "po")
     po.write_text("<<<<<<< HEAD\n" + po.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"The catalogue of 'fi', .*fi/LC_MESSAGES/messages.po"):
-        production(database_url, translations)
+        start(database_url, translations)
     assert not catalogue(translations, "fi").exists()
 
 
 def test_a_language_without_a_catalogue_stops_the_start(database_url, translations):
     with pytest.raises(RuntimeError, match="No catalogue for the language 'de'"):
-        production(database_url, translations, CITIZEN_LANGUAGES=("sv", "en", "fi", "de"))
+        start(database_url, translations, CITIZEN_LANGUAGES=("sv", "en", "fi", "de"))
 
 
 def test_in_debug_or_testing_it_is_a_warning(database_url, translations, caplog):
     with caplog.at_level(logging.WARNING):
-        app = make_app(
-            database_url,
-            BABEL_TRANSLATION_DIRECTORIES=str(translations),
-            CITIZEN_LANGUAGES=("sv", "en", "fi", "de"),
-        )
-    assert app.testing
+        start(database_url, translations, TESTING=True, CITIZEN_LANGUAGES=("sv", "en", "fi", "de"))
     assert "No catalogue for the language 'de'" in caplog.text
 
 

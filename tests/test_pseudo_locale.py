@@ -195,13 +195,16 @@ def pseudo_directory(tmp_path_factory):
 @pytest.fixture(scope="module")
 def pseudo_app(app, database_url, pseudo_directory):
     """The application with the pseudo language for staff and citizens, on the same
-    database as ``app``."""
-    return make_app(
+    database as ``app``; its connections closed at the end."""
+    pseudo_app = make_app(
         database_url,
         LANGUAGES=("sv", "en", CODE),
         CITIZEN_LANGUAGES=("sv", "en", "fi", CODE),
         BABEL_TRANSLATION_DIRECTORIES=f"translations;{pseudo_directory}",
     )
+    yield pseudo_app
+    with pseudo_app.app_context():
+        db.engine.dispose()
 
 
 def client_as(pseudo_app, user_id: int | None):
