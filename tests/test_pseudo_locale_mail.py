@@ -20,7 +20,6 @@ from kundtjanst.auth.models import User
 from kundtjanst.citizenmail import services as citizenmail
 from kundtjanst.core.timeutil import local_today, utcnow
 from kundtjanst.core.vocabulary import Channel, Outcome
-from kundtjanst.core.webhooksign import new_secret, new_webhook_id
 from kundtjanst.extensions import db
 from kundtjanst.kb import reminders
 from kundtjanst.kb import services as kb
@@ -32,6 +31,7 @@ from kundtjanst.webhooks import sending
 from kundtjanst.webhooks.models import WebhookDelivery, WebhookSubscription
 
 from .factories import new_ticket
+from .test_authorization_matrix import webhook
 from .test_pseudo_locale import (  # noqa: F401  (pseudo_app, pseudo_directory: fixtures)
     CODE,
     Reader,
@@ -92,35 +92,17 @@ def staffs_mails(org) -> None:
     jobs.unclaimed_alert(now)
     reminders.remind_reviews(local_today())
     assert article.reminded_for is not None
-    paused_webhook(now)
+    paused_webhook(late, now)
     db.session.commit()
 
 
-def paused_webhook(now) -> None:
+def paused_webhook(ticket, now) -> None:
     """The administrators are told that a subscription was paused (what the sender does
     when a receiver has refused a delivery for the whole retry time)."""
-    sub = WebhookSubscription(
-        url="https://hooks.example.org/in",
-        events=["ticket.created"],
-        scopes=[],
-        secret=new_secret(),
-        created_at=now,
-        active=True,
-    )
-    db.session.add(sub)
-    db.session.flush()
-    delivery = WebhookDelivery(
-        subscription_id=sub.id,
-        webhook_id=new_webhook_id(),
-        type="ticket.created",
-        payload="{}",
-        status="pending",
-        attempts=30,
-        last_error="HTTP 500",
-    )
-    db.session.add(delivery)
-    db.session.flush()
-    sending._pause_failing(sub, delivery, now)
+    made = webhook(ticket)
+    delivery = db.session.get(WebhookDelivery, made["webhook_delivery"])
+    delivery.last_error = "HTTP 500"
+    sending._pause_failing(db.session.get(WebhookSubscription, made["webhook_sub"]), delivery, now)
 
 
 def read_mails(reader: Reader) -> set[str]:
