@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import joinedload
 
-from . import config, i18n, locales, replica
+from . import catalogues, config, i18n, locales, replica
 from .extensions import babel, csrf, db, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     register_errorhandlers(app)  # first: its request guards run before any extension's
     register_extensions(app)
+    catalogues.ensure(app)  # each language's .mo built, or the start fails
     register_blueprints(app)
     register_security(app)
     register_template_helpers(app)

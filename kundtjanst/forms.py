@@ -160,6 +160,11 @@ def no_direction_controls(form, field) -> None:
 TEXT_MAX = 10_000
 
 
+def at_most(characters: int) -> Length:
+    """Length with our message (WTForms' is English in a language it has none for)."""
+    return Length(max=characters, message=_l("Field cannot be longer than %(max)d characters."))
+
+
 def text_field(
     label, required=None, *, max_length: int = TEXT_MAX, optional: bool = False
 ) -> TextAreaField:
@@ -173,7 +178,7 @@ def text_field(
     return TextAreaField(
         label,
         filters=[keep],
-        validators=[*first, no_direction_controls, Length(max=max_length)],
+        validators=[*first, no_direction_controls, at_most(max_length)],
     )
 
 
@@ -192,7 +197,7 @@ def line_field(
     return StringField(
         label,
         filters=[keep],
-        validators=[*first, single_line, Length(max=max_length), *validators],
+        validators=[*first, single_line, at_most(max_length), *validators],
         **kwargs,
     )
 

@@ -79,6 +79,13 @@ def test_the_page_shows_hours_days_and_holidays(admin):
     assert "Arbetstid" in text(admin.get("/admin/"))
 
 
+def test_an_english_page_names_the_holidays_in_english(admin):
+    page = text(admin.get("/admin/arbetstid", headers={"Accept-Language": "en"}))
+    assert "<h1>Working time</h1>" in page
+    assert "Christmas Eve" in page or "Midsummer Eve" in page
+    assert "Julafton" not in page and "Midsommarafton" not in page
+
+
 def test_saving_the_week(app, admin):
     response = admin.post(
         "/admin/arbetstid/vecka",

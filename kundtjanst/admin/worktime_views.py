@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -36,7 +37,7 @@ def _page(week_form: WeekForm, day_form: SpecialDayForm, status: int = 200):
     for year in (today.year, today.year + 1):
         holidays += [
             (d, name)
-            for d, name in swedish_holidays(year).items()
+            for d, name in swedish_holidays(year, get_locale().language).items()
             if today <= d < today + timedelta(days=366) and d.weekday() < 5
         ]
     return render_template(

@@ -44,6 +44,10 @@ ACTIONS = {
     "stats.contact_list": _l("Exported the contact list"),
     "retention.run": _l("Anonymised expired tickets"),
     "mail.retry": _l("Sent an e-mail again"),
+    "inbound.read": _l("Read a quarantined e-mail"),
+    "inbound.rerun": _l("Ran a quarantined e-mail again"),
+    "inbound.discard": _l("Discarded a quarantined e-mail"),
+    "calls.log_read": _l("Read an agent's call log"),
     "webhook.create": _l("Created a webhook subscription"),
     "webhook.update": _l("Changed a webhook subscription"),
     "webhook.rotate": _l("Gave a webhook subscription a new secret"),
@@ -96,4 +100,5 @@ DETAILS = {
     "expires": _l("Expires"),
     "url": _l("Address"),
     "delivery": _l("Delivery"),
+    "sender": _l("Sender"),
 }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from ..choices import labelled
 from ..forms import (
     BaseForm,
     CheckboxListField,
     ChoiceField,
+    at_most,
     email_validator,
     line_field,
     name_field,
@@ -23,7 +24,7 @@ from .services import UserError, check_password_strength
 class LoginForm(BaseForm):
     email = line_field(_l("E-mail"), _l("Enter your e-mail address."), max_length=254)
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), at_most(200)]
     )
 
 
@@ -33,11 +34,11 @@ class ChangePasswordForm(BaseForm):
 
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter your current password.")), at_most(200)],
     )
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Enter a new password.")), Length(max=200)],
+        validators=[DataRequired(_l("Enter a new password.")), at_most(200)],
     )
     confirm = PasswordField(
         _l("New password again"),
@@ -85,12 +86,12 @@ class UserForm(BaseForm):
 class NewUserForm(UserForm):
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter a password.")), Length(max=200), password_strength],
+        validators=[DataRequired(_l("Enter a password.")), at_most(200), password_strength],
     )
 
 
 class PasswordForm(BaseForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Enter a password.")), Length(max=200), password_strength],
+        validators=[DataRequired(_l("Enter a password.")), at_most(200), password_strength],
     )

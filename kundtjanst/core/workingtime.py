@@ -85,10 +85,15 @@ DEFAULT_WEEK: tuple[Hours | None, ...] = (DEFAULT_HOURS,) * 5 + (None, None)
 
 
 @lru_cache(maxsize=64)
-def swedish_holidays(year: int) -> Mapping[date, str]:
-    """Public holidays and de-facto days off in Sweden in ``year``, with Swedish names."""
+def swedish_holidays(year: int, language: str = "sv") -> Mapping[date, str]:
+    """Public holidays and de-facto days off in Sweden in ``year``, named in
+    ``language`` where the holidays package knows it ("en"), else in Swedish."""
+    names = next(
+        (known for known in holidays.Sweden.supported_languages if known.split("_")[0] == language),
+        "sv",
+    )
     found = holidays.Sweden(
-        years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False, language="sv"
+        years=year, categories=(PUBLIC, DE_FACTO), include_sundays=False, language=names
     )
     return dict(sorted(found.items()))
 

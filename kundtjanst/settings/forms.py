@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from wtforms import IntegerField
-from wtforms.validators import InputRequired, NumberRange
-
-from ..forms import BaseForm
+from ..forms import BaseForm, WholeNumberField
 from .services import REGISTRY
 
 
@@ -17,12 +13,10 @@ def settings_form_class(keys=None) -> type[BaseForm]:
     for key, definition in REGISTRY.items():
         if keys is not None and key not in keys:
             continue
-        fields[key] = IntegerField(
+        fields[key] = WholeNumberField(
             definition.label,
             description=definition.help,
-            validators=[
-                InputRequired(_("Enter a number.")),
-                NumberRange(definition.minimum, definition.maximum),
-            ],
+            minimum=definition.minimum,
+            maximum=definition.maximum,
         )
     return type("SettingsForm", (BaseForm,), fields)
