@@ -213,3 +213,22 @@ def test_a_search_that_finds_nothing_in_either_is_recorded_once(app, client, kb)
     get(client, "/fragor-och-svar?q=%25_%5C", "fi")  # LIKE's wildcards are letters here
     with app.app_context():
         assert db.session.scalars(select(SearchMiss.terms)).all() == ["parkeringstillstand"]
+
+
+def test_the_answers_offered_before_a_question_is_sent_are_in_the_pages_language(
+    app, client, kb, org
+):
+    from .test_intake import question
+
+    asked = question(
+        org, subject="Grovsopor och soptunnan", question="Soptunnan tömdes inte. Grovsopor?"
+    )
+    page = client.post("/fraga", data=asked, headers={"Accept-Language": "fi"})
+    page = page.get_data(as_text=True)
+    assert html_lang(page) == "fi"
+    offered = re.findall(r'<h2 id="answer-\d+"[^>]*>[^<]*</h2>', page)
+    # The Finnish translation where there is one, else the Swedish marked as Swedish.
+    assert f'<h2 id="answer-{kb["bin"]}">{BIN_FI[0]}</h2>' in offered
+    assert f'<h2 id="answer-{kb["bulky"]}" lang="sv">Grovsopor</h2>' in offered
+    swedish = client.post("/fraga", data=asked).get_data(as_text=True)
+    assert f'<h2 id="answer-{kb["bin"]}">Soptunnan har inte tömts</h2>' in swedish

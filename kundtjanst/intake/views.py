@@ -32,6 +32,7 @@ from ..forms import MAX_ID, choice_values, whole_number
 from ..kb import panel as kb_panel
 from ..kb import search
 from ..kb import services as kb
+from ..kb import translations as kb_translations
 from ..lazytext import lazy_gettext as _l
 from ..org.models import Category, Group
 from ..permissions import frontline_required
@@ -74,8 +75,10 @@ def ask():
         answers = _answers_first(form, submission)
         if answers:
             form.submission.data = submission
+            # As the page's language reads them: a translation, else the Swedish.
+            readings = kb_translations.in_language(answers, locales.asked_in())
             return render_template(
-                "intake/answers.html", form=form, articles=answers, found=SelfServiceForm()
+                "intake/answers.html", form=form, readings=readings, found=SelfServiceForm()
             )
         contact = tickets.Contact(
             channel=Channel.WEB,
