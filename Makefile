@@ -68,7 +68,8 @@ $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $(AXE)
 
-# Real-browser journeys and axe-core checks (tests/browser), once, on SQLite.
+# Real-browser journeys and axe-core checks (tests/browser), once, on SQLite; in
+# parallel like the rest (each process its own server, database and Chromium).
 # Without Chromium they are skipped with a message; under CI=true that fails.
 test-browser: $(STAMP) $(MO)
 	@if [ ! -x "$(CHROMIUM)" ]; then \
@@ -79,7 +80,7 @@ test-browser: $(STAMP) $(MO)
 	else \
 		if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(AXE) || exit 1; \
 		else echo "npm is missing: the axe-core checks will be skipped (CI fails instead)."; fi; \
-		env -u TEST_DATABASE_URL CHROMIUM="$(CHROMIUM)" $(BIN)/pytest tests/browser; \
+		env -u TEST_DATABASE_URL CHROMIUM="$(CHROMIUM)" $(BIN)/pytest $(PYTEST_PARALLEL) tests/browser; \
 	fi
 
 test: lint
