@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -92,6 +93,18 @@ def make_app(database_url: str, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def another_app(database_url: str, **overrides) -> Iterator:
+    """A second application on the test database (other settings), its connections
+    closed at the end: one left open fails the run (a ResourceWarning is an error)."""
+    app = make_app(database_url, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -21,9 +21,9 @@ from urllib.request import Request, urlopen
 import pytest
 from flask import Flask
 
-from kundtjanst.extensions import babel, db
+from kundtjanst.extensions import babel
 
-from .conftest import TEST_SECRET, make_app
+from .conftest import TEST_SECRET, another_app
 from .test_logmask import GUNICORN, ROOT, free_port, wait_for
 
 TRANSLATIONS = ROOT / "kundtjanst" / "translations"
@@ -53,12 +53,8 @@ def production(database_url: str, directory: Path, **overrides) -> Iterator[Flas
     """An application started as in production, on the catalogues in ``directory``;
     its connections closed at the end."""
     overrides = {"TESTING": False, "BABEL_TRANSLATION_DIRECTORIES": str(directory), **overrides}
-    app = make_app(database_url, **overrides)
-    try:
+    with another_app(database_url, **overrides) as app:
         yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def start(database_url: str, directory: Path, **overrides) -> None:

@@ -4,7 +4,6 @@ the staff's own choice, and the settings that name the languages."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from kundtjanst.auth.models import User
 from kundtjanst.extensions import db
 
-from .conftest import make_app
+from .conftest import another_app, make_app
 
 
 def html_tag(response) -> str:
@@ -141,16 +140,6 @@ def test_the_change_is_audited(app, org, login_as):
     with app.app_context():
         entry = db.session.query(AuditEntry).filter_by(action="auth.language_changed").one()
         assert entry.details["changes"] == {"language": [None, "en"]}
-
-
-@contextmanager
-def another_app(database_url, **overrides):
-    app = make_app(database_url, **overrides)
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.engine.dispose()
 
 
 def test_a_municipality_may_switch_finnish_off(database_url):

@@ -141,6 +141,18 @@ PERIODS = [
 ]
 
 
+def received_by_language(first: date, last: date) -> list:
+    """(language, tickets received) over the days, counted from the tickets."""
+    start, end = local_day_bounds(first, last)
+    return db.session.execute(
+        text(
+            "SELECT language, count(*) FROM tickets WHERE created_at >= :s AND created_at < :e "
+            "GROUP BY language"
+        ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)),
+        {"s": start, "e": end},
+    ).all()
+
+
 def test_the_world_spans_the_year_in_every_language(app, world):
     assert whole_months(*PERIODS[0])[0] == (date(2026, 1, 1), date(2026, 11, 1))
     for language in LANGUAGES:
@@ -188,14 +200,7 @@ def test_the_monthly_rows_are_kept_per_language(app, world):
         languages = {lang for _m, lang, _v in by_months}
         # (Few tickets are marked "could have answered": not one in every language.)
         assert languages == set(LANGUAGES) or (daily.endswith("reason") and languages), daily
-    start, end = local_day_bounds(date(2026, 6, 1), date(2026, 6, 30))
-    june = db.session.execute(
-        text(
-            "SELECT language, count(*) FROM tickets WHERE created_at >= :s AND created_at < :e "
-            "GROUP BY language"
-        ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)),
-        {"s": start, "e": end},
-    ).all()
+    june = received_by_language(date(2026, 6, 1), date(2026, 6, 30))
     stored = db.session.execute(
         text(
             "SELECT language, SUM(received) FROM stats_monthly WHERE month = :m GROUP BY language"
@@ -297,14 +302,7 @@ def test_a_reopened_ticket_rebuilds_its_day_in_its_language(app, world):
 def test_the_rebuild_command_fills_the_language(app, world, runner):
     result = runner.invoke(args=["stats", "rebuild", "--from", str(FIRST_DAY)])
     assert result.exit_code == 0, result.output
-    start, end = local_day_bounds(FIRST_DAY, TODAY - timedelta(days=1))
-    received = db.session.execute(
-        text(
-            "SELECT language, count(*) FROM tickets WHERE created_at >= :s AND created_at < :e "
-            "GROUP BY language"
-        ).bindparams(bindparam("s", type_=UTCDateTime), bindparam("e", type_=UTCDateTime)),
-        {"s": start, "e": end},
-    ).all()
+    received = received_by_language(FIRST_DAY, TODAY - timedelta(days=1))
     stored = db.session.execute(
         text("SELECT language, SUM(received) FROM stats_daily GROUP BY language")
     ).all()
