@@ -100,9 +100,37 @@ def test_a_standby_takes_over_a_dead_leaders_trigger(quick):
     standby.execute("scheduler.heartbeat", trigger)
     waited = time.monotonic() - started
     assert 0.5 < waited < 3
+    standby.catching_up.join(timeout=30)
     with quick.app_context():
-        assert [(r.holder, r.trigger_time) for r in runs()] == [("standby", trigger)]
+        beats = [(r.holder, r.trigger_time) for r in runs() if r.job == "scheduler.heartbeat"]
+        assert ("standby", trigger) in beats and len(beats) == len(set(beats))
+        assert all(holder == "standby" for holder, _ in beats)
         assert lease.current().holder == "standby"
+
+
+def test_a_process_started_after_the_holder_died_runs_the_triggers_nobody_ran(quick, monkeypatch):
+    """The standbys knew the triggers since the holder's death; a process started
+    after it did not, and when it wins the lease it runs them (each once)."""
+    monkeypatch.setitem(quick.config, "SCHEDULER_HEARTBEAT_SECONDS", 1)
+    leader = SchedulerProcess(quick, "leader")
+    assert leader.hold_lease()
+    time.sleep(1.2)  # the leader dies: its lease (1 s) runs out
+    fresh = SchedulerProcess(quick, "fresh")
+    taken_at = utcnow()
+    assert fresh.hold_lease()
+    fresh.catching_up.join(timeout=30)
+    with quick.app_context():
+        beats = [r for r in runs() if r.job == "scheduler.heartbeat"]
+    # Lease + two renew times back: 1.4 s, so at least one whole second.
+    assert beats and all(r.holder == "fresh" for r in beats)
+    times = [r.trigger_time for r in beats]
+    assert len(times) == len(set(times))
+    earliest = taken_at - timedelta(seconds=1.4 + 0.1)
+    assert all(earliest <= t <= utcnow() for t in times), (taken_at, times)
+
+
+def heartbeat_trigger(app):
+    return SchedulerProcess(app, "probe").jobs["scheduler.heartbeat"].trigger.build(app.config)
 
 
 def test_a_standby_gives_up_after_the_grace_period(quick, monkeypatch):

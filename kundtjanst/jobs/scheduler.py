@@ -15,6 +15,10 @@ only the lease holder runs jobs.
   been recorded by the holder, or until it has taken the lease over itself —
   then it runs the trigger the dead holder missed. Giving up after a grace
   period (twice lease + renew time) is logged.
+* A process that takes the lease over from another (`catch_up`) also runs, once, every trigger of
+  the last lease + two renew times that nobody ran: a scheduler started after the
+  holder died knows nothing of the triggers in between, and when it wins the lease
+  the standbys that knew them wait in vain.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import logging
 import signal
 import threading
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.base import BaseExecutor
@@ -73,6 +77,18 @@ class LeaseExecutor(BaseExecutor):
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
 
 
+def fire_times(trigger, since: datetime, until: datetime) -> list[datetime]:
+    """The times ``trigger`` (APScheduler's; None: disabled) fired in [since, until)."""
+    times: list[datetime] = []
+    if trigger is None:
+        return times
+    moment = trigger.get_next_fire_time(None, since)
+    while moment is not None and moment < until and len(times) < 1000:
+        times.append(moment)
+        moment = trigger.get_next_fire_time(moment, moment + timedelta(microseconds=1))
+    return times
+
+
 class SchedulerProcess:
     def __init__(self, app: Flask, holder: str | None = None):
         self.app = app
@@ -87,6 +103,7 @@ class SchedulerProcess:
         self.stopping = threading.Event()
         self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self.scheduler: BlockingScheduler | None = None
+        self.catching_up: threading.Thread | None = None
 
     # -- the lease -------------------------------------------------------------------
 
@@ -94,6 +111,8 @@ class SchedulerProcess:
         """Take or renew the lease; True while we hold it."""
         with self.app.app_context():
             try:
+                before = lease.current()
+                previous = before.holder if before is not None else None
                 taken = lease.acquire(self.holder, self.lease_seconds)
             except Exception:
                 log.exception("Could not reach the database to renew the lease")
@@ -103,7 +122,24 @@ class SchedulerProcess:
                 abandoned = runner.abandon_others(self.holder)
                 if abandoned:
                     log.warning("Marked %d runs of a stopped scheduler as failed", abandoned)
+                if previous and previous != self.holder:  # taken over from another
+                    self.catching_up = threading.Thread(
+                        target=self.catch_up, name="catch-up", daemon=True
+                    )
+                    self.catching_up.start()
             return taken != lease.Taken.REFUSED
+
+    def catch_up(self) -> None:
+        """Run the triggers of the last lease + two renew times that nobody ran (each
+        once: `runner.run` skips a trigger already recorded)."""
+        until = utcnow()
+        since = until - timedelta(seconds=self.lease_seconds + 2 * self.renew_seconds)
+        for job in self.jobs.values():
+            trigger = job.trigger.build(self.app.config)
+            for trigger_time in fire_times(trigger, since, until):
+                if self.stopping.is_set():
+                    return
+                self.execute(job.name, trigger_time)
 
     def _renew_forever(self) -> None:
         while not self.stopping.is_set():
