@@ -61,9 +61,14 @@ def default_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current() -> str:
+    """The language of this page (or of `force_locale`'s block)."""
+    return str(get_locale() or default_language())
+
+
 def asked_in() -> str:
     """The language a citizen asks in on a public page: the page's."""
-    code = str(get_locale() or default_language())
+    code = current()
     return code if code in citizen_languages() else default_language()
 
 
@@ -84,7 +89,7 @@ def all_languages() -> tuple[str, ...]:
 
 def select() -> str:
     """Flask-Babel's locale selector."""
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    default = default_language()
     if not has_request_context():
         return default
     if request.path.startswith("/api/") and request.path != "/api/v1/docs":
@@ -119,12 +124,15 @@ def _formats(code: str) -> Locale:
 
 def formats() -> Locale:
     """The locale dates, times and numbers on this page are written in."""
-    return _formats(str(get_locale() or "sv"))
+    return _formats(current())
 
 
 def name(code: str) -> str:
     """A language's name in itself: "svenska", "English", "suomi"."""
-    text = _locale(code).get_display_name(code) or code
+    return _capital(_locale(code).get_display_name(code) or code)
+
+
+def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -133,10 +141,10 @@ def name_here(code: str, capital: bool = True) -> str:
     ("finska" with ``capital`` false, inside a sentence); a code Babel does not know is
     shown as it is."""
     try:
-        text = _locale(code).get_display_name(str(get_locale() or default_language())) or code
+        text = _locale(code).get_display_name(current()) or code
     except (ValueError, TypeError, UnknownLocaleError):
         return code
-    return text[:1].upper() + text[1:] if capital else text
+    return _capital(text) if capital else text
 
 
 def has_catalogue(code: str) -> bool:
@@ -162,10 +170,10 @@ def from_tags(tags: Iterable[str]) -> str | None:
     """The first citizen language among BCP 47 tags ("fi-FI", "sv"; a mail's
     Content-Language), compared without regard to case: the whole tag, then its
     language ("sv-FI" is Swedish). None when none is offered."""
-    offered = {code.lower().replace("_", "-"): code for code in citizen_languages()}
-    for tag in tags:
-        tag = tag.strip().lower().replace("_", "-")
-        found = offered.get(tag) or offered.get(tag.split("-", 1)[0])
+    known = {tag(code).lower(): code for code in citizen_languages()}
+    for given in tags:
+        given = given.strip().lower().replace("_", "-")
+        found = known.get(given) or known.get(given.split("-", 1)[0])
         if found:
             return found
     return None
@@ -200,18 +208,16 @@ def links(current: str) -> list[dict]:
 
 
 def page() -> dict:
-    """For the page's frame: ``lang`` and ``dir`` of ``<html>``, and whether it shows
-    the language links (public pages, and any page to someone not signed in)."""
-    code = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """For the page's frame: its language's code, and ``lang`` and ``dir`` of ``<html>``."""
+    code = current()
     return {"code": code, "tag": tag(code), "dir": direction(code)}
 
 
 def by_language(people: Iterable[tuple[str, str | None]]) -> dict[str, list[str]]:
     """(address, language) pairs grouped by language; a language no longer offered to
     staff, or none, is the default."""
-    offered = current_app.config["LANGUAGES"]
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    staff, default = current_app.config["LANGUAGES"], default_language()
     grouped: dict[str, list[str]] = defaultdict(list)
     for address, language in people:
-        grouped[language if language in offered else default].append(address)
+        grouped[language if language in staff else default].append(address)
     return dict(grouped)
